@@ -1,0 +1,54 @@
+/**
+ * The one error type that crosses the contract boundary.
+ *
+ * Every failure a person can see says three things: what happened (`message`), to which
+ * file/line/item (inside the message), and what to do next (`hint`). `code` is stable and
+ * machine-readable so the renderer can pick an empty/error state without parsing text.
+ */
+export type StudioErrorCode =
+  | 'invalid_input'
+  | 'not_found'
+  | 'no_project'
+  | 'not_a_project'
+  | 'already_exists'
+  | 'bad_file'
+  | 'bad_image'
+  | 'forbidden'
+  | 'busy'
+  | 'cancelled'
+  | 'internal';
+
+export interface StudioErrorShape {
+  code: StudioErrorCode;
+  message: string;
+  hint?: string;
+}
+
+export class StudioError extends Error implements StudioErrorShape {
+  readonly code: StudioErrorCode;
+  readonly hint?: string;
+
+  constructor(code: StudioErrorCode, message: string, hint?: string) {
+    super(message);
+    this.name = 'StudioError';
+    this.code = code;
+    this.hint = hint;
+  }
+
+  toJSON(): StudioErrorShape {
+    return this.hint === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, hint: this.hint };
+  }
+}
+
+/** Converts anything thrown into the shape the contract sends, never leaking a stack to the UI. */
+export function toErrorShape(error: unknown): StudioErrorShape {
+  if (error instanceof StudioError) return error.toJSON();
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    code: 'internal',
+    message,
+    hint: 'This is a bug in Reward Studio; the full error is in the terminal or the app log.',
+  };
+}
