@@ -4,11 +4,19 @@
  * unless REWARD_STUDIO_DEBUG is set.
  */
 import { StudioError } from '../errors';
+import { exportCommand } from './export-command';
+import { importCommand } from './import-command';
 import { sampleDataCommand } from './sample-data-command';
+import { sampleProjectCommand } from './sample-project-command';
+import { serveCommand } from './serve-command';
 
 type Command = (argv: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; summary: string }> = {
+  serve: { run: serveCommand, summary: 'serve the studio UI to a browser (token-protected)' },
+  import: { run: importCommand, summary: 'import seed JSONL, TRL JSONL or Parquet into a project' },
+  export: { run: exportCommand, summary: 'export a project as seed-format or TRL JSONL' },
+  'sample-project': { run: sampleProjectCommand, summary: 'create the sample project in a folder' },
   'sample-data': { run: sampleDataCommand, summary: 'write the synthetic colour-shape dataset (JSONL + images)' },
 };
 

@@ -1,0 +1,77 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { StudioError } from '../errors';
+import { createRouter } from '../rpc/router';
+import { isLoopback, startStudioServer } from '../server/studio-server';
+import { createHandlers } from '../studio/create-handlers';
+import { Studio } from '../studio/studio';
+import { intOption, parseCommandArgs } from './cli-args';
+
+export const serveHelp = `reward-studio serve [--project DIR | --sample] [--host 127.0.0.1] [--port 8420] [--open]
+
+Serves the studio UI to a browser. Prints a URL with a one-time token; every request needs it.
+Without --project it opens the most recent project, or the sample project on first start.
+Binding beyond loopback (e.g. --host 0.0.0.0) exposes the project to your network: keep the token secret.`;
+
+const DEFAULT_PORT = 8420;
+export const RENDERER_DIR = fileURLToPath(new URL('../../dist/renderer', import.meta.url));
+
+function openBrowser(url: string): void {
+  const [command, args] =
+    process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '', url]] : ['xdg-open', [url]];
+  const child = spawn(command as string, args as string[], { stdio: 'ignore', detached: true });
+  child.on('error', () => console.log(`(Could not open a browser; open the URL above yourself.)`));
+  child.unref();
+}
+
+export async function serveCommand(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs('serve', argv, {
+    project: { type: 'string' },
+    host: { type: 'string' },
+    port: { type: 'string' },
+    open: { type: 'boolean' },
+    'no-open': { type: 'boolean' },
+    sample: { type: 'boolean' },
+  });
+  if (values.help) {
+    console.log(serveHelp);
+    return 0;
+  }
+  const host = values.host ?? '127.0.0.1';
+  const port = intOption('serve', 'port', values.port, DEFAULT_PORT);
+  const studio = new Studio({ kind: 'browser' });
+  if (values.sample && !values.project) await studio.openSampleProject();
+  else await studio.openStartupProject(values.project);
+
+  let server;
+  try {
+    server = await startStudioServer({
+      router: createRouter(createHandlers(studio)),
+      events: studio.events,
+      projectDir: () => studio.projectDir,
+      rendererDir: RENDERER_DIR,
+      host,
+      port,
+    });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new StudioError('busy', `Port ${port} on ${host} is already in use.`, 'Pass another --port, or --port 0 for any free port.');
+    }
+    throw error;
+  }
+  if (!isLoopback(host)) {
+    console.warn(`WARNING: serving on ${host}, reachable from other machines. Anyone with the token can read and change ${studio.projectDir}.`);
+  }
+  console.log(`Reward Studio is serving at ${server.url}`);
+  if (studio.projectDir) console.log(`Project: ${studio.projectDir}`);
+  if (values.open && !values['no-open']) openBrowser(server.url);
+
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await server.close();
+  studio.close();
+  return 0;
+}

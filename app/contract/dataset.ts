@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import type { ExportReport, ImportProgress, ImportReport } from '../dataset/types';
+import type { ProjectSummary } from '../store/types';
+import { command, event } from './define';
+import { splitName } from './items';
+
+const filePath = z.string().trim().min(1, 'Give a file path.');
+const ratio = z.number().min(0).max(1);
+
+export const importInput = z.object({
+  file: filePath,
+  format: z.enum(['auto', 'seed', 'trl', 'parquet']).default('auto'),
+  split: z.enum(['auto', 'train', 'val', 'test']).default('auto'),
+  annotator: z.string().trim().min(1).max(100).optional(),
+});
+
+export const exportInput = z.object({
+  out: filePath,
+  format: z.enum(['seed', 'trl']).default('seed'),
+  split: z.enum(['train', 'val', 'test', 'all']).default('all'),
+  images: z.enum(['copy', 'absolute']).default('copy'),
+  includeUnlabeled: z.boolean().default(false),
+});
+
+export const datasetCommands = {
+  'dataset.import': command<ImportReport>()(importInput),
+  /** Past imports of the open project, newest first, with their reports. */
+  'dataset.imports': command<ImportReport[]>()(z.object({})),
+  'dataset.export': command<ExportReport>()(exportInput),
+  'dataset.resplit': command<ProjectSummary>()(
+    z
+      .object({ train: ratio, val: ratio, test: ratio, seed: z.string().max(100).optional() })
+      .refine((r) => Math.abs(r.train + r.val + r.test - 1) < 1e-6, 'Split ratios must add up to 1.'),
+  ),
+};
+
+export const datasetEvents = {
+  'dataset.onImportProgress': event<ImportProgress & { file: string }>(),
+  'dataset.onExportProgress': event<{ out: string; rows: number; items: number }>(),
+};
+
+export { splitName };

@@ -1,0 +1,166 @@
+/**
+ * `reward-studio serve`: the built renderer over HTTP, project media under /files/, and the
+ * contract over a WebSocket — all behind the per-launch token. The browser UI is the same
+ * renderer that runs inside Electron; only the transport differs.
+ */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { WebSocketServer } from 'ws';
+import type { EventBus } from '../rpc/event-bus';
+import type { Router } from '../rpc/router';
+import { FILES_PATH, WS_PATH } from '../rpc/wire';
+import { checkAccessToken, newAccessToken, tokenCookieHeader } from './access-token';
+import { resolveInside } from './confined-path';
+import { contentTypeFor } from './content-types';
+import { bindContractToWebSockets } from './websocket-binding';
+
+export interface StudioServerOptions {
+  router: Router;
+  events: EventBus;
+  /** The open project's folder, read on every request: switching projects needs no restart. */
+  projectDir: () => string | null;
+  /** Folder holding the built renderer (index.html + assets). */
+  rendererDir: string;
+  host?: string;
+  port?: number;
+  token?: string;
+}
+
+export interface StudioServer {
+  url: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+/** Only these project subfolders are ever served: never project.sqlite, runs' configs, etc. */
+const SERVED_PROJECT_FOLDERS = new Set(['media', 'cache']);
+
+const SECURITY_HEADERS = {
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+};
+
+const PAGE_CSP =
+  "default-src 'self'; img-src 'self' data: blob:; connect-src 'self' ws: wss:; style-src 'self' 'unsafe-inline'; " +
+  "script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
+
+function reply(response: ServerResponse, status: number, text: string): void {
+  response.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' });
+  response.end(text);
+}
+
+async function sendFile(request: IncomingMessage, response: ServerResponse, file: string, headers: Record<string, string>): Promise<void> {
+  const info = await stat(file);
+  if (!info.isFile()) return reply(response, 404, 'Not found.');
+  response.writeHead(200, {
+    ...SECURITY_HEADERS,
+    ...headers,
+    'Content-Type': contentTypeFor(file),
+    'Content-Length': String(info.size),
+  });
+  if (request.method === 'HEAD') return void response.end();
+  createReadStream(file).pipe(response);
+}
+
+async function serveProjectFile(request: IncomingMessage, response: ServerResponse, projectDir: string | null, urlPath: string): Promise<void> {
+  const relative = urlPath.slice(FILES_PATH.length);
+  const top = relative.split('/')[0] ?? '';
+  if (!projectDir) return reply(response, 404, 'No project is open.');
+  if (!SERVED_PROJECT_FOLDERS.has(top)) return reply(response, 403, 'Only media/ and cache/ of the open project are served.');
+  const file = await resolveInside(projectDir, relative);
+  if (!file) return reply(response, 404, 'Not found in the open project.');
+  // Content-addressed files never change under the same name.
+  await sendFile(request, response, file, { 'Cache-Control': 'private, max-age=31536000, immutable' });
+}
+
+async function serveRenderer(request: IncomingMessage, response: ServerResponse, rendererDir: string, urlPath: string, cookie: string | null): Promise<void> {
+  const isPage = urlPath === '/' || urlPath === '/index.html';
+  const file = isPage ? path.join(rendererDir, 'index.html') : await resolveInside(rendererDir, urlPath.slice(1));
+  if (!file) return reply(response, 404, 'Not found.');
+  try {
+    await stat(file);
+  } catch {
+    if (isPage) return reply(response, 503, `The studio UI is not built (no ${file}). Run "npm run build" and reload.`);
+    return reply(response, 404, 'Not found.');
+  }
+  const headers: Record<string, string> = isPage
+    ? { 'Content-Security-Policy': PAGE_CSP, 'Cache-Control': 'no-store', ...(cookie ? { 'Set-Cookie': cookie } : {}) }
+    : { 'Cache-Control': 'private, max-age=3600' };
+  await sendFile(request, response, file, headers);
+}
+
+/** Browsers always send Origin on WebSocket upgrades; a foreign page must not drive the studio. */
+function sameOrigin(request: IncomingMessage): boolean {
+  const origin = request.headers.origin;
+  if (!origin) return true;
+  try {
+    return new URL(origin).host === request.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+export async function startStudioServer(options: StudioServerOptions): Promise<StudioServer> {
+  const host = options.host ?? '127.0.0.1';
+  const token = options.token ?? newAccessToken();
+  let port = options.port ?? 0;
+
+  const server = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://studio.invalid');
+    const access = checkAccessToken(request, url, token, port);
+    if (!access.ok) {
+      return reply(response, 403, 'Missing or wrong token. Open the URL that `reward-studio serve` printed (it ends in ?token=…).');
+    }
+    if (request.method !== 'GET' && request.method !== 'HEAD') return reply(response, 405, 'Only GET is served over HTTP; the studio talks over its WebSocket.');
+    const cookie = access.fromQuery ? tokenCookieHeader(token, port) : null;
+    const work = url.pathname.startsWith(FILES_PATH)
+      ? serveProjectFile(request, response, options.projectDir(), url.pathname)
+      : serveRenderer(request, response, options.rendererDir, url.pathname, cookie);
+    work.catch((error: unknown) => {
+      console.error('reward-studio serve: request failed:', error);
+      if (!response.headersSent) reply(response, 500, 'Internal error; see the terminal running reward-studio serve.');
+      else response.destroy();
+    });
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 });
+  const unbind = bindContractToWebSockets(wss, options.router, options.events);
+  server.on('upgrade', (request, socket, head) => {
+    const url = new URL(request.url ?? '/', 'http://studio.invalid');
+    const access = checkAccessToken(request, url, token, port);
+    if (url.pathname !== WS_PATH || !access.ok || !sameOrigin(request)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+
+  return {
+    url: `http://${shownHost}:${port}/?token=${token}`,
+    port,
+    token,
+    async close() {
+      unbind();
+      wss.close();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}

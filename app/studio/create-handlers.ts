@@ -1,0 +1,18 @@
+import type { Handlers } from '../rpc/router';
+import { datasetHandlers } from './handlers/dataset-handlers';
+import { environmentHandlers } from './handlers/environment-handlers';
+import { itemHandlers } from './handlers/item-handlers';
+import { judgmentHandlers } from './handlers/judgment-handlers';
+import { projectHandlers } from './handlers/project-handlers';
+import type { Studio } from './studio';
+
+/** The complete handler table; the `Handlers` type makes a missing command a compile error. */
+export function createHandlers(studio: Studio): Handlers {
+  return {
+    ...projectHandlers(studio),
+    ...itemHandlers(studio),
+    ...judgmentHandlers(studio),
+    ...datasetHandlers(studio),
+    ...environmentHandlers(studio),
+  };
+}

@@ -1,0 +1,123 @@
+/**
+ * The studio session: which project is open, the event bus, and the host's native abilities
+ * (file dialogs exist only in Electron). One instance per process; both transports share it.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { StudioError } from '../errors';
+import { EventBus } from '../rpc/event-bus';
+import { createSampleProject } from '../sample/create-sample-project';
+import { ProjectStore } from '../store/project-store';
+import { addRecentProject, readRecentProjects, settingsDir } from '../store/recent-projects';
+import type { ProjectSummary } from '../store/types';
+
+export interface PickPathRequest {
+  kind: 'open-file' | 'save-file' | 'open-directory';
+  title?: string;
+  defaultPath?: string;
+  filters?: { name: string; extensions: string[] }[];
+}
+
+export interface StudioHost {
+  kind: 'electron' | 'browser';
+  /** Native dialogs; absent in the browser, where the UI shows path fields instead. */
+  pickPath?: (request: PickPathRequest) => Promise<string | null>;
+}
+
+export const SAMPLE_PROJECT_FOLDER = 'sample-project';
+
+export class Studio {
+  readonly events = new EventBus();
+  private store: ProjectStore | null = null;
+  private readonly running = new Set<string>();
+
+  constructor(readonly host: StudioHost) {}
+
+  get projectDir(): string | null {
+    return this.store?.dir ?? null;
+  }
+
+  /** The open project, or an error that tells the person to open one. */
+  project(): ProjectStore {
+    if (!this.store) {
+      throw new StudioError('no_project', 'No project is open.', 'Open a project folder, create a new one, or open the sample project.');
+    }
+    return this.store;
+  }
+
+  currentSummary(): ProjectSummary | null {
+    return this.store?.summary() ?? null;
+  }
+
+  openProject(dir: string): ProjectSummary {
+    return this.switchTo(ProjectStore.open(path.resolve(dir)));
+  }
+
+  createProject(dir: string, name?: string): ProjectSummary {
+    const absolute = path.resolve(dir);
+    return this.switchTo(ProjectStore.create(absolute, { name: name ?? path.basename(absolute) }));
+  }
+
+  sampleProjectDir(): string {
+    return path.join(settingsDir(), SAMPLE_PROJECT_FOLDER);
+  }
+
+  /** Opens the sample project, generating it the first time (a few seconds of image rendering). */
+  async openSampleProject(): Promise<ProjectSummary> {
+    const dir = this.sampleProjectDir();
+    if (ProjectStore.isProject(dir)) return this.openProject(dir);
+    if (existsSync(dir)) {
+      throw new StudioError('already_exists', `${dir} exists but is not a Reward Studio project.`, 'Move that folder away and open the sample project again.');
+    }
+    return this.switchTo(await createSampleProject(dir));
+  }
+
+  /**
+   * What a fresh start shows: the given folder, else the most recent project, else the sample
+   * project (generated on the very first start so every screen has something to show).
+   */
+  async openStartupProject(dir?: string): Promise<ProjectSummary> {
+    if (dir) return this.openProject(dir);
+    const recent = readRecentProjects()[0];
+    return recent ? this.openProject(recent.dir) : this.openSampleProject();
+  }
+
+  /** Tells every window that counts changed (after imports, edits, splits). */
+  projectChanged(): ProjectSummary | null {
+    const summary = this.currentSummary();
+    this.events.emit('projects.onChanged', summary);
+    return summary;
+  }
+
+  /**
+   * Runs long work that must not overlap itself (two imports into one project would race on
+   * duplicate detection); a second request gets a clear "busy" error instead of waiting silently.
+   */
+  async exclusive<T>(task: string, work: () => Promise<T>): Promise<T> {
+    if (this.running.has(task)) {
+      throw new StudioError('busy', `An ${task} is already running in this project.`, 'Wait for it to finish, then try again.');
+    }
+    this.running.add(task);
+    try {
+      return await work();
+    } finally {
+      this.running.delete(task);
+    }
+  }
+
+  close(): void {
+    this.store?.close();
+    this.store = null;
+  }
+
+  private switchTo(store: ProjectStore): ProjectSummary {
+    if (this.running.size > 0 && this.store && this.store.dir !== store.dir) {
+      store.close();
+      throw new StudioError('busy', `Cannot switch projects while ${[...this.running].join(', ')} runs.`, 'Wait for it to finish.');
+    }
+    if (this.store !== store) this.store?.close();
+    this.store = store;
+    addRecentProject(store.dir, store.name);
+    return this.projectChanged() as ProjectSummary;
+  }
+}

@@ -1,0 +1,37 @@
+// `npm start`: the desktop app where Electron's binary exists; otherwise the same studio in the
+// browser via `reward-studio serve --open`, on the sample project.
+import { spawnSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+
+function electronBinary() {
+  try {
+    const binary = require('electron'); // the package's main export is the binary's path
+    return typeof binary === 'string' && existsSync(binary) ? binary : null;
+  } catch {
+    return null;
+  }
+}
+
+function run(command, args) {
+  const result = spawnSync(command, args, { stdio: 'inherit', shell: process.platform === 'win32' });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+const binary = electronBinary();
+run('npm', ['run', '--silent', 'build:renderer']);
+
+if (binary) {
+  run('npm', ['run', '--silent', 'build:main']);
+  // better-sqlite3 must match Electron's ABI here (tests and `serve` rebuild it for Node again).
+  run('npx', ['electron-rebuild', '--force', '--only', 'better-sqlite3']);
+  spawn(binary, ['.'], { stdio: 'inherit' }).on('exit', (code) => process.exit(code ?? 0));
+} else {
+  console.log('Electron\'s binary is not installed here (ELECTRON_SKIP_BINARY_DOWNLOAD); starting the same studio in your browser instead.');
+  run('node', ['scripts/ensure-node-abi.mjs']);
+  const child = spawn(process.execPath, ['bin/reward-studio.mjs', 'serve', '--open', '--sample', ...process.argv.slice(2)], { stdio: 'inherit' });
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+  child.on('exit', (code) => process.exit(code ?? 0));
+}
