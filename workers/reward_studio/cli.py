@@ -1,0 +1,90 @@
+"""Command line: train, describe-config, score, export, tiny-model."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+from reward_studio.config import add_config_flags, describe, overrides_from_args
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m reward_studio",
+                                     description="Reward Studio worker: train and use reward models.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    train = sub.add_parser("train", help="Train a reward model (run dir config.json and/or seed-000 flags).")
+    train.add_argument("--run-dir", "--run_dir", dest="run_dir", default=None,
+                       help="Run directory with config.json (and data/). Without it a new "
+                            "<output_dir>/<experiment_name>_<timestamp>/ is created.")
+    add_config_flags(train)
+
+    sub.add_parser("describe-config", help="Print every training option (type, default, help) as JSON.")
+
+    score = sub.add_parser("score", help="Score a dataset with a checkpoint (seed 000's test_reward_model.py).")
+    score.add_argument("--model_path", "--model-path", required=True,
+                       help="Checkpoint folder (step-N, best/, an export) or a run directory.")
+    score.add_argument("--data_path", "--data-path", required=True, help="Seed-format JSONL or Parquet.")
+    score.add_argument("--output_path", "--output-path", default=None,
+                       help="Result JSONL; a directory or nothing = results/reward_results_<model>_<time>.jsonl.")
+    score.add_argument("--base_model_name", "--base-model-name", default=None,
+                       help="Base model folder for LoRA checkpoints (default: the one recorded in the checkpoint).")
+    score.add_argument("--batch_size", "--batch-size", type=int, default=8)
+    score.add_argument("--max_length", "--max-length", type=int, default=4096)
+    score.add_argument("--full-concat", action="store_true", help="Disable the shared-prefix path.")
+    score.add_argument("--json-progress", "--json_progress", action="store_true",
+                       help="Print progress and the summary as JSON lines on stdout.")
+
+    export = sub.add_parser("export", help="Write a standalone HF-style folder (LoRA merged) from a checkpoint.")
+    export.add_argument("--checkpoint", required=True)
+    export.add_argument("--merge-lora", "--merge_lora", "--out", dest="out", required=True, help="Output folder.")
+    export.add_argument("--base_model_name", "--base-model-name", default=None)
+    export.add_argument("--no-verify", action="store_true", help="Skip the reload-and-compare check.")
+
+    tiny = sub.add_parser("tiny-model", help="Write a tiny random Qwen2-VL (or Qwen2 text LM) for tests/demos.")
+    tiny.add_argument("out")
+    tiny.add_argument("--seed", type=int, default=0)
+    tiny.add_argument("--text-only", "--text_only", action="store_true")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the worker never downloads
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    args = build_parser().parse_args(argv)
+    if args.command == "describe-config":
+        print(json.dumps(describe(), indent=2))
+        return 0
+    if args.command == "train":
+        from reward_studio.run_setup import train_main
+
+        return train_main(args.run_dir, overrides_from_args(args))
+    from reward_studio.errors import WorkerError
+    from reward_studio.run_setup import setup_logging
+
+    setup_logging(None, True)
+    try:
+        if args.command == "score":
+            from reward_studio.score import score_main
+
+            score_main(args.model_path, args.data_path, args.output_path, args.base_model_name, args.batch_size,
+                       args.json_progress, args.max_length, shared_prefix=not args.full_concat)
+        elif args.command == "export":
+            from reward_studio.export import export_main
+
+            print(json.dumps(export_main(args.checkpoint, args.out, args.base_model_name, not args.no_verify)))
+        elif args.command == "tiny-model":
+            from reward_studio.tiny_model import build_tiny_model
+
+            path = build_tiny_model(args.out, seed=args.seed, text_only=args.text_only)
+            print(json.dumps({"output": str(path), "text_only": args.text_only, "seed": args.seed}))
+    except WorkerError as exc:
+        print(json.dumps({"event": "error", **exc.to_event()}), file=sys.stderr, flush=True)
+        return 2
+    return 0
+
+
+def entry() -> None:
+    sys.exit(main())

@@ -1,0 +1,221 @@
+"""Turning items into model inputs: prompt prefix (image + query) and one continuation per response.
+
+Every response is tokenized separately and appended to the prefix token ids, in both the
+shared-prefix path and the full-concatenation path, so the two paths see exactly the same tokens.
+A batch keeps the prefix once per item (left-padded, so every prefix ends at the same column and the
+responses continue right after it) and the responses as rows (right-padded).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+
+from reward_studio.data import Item, preference_pairs
+
+# Used when a tokenizer ships without a chat template (base text models): Qwen's ChatML layout.
+FALLBACK_TEMPLATE = "<|im_start|>user\n{query}<|im_end|>\n<|im_start|>assistant\n"
+
+
+@dataclass
+class EncodedItem:
+    prefix_ids: list[int]
+    prefix_mm: list[int]  # 0 text, 1 image token (Qwen-VL's mm_token_type_ids)
+    pixel_values: torch.Tensor | None
+    image_grid_thw: torch.Tensor | None
+    response_ids: list[list[int]]
+    ranking: list[int]
+    item_id: str
+
+
+@dataclass
+class LengthReport:
+    items: int = 0
+    pairs: int = 0
+    truncated_responses: int = 0
+    dropped_items: int = 0
+    dropped_pairs: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return dict(self.__dict__)
+
+
+class Encoder:
+    """Wraps the model's processor (VL) or tokenizer (text) with the studio's prompt layout."""
+
+    def __init__(self, processor: Any, is_vl: bool, max_length: int, truncation: str) -> None:
+        self.processor = processor
+        self.tokenizer = processor.tokenizer if is_vl else processor
+        self.is_vl = is_vl
+        self.max_length = max_length
+        self.truncation = truncation
+        self.pad_id = self._pad_id()
+        self.end_text = self._end_text()
+
+    # ---- prompt layout ------------------------------------------------------------------------
+    def _pad_id(self) -> int:
+        tok = self.tokenizer
+        pad = tok.pad_token_id if tok.pad_token_id is not None else tok.eos_token_id
+        return int(pad if pad is not None else 0)
+
+    def _end_text(self) -> str:
+        """The end-of-turn token that closes each response; the reward is read there."""
+        vocab = self.tokenizer.get_vocab()
+        if "<|im_end|>" in vocab:
+            return "<|im_end|>"
+        return self.tokenizer.eos_token or ""
+
+    def prefix_text(self, item: Item) -> str:
+        has_template = getattr(self.processor, "chat_template", None) or getattr(self.tokenizer, "chat_template", None)
+        if self.is_vl:
+            content = [{"type": "image"} for _ in item.images] + [{"type": "text", "text": item.query}]
+            messages = [{"role": "user", "content": content}]
+            if has_template:
+                return self.processor.apply_chat_template(messages, add_generation_prompt=True, tokenize=False)
+            vision = "<|vision_start|><|image_pad|><|vision_end|>" * len(item.images)
+            return FALLBACK_TEMPLATE.format(query=vision + item.query)
+        if item.images:
+            from reward_studio.errors import DataError
+
+            raise DataError(f"{item.source}: item has an image but the model is text-only",
+                            "Use a Qwen2-VL-family model, or remove the images from the data.")
+        if has_template:
+            return self.tokenizer.apply_chat_template([{"role": "user", "content": item.query}],
+                                                      add_generation_prompt=True, tokenize=False)
+        return FALLBACK_TEMPLATE.format(query=item.query)
+
+    def response_ids(self, response: str) -> list[int]:
+        return list(self.tokenizer(response + self.end_text, add_special_tokens=False)["input_ids"])
+
+    # ---- lengths (cheap: no pixel processing) -------------------------------------------------
+    def prefix_length(self, item: Item) -> int:
+        n = len(self.tokenizer(self.prefix_text(item), add_special_tokens=False)["input_ids"])
+        if item.images:
+            ip = self.processor.image_processor
+            merge = getattr(ip, "merge_size", 2)
+            for ref in item.images:
+                with ref_open_size(ref) as (w, h):
+                    n += ip.get_number_of_image_patches(h, w, {}) // (merge * merge) - 1
+        return n
+
+    def check_lengths(self, items: list[Item]) -> tuple[list[Item], LengthReport, dict[str, int]]:
+        """Apply max_length/truncation. Returns kept items, the counts and per-item truncation budgets."""
+        report = LengthReport()
+        kept, budgets = [], {}
+        for item in items:
+            npairs = len(preference_pairs(item.ranking))
+            report.items += 1
+            report.pairs += npairs
+            budget = self.max_length - self.prefix_length(item)
+            lens = [len(self.response_ids(r)) for r in item.responses]
+            too_long = [n > budget for n in lens]
+            # A prefix that leaves no room for even one response token plus the end token cannot be kept.
+            if budget < 2 or (any(too_long) and self.truncation == "drop"):
+                report.dropped_items += 1
+                report.dropped_pairs += npairs
+                continue
+            report.truncated_responses += sum(too_long)
+            budgets[item.source] = budget
+            kept.append(item)
+        return kept, report, budgets
+
+    # ---- full encoding (with pixels) ----------------------------------------------------------
+    def encode(self, item: Item, budget: int | None = None) -> EncodedItem:
+        text = self.prefix_text(item)
+        pixel_values = grid = None
+        if self.is_vl and item.images:
+            images = [ref.open() for ref in item.images]
+            out = self.processor(text=[text], images=images, return_tensors="pt")
+            prefix_ids = out["input_ids"][0].tolist()
+            mm = out.get("mm_token_type_ids")
+            image_id = self.processor.image_token_id
+            prefix_mm = mm[0].tolist() if mm is not None else [int(t == image_id) for t in prefix_ids]
+            pixel_values, grid = out["pixel_values"], out["image_grid_thw"]
+        else:
+            prefix_ids = list(self.tokenizer(text, add_special_tokens=False)["input_ids"])
+            prefix_mm = [0] * len(prefix_ids)
+        budget = budget if budget is not None else self.max_length - len(prefix_ids)
+        responses = []
+        for r in item.responses:
+            ids = self.response_ids(r)
+            if len(ids) > budget:  # keep the closing token: the reward is always read on it
+                ids = ids[: budget - 1] + ids[-1:]
+            responses.append(ids)
+        return EncodedItem(prefix_ids, prefix_mm, pixel_values, grid, responses, list(item.ranking), item.id)
+
+
+class ref_open_size:
+    """Context manager yielding (width, height) from the image header without decoding pixels."""
+
+    def __init__(self, ref) -> None:
+        self.ref = ref
+        self.img = None
+
+    def __enter__(self) -> tuple[int, int]:
+        import io
+
+        from PIL import Image
+
+        self.img = Image.open(io.BytesIO(self.ref.data) if self.ref.data is not None else self.ref.path)
+        return self.img.size
+
+    def __exit__(self, *exc) -> None:
+        self.img.close()
+
+
+def collate(encoded: list[EncodedItem], pad_id: int) -> dict[str, Any]:
+    """Batch in the shared layout. Full-concatenation inputs are derived from it in model.py."""
+    lp = max(len(e.prefix_ids) for e in encoded)
+    b = len(encoded)
+    prefix_ids = torch.full((b, lp), pad_id, dtype=torch.long)
+    prefix_mm = torch.zeros((b, lp), dtype=torch.long)
+    prefix_mask = torch.zeros((b, lp), dtype=torch.long)
+    for i, e in enumerate(encoded):  # left padding: all prefixes end at column lp - 1
+        n = len(e.prefix_ids)
+        prefix_ids[i, lp - n:] = torch.tensor(e.prefix_ids)
+        prefix_mm[i, lp - n:] = torch.tensor(e.prefix_mm)
+        prefix_mask[i, lp - n:] = 1
+    rows = [(i, ids) for i, e in enumerate(encoded) for ids in e.response_ids]
+    lr = max(len(ids) for _, ids in rows)
+    resp_ids = torch.full((len(rows), lr), pad_id, dtype=torch.long)
+    resp_mask = torch.zeros((len(rows), lr), dtype=torch.long)
+    for r, (_, ids) in enumerate(rows):  # right padding: responses start right after the prefix
+        resp_ids[r, : len(ids)] = torch.tensor(ids)
+        resp_mask[r, : len(ids)] = 1
+    pairs, groups, offset = [], [], 0
+    for e in encoded:
+        n = len(e.response_ids)
+        pairs += [(offset + a, offset + c) for a, c in preference_pairs(e.ranking)]
+        groups.append((offset, n, list(e.ranking)))
+        offset += n
+    pvs = [e.pixel_values for e in encoded if e.pixel_values is not None]
+    grids = [e.image_grid_thw for e in encoded if e.image_grid_thw is not None]
+    return {
+        "prefix_ids": prefix_ids,
+        "prefix_mask": prefix_mask,
+        "prefix_mm": prefix_mm,
+        "pixel_values": torch.cat(pvs) if pvs else None,
+        "image_grid_thw": torch.cat(grids) if grids else None,
+        "images_per_item": torch.tensor([0 if e.image_grid_thw is None else len(e.image_grid_thw) for e in encoded]),
+        "resp_ids": resp_ids,
+        "resp_mask": resp_mask,
+        "resp_item": torch.tensor([i for i, _ in rows], dtype=torch.long),
+        "pairs": torch.tensor(pairs, dtype=torch.long).reshape(-1, 2),
+        "groups": groups,
+        "item_ids": [e.item_id for e in encoded],
+    }
+
+
+def batch_to(batch: dict[str, Any], device: torch.device) -> dict[str, Any]:
+    return {k: v.to(device) if isinstance(v, torch.Tensor) else v for k, v in batch.items()}
+
+
+def count_tokens(batch: dict[str, Any], shared: bool) -> int:
+    """Tokens the backbone actually processes for this batch (what tokens_per_second counts)."""
+    prefix_lens = batch["prefix_mask"].sum(1)
+    resp = int(batch["resp_mask"].sum())
+    if shared:
+        return int(prefix_lens.sum()) + resp
+    return int(prefix_lens[batch["resp_item"]].sum()) + resp

@@ -1,0 +1,189 @@
+"""Reading and validating seed-format preference data (JSONL or Parquet).
+
+Seed format, one object per line:
+  {"id": "...", "query": "...", "image": "path" | ["p1", "p2"] | null,
+   "response": ["A", "B", ...], "human_ranking": [0, 1, ...]}
+human_ranking[i] is the rank of response[i]; 0 = best; equal ranks are ties.
+Image paths are resolved relative to the data file. In Parquet, "image" may also be an
+HF-datasets image struct {"bytes": ..., "path": ...}.
+
+Everything is validated up front so a bad row fails the run before any training, naming
+file:line and what to do.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+from reward_studio.errors import DataError
+
+
+@dataclass(frozen=True)
+class ImageRef:
+    """An image on disk or embedded bytes (Parquet). `label` is for error messages."""
+
+    path: str | None = None
+    data: bytes | None = None
+    label: str = ""
+
+    def open(self) -> Image.Image:
+        src = io.BytesIO(self.data) if self.data is not None else self.path
+        img = Image.open(src)
+        img.load()
+        return img.convert("RGB")
+
+
+@dataclass
+class Item:
+    id: str
+    query: str
+    images: list[ImageRef]
+    responses: list[str]
+    ranking: list[int]
+    source: str  # "file:line" for messages
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def preference_pairs(ranking: list[int]) -> list[tuple[int, int]]:
+    """All ordered (better, worse) index pairs; ties produce no pair."""
+    n = len(ranking)
+    return [(i, j) for i in range(n) for j in range(n) if ranking[i] < ranking[j]]
+
+
+def load_items(path: str | Path, check_images: bool = True) -> list[Item]:
+    path = Path(path)
+    if not path.exists():
+        raise DataError(f"data file not found: {path}", "Check train_data_path / val_data_path.")
+    if path.suffix.lower() == ".parquet":
+        rows = _read_parquet(path)
+    else:
+        rows = _read_jsonl(path)
+    items = [_parse_row(row, f"{path}:{line}", path.parent, check_images) for line, row in rows]
+    if not items:
+        raise DataError(f"{path}: the dataset is empty (no items)",
+                        "Export at least one labeled item into this split, or point to another file.")
+    return items
+
+
+def _read_jsonl(path: Path) -> list[tuple[int, Any]]:
+    rows = []
+    with path.open("r", encoding="utf-8") as fh:
+        for n, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                rows.append((n, json.loads(line)))
+            except json.JSONDecodeError as exc:
+                raise DataError(f"{path}:{n}: not valid JSON ({exc.msg} at column {exc.colno})",
+                                "Each line must be one JSON object in seed format.") from exc
+    return rows
+
+
+def _read_parquet(path: Path) -> list[tuple[int, Any]]:
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(path)
+    except Exception as exc:  # pyarrow raises several types for damaged files
+        raise DataError(f"{path}: cannot read Parquet ({exc})", "Re-export the file.") from exc
+    return [(i + 1, row) for i, row in enumerate(table.to_pylist())]
+
+
+def _parse_row(row: Any, where: str, base: Path, check_images: bool) -> Item:
+    fix = "Fix or remove this item (seed format: id, query, image, response[], human_ranking[])."
+    if not isinstance(row, dict):
+        raise DataError(f"{where}: expected a JSON object, got {type(row).__name__}", fix)
+    responses = row.get("response")
+    if not isinstance(responses, list) or len(responses) < 2:
+        raise DataError(f"{where}: 'response' must be a list of at least 2 responses", fix)
+    for i, r in enumerate(responses):
+        if not isinstance(r, str) or not r.strip():
+            raise DataError(f"{where}: response {i} is empty", "Write the response text or remove it (and its rank).")
+    ranking = row.get("human_ranking")
+    if not isinstance(ranking, list) or len(ranking) != len(responses):
+        got = len(ranking) if isinstance(ranking, list) else type(ranking).__name__
+        raise DataError(f"{where}: 'human_ranking' has {got} entries but there are {len(responses)} responses",
+                        "Give one rank per response (0 = best, equal ranks = tie).")
+    if not all(isinstance(r, int) and not isinstance(r, bool) and 0 <= r < len(responses) for r in ranking):
+        raise DataError(f"{where}: 'human_ranking' values {ranking} must be integers in 0..{len(responses) - 1}",
+                        "Rank 0 is the best response; equal ranks mean a tie.")
+    if not preference_pairs(ranking):
+        raise DataError(f"{where}: all responses are tied ({ranking}); nothing to learn from",
+                        "Rank at least one response above another, or remove the item.")
+    query = row.get("query")
+    if not isinstance(query, str):
+        raise DataError(f"{where}: 'query' must be a string", fix)
+    images = [_image_ref(x, where, base, check_images) for x in _as_list(row.get("image"))]
+    item_id = row.get("id")
+    return Item(
+        id=str(item_id) if item_id not in (None, "") else where,
+        query=query,
+        images=images,
+        responses=list(responses),
+        ranking=[int(r) for r in ranking],
+        source=where,
+    )
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None or value == "":
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _image_ref(value: Any, where: str, base: Path, check: bool) -> ImageRef:
+    if isinstance(value, dict):  # HF datasets Image feature: {"bytes": b"...", "path": "..."}
+        if value.get("bytes"):
+            ref = ImageRef(data=bytes(value["bytes"]), label=f"{where} (embedded image {value.get('path') or ''})")
+        elif value.get("path"):
+            ref = _path_ref(value["path"], where, base)
+        else:
+            raise DataError(f"{where}: image struct has neither bytes nor path", "Re-export the dataset with images.")
+    elif isinstance(value, str):
+        ref = _path_ref(value, where, base)
+    else:
+        raise DataError(f"{where}: 'image' must be a path, a list of paths or null", "Fix the image field.")
+    if check:
+        _verify_image(ref, where)
+    return ref
+
+
+def _path_ref(p: str, where: str, base: Path) -> ImageRef:
+    path = Path(p)
+    if not path.is_absolute():
+        path = (base / path).resolve()
+    if not path.exists():
+        raise DataError(f"{where}: image not found: {path}",
+                        "Image paths are relative to the data file (or absolute); copy the image there or fix the path.")
+    return ImageRef(path=str(path), label=str(path))
+
+
+def _verify_image(ref: ImageRef, where: str) -> None:
+    try:
+        with Image.open(io.BytesIO(ref.data) if ref.data is not None else ref.path) as img:
+            img.verify()
+        ref.open()  # verify() does not decode pixel data; a truncated file only fails on load
+    except Exception as exc:
+        raise DataError(f"{where}: image {ref.label} cannot be decoded ({exc.__class__.__name__}: {exc})",
+                        "Replace the image with a valid PNG/JPEG or remove the item.") from exc
+
+
+def write_jsonl_absolute(items_path: str | Path, out: str | Path) -> None:
+    """Copy a seed JSONL into a run directory with image paths made absolute (so the copy stands alone)."""
+    src = Path(items_path)
+    lines = []
+    for _, row in _read_jsonl(src):
+        if isinstance(row, dict):
+            imgs = _as_list(row.get("image"))
+            fixed = [str((src.parent / x).resolve()) if isinstance(x, str) and not Path(x).is_absolute() else x
+                     for x in imgs]
+            if imgs:
+                row["image"] = fixed if isinstance(row.get("image"), list) else fixed[0]
+        lines.append(json.dumps(row, ensure_ascii=False))
+    Path(out).write_text("\n".join(lines) + ("\n" if lines else ""), encoding="utf-8")

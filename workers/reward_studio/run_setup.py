@@ -1,0 +1,161 @@
+"""Starting a training run: run directory, config merge, logging, signals, and the error contract.
+
+Exit codes: 0 = finished or stopped (SIGTERM/SIGINT); 2 = bad input (an `error` event says what and
+what to do); 1 = unexpected failure (an `error` event points at worker.log's traceback). In every
+non-zero case the error event is the last event in metrics.sqlite and status.phase is 'failed'.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import signal
+import sys
+import time
+import traceback
+from pathlib import Path
+from typing import Any
+
+from reward_studio.config import TrainConfig
+from reward_studio.errors import ConfigError, DataError, WorkerError
+from reward_studio.metrics_db import MetricsDB, NullDB
+
+log = logging.getLogger("reward_studio")
+
+
+def new_run_dir(output_dir: str, experiment: str) -> Path:
+    """<output_dir>/<experiment>_<YYYYmmdd-HHMMSS>/ — unique per run, as seed 000 does."""
+    base = Path(output_dir) / f"{experiment}_{time.strftime('%Y%m%d-%H%M%S')}"
+    path, n = base, 1
+    while path.exists():
+        n += 1
+        path = base.with_name(f"{base.name}-{n}")
+    path.mkdir(parents=True)
+    return path
+
+
+def setup_logging(run_dir: Path | None, main: bool) -> None:
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    log.setLevel(logging.INFO)
+    log.handlers.clear()
+    fmt = logging.Formatter("%(asctime)s %(levelname)s %(message)s")
+    err = logging.StreamHandler(sys.stderr)
+    err.setFormatter(fmt)
+    log.addHandler(err)
+    if run_dir is not None and main:
+        fh = logging.FileHandler(run_dir / "worker.log")
+        fh.setFormatter(fmt)
+        log.addHandler(fh)
+
+
+def freeze_data(cfg: TrainConfig, run_dir: Path) -> TrainConfig:
+    """Copy the given data files into run_dir/data so the run stands alone (seed flags path)."""
+    from reward_studio.data import write_jsonl_absolute
+
+    data = run_dir / "data"
+    data.mkdir(exist_ok=True)
+    for split, attr in (("train", "train_data_path"), ("val", "val_data_path")):
+        src = getattr(cfg, attr)
+        if not src:
+            continue
+        p = Path(src).resolve()
+        if not p.exists():
+            raise DataError(f"{split} data file not found: {src}", f"Check --{attr}.")
+        if p.suffix.lower() == ".parquet":
+            dst = data / f"{split}.parquet"
+            shutil.copy2(p, dst)
+        else:
+            dst = data / f"{split}.jsonl"
+            write_jsonl_absolute(p, dst)
+        setattr(cfg, attr, f"data/{dst.name}")
+    return cfg
+
+
+def resolve_config(run_dir_arg: str | None, overrides: dict[str, Any], main: bool) -> tuple[TrainConfig, Path, bool]:
+    """Returns (config, run_dir, created). Flags override config.json values."""
+    if run_dir_arg:
+        run_dir = Path(run_dir_arg)
+        run_dir.mkdir(parents=True, exist_ok=True)
+        return TrainConfig(), run_dir, False
+    cfg = TrainConfig(**{k: v for k, v in overrides.items() if k in ("output_dir", "experiment_name")})
+    return cfg, (new_run_dir(cfg.output_dir, cfg.experiment_name) if main else Path()), True
+
+
+def build_config(run_dir: Path, overrides: dict[str, Any], created: bool) -> TrainConfig:
+    cfg_file = run_dir / "config.json"
+    try:
+        base = json.loads(cfg_file.read_text()) if (cfg_file.exists() and not created) else {}
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"{cfg_file}: not valid JSON ({exc})", "Fix config.json or start from flags.") from exc
+    if not isinstance(base, dict):
+        raise ConfigError(f"{cfg_file}: expected a JSON object", "Fix config.json.")
+    try:
+        cfg = TrainConfig.from_dict({**base, **overrides})
+        cfg.validate()
+    except ValueError as exc:
+        raise ConfigError(str(exc), "Run `python -m reward_studio describe-config` for valid fields and values.")
+    if not created:  # studio layout: data/ snapshot next to config.json
+        if not cfg.train_data_path and (run_dir / "data" / "train.jsonl").exists():
+            cfg.train_data_path = "data/train.jsonl"
+        if not cfg.val_data_path and (run_dir / "data" / "val.jsonl").exists():
+            cfg.val_data_path = "data/val.jsonl"
+    else:
+        cfg = freeze_data(cfg, run_dir)
+    return cfg
+
+
+def train_main(run_dir_arg: str | None, overrides: dict[str, Any]) -> int:
+    from accelerate import Accelerator, DistributedDataParallelKwargs
+
+    from reward_studio.train_loop import StopFlag, Trainer
+
+    # Text without images leaves the vision tower unused in some steps: DDP must tolerate that.
+    acc = Accelerator(kwargs_handlers=[DistributedDataParallelKwargs(find_unused_parameters=True)])
+    main = acc.is_main_process
+    cfg, run_dir, created = resolve_config(run_dir_arg, overrides, main)
+    if created and acc.num_processes > 1:
+        from accelerate.utils import broadcast_object_list
+
+        holder = [str(run_dir)]
+        broadcast_object_list(holder)
+        run_dir = Path(holder[0])
+    setup_logging(run_dir, main)
+    db: Any = MetricsDB(run_dir / "metrics.sqlite") if main else NullDB()
+    stop = StopFlag()
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    db.status("starting", message="starting worker")
+    db.start_heartbeat()
+    if main:
+        print(json.dumps({"type": "run_dir", "path": str(run_dir.resolve())}), flush=True)
+    try:
+        cfg = build_config(run_dir, overrides, created)
+        if main:
+            cfg.save(run_dir / "config.json")
+        from reward_studio.model import check_model_folder
+
+        check_model_folder(cfg.base_model_name)
+        outcome = Trainer(cfg, run_dir, acc, db, stop).run()
+        log.info("run %s: %s", run_dir, outcome)
+        return 0
+    except WorkerError as exc:
+        fail(db, exc.to_event())
+        return 2
+    except Exception as exc:  # our bug or an environment problem: keep the traceback for the log
+        log.error("unexpected failure:\n%s", traceback.format_exc())
+        fail(db, {"message": f"{exc.__class__.__name__}: {exc}", "type": "internal_error",
+                  "hint": f"See {run_dir / 'worker.log'} for the traceback; report it if the inputs look right."})
+        return 1
+    finally:
+        db.close()
+
+
+def fail(db: Any, payload: dict[str, str]) -> None:
+    log.error("%s%s", payload["message"], f" — {payload['hint']}" if payload.get("hint") else "")
+    print(json.dumps({"event": "error", **payload}), file=sys.stderr, flush=True)
+    db.status("failed", message=payload["message"][:500])
+    db.event("error", payload)

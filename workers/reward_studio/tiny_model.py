@@ -1,0 +1,205 @@
+"""`tiny-model OUT`: a tiny, randomly initialised Qwen2-VL (or Qwen2 text LM) built fully offline.
+
+Used for demos and tests: it has the real architecture (vision tower, merger, m-RoPE text model),
+a real byte-level BPE tokenizer trained here on a built-in corpus, a chat template and a processor
+whose min_pixels == max_pixels == 56*56, so every image becomes exactly 4 merged vision tokens.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import torch
+
+# Order mirrors Qwen2-VL's added tokens; the trainer puts special tokens first, so their ids are 0..13
+# and the model config below must use exactly these ids (the processor looks them up by text).
+SPECIAL_TOKENS = [
+    "<|endoftext|>",
+    "<|im_start|>",
+    "<|im_end|>",
+    "<|object_ref_start|>",
+    "<|object_ref_end|>",
+    "<|box_start|>",
+    "<|box_end|>",
+    "<|quad_start|>",
+    "<|quad_end|>",
+    "<|vision_start|>",
+    "<|vision_end|>",
+    "<|vision_pad|>",
+    "<|image_pad|>",
+    "<|video_pad|>",
+]
+
+# Qwen-style chat template, without the default system prompt to keep tiny sequences short.
+CHAT_TEMPLATE = (
+    "{% for message in messages %}"
+    "<|im_start|>{{ message['role'] }}\n"
+    "{% if message['content'] is string %}{{ message['content'] }}"
+    "{% else %}{% for content in message['content'] %}"
+    "{% if content['type'] == 'image' or 'image' in content %}<|vision_start|><|image_pad|><|vision_end|>"
+    "{% elif content['type'] == 'text' %}{{ content['text'] }}{% endif %}"
+    "{% endfor %}{% endif %}<|im_end|>\n"
+    "{% endfor %}"
+    "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
+)
+
+_COLOURS = "red green blue yellow orange purple pink brown black white gray grey cyan magenta".split()
+_SHAPES = "circle square triangle rectangle star shape ellipse diamond hexagon".split()
+_WORDS = (
+    "the a an is it this that what which colour color of in on image picture shown there "
+    "answer question please describe object background small large big bright dark light "
+    "i think see looks like appears to be yes no not and or with left right top bottom center "
+    "response better worse good bad correct wrong true false you are helpful assistant user system"
+).split()
+
+
+def _corpus() -> list[str]:
+    """A deterministic corpus covering the sample task's vocabulary (colours, shapes, prompts)."""
+    lines = []
+    for colour in _COLOURS:
+        for shape in _SHAPES:
+            lines.append(f"What colour is the {shape} in the image? The {shape} is {colour}.")
+            lines.append(f"The {colour} {shape} is on a {colour} background. It is {colour}.")
+    lines.append(" ".join(_WORDS))
+    lines.append(" ".join(w.capitalize() for w in _WORDS + _COLOURS + _SHAPES))
+    lines.append("0 1 2 3 4 5 6 7 8 9 10 100 , . ? ! : ; ' \" ( ) - _ / \n")
+    return lines
+
+
+def build_tokenizer(vocab_size: int = 640):
+    """Train a byte-level BPE (handles any text) and wrap it as a transformers fast tokenizer."""
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+    from transformers import PreTrainedTokenizerFast
+
+    tok = Tokenizer(models.BPE())
+    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tok.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(
+        vocab_size=vocab_size,
+        special_tokens=SPECIAL_TOKENS,
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+        show_progress=False,
+    )
+    tok.train_from_iterator(_corpus(), trainer=trainer)
+    fast = PreTrainedTokenizerFast(
+        tokenizer_object=tok,
+        eos_token="<|im_end|>",
+        pad_token="<|endoftext|>",
+        unk_token=None,
+        additional_special_tokens=SPECIAL_TOKENS[1:],
+    )
+    fast.chat_template = CHAT_TEMPLATE
+    fast.padding_side = "right"
+    return fast
+
+
+def _special_ids(tokenizer) -> dict[str, int]:
+    ids = {t: tokenizer.convert_tokens_to_ids(t) for t in SPECIAL_TOKENS}
+    assert all(isinstance(i, int) and i >= 0 for i in ids.values()), ids
+    return ids
+
+
+def tiny_vl_config(tokenizer, hidden: int = 64, layers: int = 2, heads: int = 4):
+    from transformers import Qwen2VLConfig
+
+    ids = _special_ids(tokenizer)
+    head_dim = hidden // heads
+    half = head_dim // 2
+    # m-RoPE splits head_dim/2 frequencies into temporal/height/width sections: they must sum to it.
+    mrope_section = [half - 2 * (half // 3), half // 3, half // 3]
+    vocab = ((len(tokenizer) + 63) // 64) * 64
+    return Qwen2VLConfig(
+        text_config=dict(
+            vocab_size=vocab,
+            hidden_size=hidden,
+            intermediate_size=hidden * 2,
+            num_hidden_layers=layers,
+            num_attention_heads=heads,
+            num_key_value_heads=max(1, heads // 2),
+            max_position_embeddings=4096,
+            rope_parameters={"rope_type": "default", "rope_theta": 10000.0, "mrope_section": mrope_section},
+            bos_token_id=ids["<|endoftext|>"],
+            eos_token_id=ids["<|im_end|>"],
+            pad_token_id=ids["<|endoftext|>"],
+            tie_word_embeddings=True,
+        ),
+        vision_config=dict(
+            depth=2,
+            embed_dim=32,
+            # The merger projects vision features straight into the text stream: same width as text.
+            hidden_size=hidden,
+            num_heads=2,
+            mlp_ratio=2,
+            patch_size=14,
+            spatial_merge_size=2,
+            temporal_patch_size=2,
+            in_channels=3,
+        ),
+        image_token_id=ids["<|image_pad|>"],
+        video_token_id=ids["<|video_pad|>"],
+        vision_start_token_id=ids["<|vision_start|>"],
+        vision_end_token_id=ids["<|vision_end|>"],
+        tie_word_embeddings=True,
+    )
+
+
+def tiny_text_config(tokenizer, hidden: int = 64, layers: int = 2, heads: int = 4):
+    from transformers import Qwen2Config
+
+    ids = _special_ids(tokenizer)
+    vocab = ((len(tokenizer) + 63) // 64) * 64
+    return Qwen2Config(
+        vocab_size=vocab,
+        hidden_size=hidden,
+        intermediate_size=hidden * 2,
+        num_hidden_layers=layers,
+        num_attention_heads=heads,
+        num_key_value_heads=max(1, heads // 2),
+        max_position_embeddings=4096,
+        bos_token_id=ids["<|endoftext|>"],
+        eos_token_id=ids["<|im_end|>"],
+        pad_token_id=ids["<|endoftext|>"],
+        tie_word_embeddings=True,
+    )
+
+
+def build_tiny_model(out: str | os.PathLike, seed: int = 0, text_only: bool = False) -> Path:
+    """Write a loadable tiny model folder to `out` and return its path."""
+    from transformers import (
+        Qwen2ForCausalLM,
+        Qwen2VLForConditionalGeneration,
+        Qwen2VLImageProcessor,
+        Qwen2VLProcessor,
+        Qwen2VLVideoProcessor,
+    )
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    torch.manual_seed(seed)
+    tokenizer = build_tokenizer()
+    if text_only:
+        model = Qwen2ForCausalLM(tiny_text_config(tokenizer))
+        model.save_pretrained(out)
+        tokenizer.save_pretrained(out)
+    else:
+        model = Qwen2VLForConditionalGeneration(tiny_vl_config(tokenizer))
+        model.save_pretrained(out)
+        pixels = 56 * 56  # min == max: every image is resized to 56x56 -> 4x4 patches -> 4 merged tokens
+        image_processor = Qwen2VLImageProcessor(
+            min_pixels=pixels, max_pixels=pixels, patch_size=14, temporal_patch_size=2, merge_size=2
+        )
+        # The processor class insists on a video processor even though the studio never feeds videos.
+        video_processor = Qwen2VLVideoProcessor(min_pixels=pixels, max_pixels=pixels)
+        processor = Qwen2VLProcessor(
+            image_processor=image_processor,
+            tokenizer=tokenizer,
+            video_processor=video_processor,
+            chat_template=CHAT_TEMPLATE,
+        )
+        processor.save_pretrained(out)
+    (out / "TINY_MODEL.json").write_text(
+        json.dumps({"seed": seed, "text_only": text_only, "note": "randomly initialised, for tests and demos"}, indent=2)
+    )
+    return out
