@@ -1,0 +1,115 @@
+import { stat } from 'node:fs/promises';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { StudioError } from '../errors';
+import { addImageBytes, addImageFile, sha256Hex, type StoredImage } from '../media/media-store';
+import { ensureThumbnail } from '../media/thumbnails';
+import { RowError, type ImageSource } from './parsed-row';
+
+type Resolution = { ok: true; image: StoredImage } | { ok: false; reason: string };
+
+/**
+ * Turns the image references of rows into images stored in the project, once per distinct file.
+ *
+ * Path rules: a relative path is resolved from the data file's folder and must stay inside it
+ * (`../` escapes are refused, so a downloaded dataset cannot pull in files from elsewhere on the
+ * disk by accident). Absolute paths are accepted: they are what the studio's own exports
+ * ("absolute" image mode) and training snapshots write, and a person chose that file.
+ *
+ * Results (including failures) are cached by path and by file identity (device, inode, size,
+ * mtime), so 100k rows sharing 100 images read and hash each image once.
+ */
+export class ImageResolver {
+  private readonly byPath = new Map<string, Promise<Resolution>>();
+  private readonly byIdentity = new Map<string, Promise<Resolution>>();
+  private readonly byContent = new Map<string, Promise<Resolution>>();
+  private readonly thumbnails = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly projectDir: string,
+    private readonly dataDir: string,
+  ) {}
+
+  /** Stores the image and returns it, or throws a RowError saying what is wrong with it. */
+  async resolve(source: ImageSource): Promise<StoredImage> {
+    const resolution = source.kind === 'path' ? await this.fromPath(source.path) : await this.fromBytes(source.bytes, source.label);
+    if (!resolution.ok) throw new RowError(resolution.reason);
+    return resolution.image;
+  }
+
+  /** Makes the list thumbnail for an item's first image; a failure only means it is made later on demand. */
+  async thumbnail(image: StoredImage): Promise<void> {
+    let pending = this.thumbnails.get(image.sha256);
+    if (pending === undefined) {
+      pending = ensureThumbnail(this.projectDir, image.sha256, image.ext).then(
+        () => undefined,
+        () => undefined,
+      );
+      this.thumbnails.set(image.sha256, pending);
+    }
+    await pending;
+  }
+
+  private fromPath(written: string): Promise<Resolution> {
+    const full = isAbsolute(written) ? resolve(written) : resolve(this.dataDir, written);
+    let pending = this.byPath.get(full);
+    if (pending === undefined) {
+      pending = this.loadPath(written, full);
+      this.byPath.set(full, pending);
+    }
+    return pending;
+  }
+
+  private async loadPath(written: string, full: string): Promise<Resolution> {
+    if (!isAbsolute(written)) {
+      const inside = relative(this.dataDir, full);
+      if (inside.startsWith('..') || isAbsolute(inside)) {
+        return {
+          ok: false,
+          reason: `image path "${written}" escapes the data folder ${this.dataDir}; move the image into that folder (or a subfolder) and fix the path`,
+        };
+      }
+    }
+    let identity: string;
+    try {
+      const info = await stat(full);
+      identity = `${info.dev}:${info.ino}:${info.size}:${info.mtimeMs}`;
+    } catch {
+      return {
+        ok: false,
+        reason: `image not found at ${full}; check the path (relative paths are resolved from the data file's folder)`,
+      };
+    }
+    let pending = this.byIdentity.get(identity);
+    if (pending === undefined) {
+      pending = settle(addImageFile(this.projectDir, full, `image "${written}"`));
+      this.byIdentity.set(identity, pending);
+    }
+    return pending;
+  }
+
+  private fromBytes(bytes: Uint8Array, label: string): Promise<Resolution> {
+    const key = sha256Hex(bytes);
+    let pending = this.byContent.get(key);
+    if (pending === undefined) {
+      pending = settle(addImageBytes(this.projectDir, bytes, label));
+      this.byContent.set(key, pending);
+    }
+    return pending;
+  }
+}
+
+async function settle(work: Promise<StoredImage>): Promise<Resolution> {
+  try {
+    return { ok: true, image: await work };
+  } catch (error) {
+    if (error instanceof StudioError) return { ok: false, reason: withHint(error) };
+    throw error;
+  }
+}
+
+/** Row errors are one line, so the hint (what to do) joins the message. */
+function withHint(error: StudioError): string {
+  if (error.hint === undefined) return error.message;
+  const hint = error.hint.replace(/\.$/, '');
+  return `${error.message}; ${hint.charAt(0).toLowerCase()}${hint.slice(1)}`;
+}

@@ -1,0 +1,180 @@
+import type { StoredImage } from '../media/media-store';
+import type { ItemWriter } from '../store/item-writer';
+import type { JudgmentWriter } from '../store/judgment-writer';
+import type { ProjectStore } from '../store/project-store';
+import type { Ranking, Split, SplitRatios } from '../store/types';
+import { itemContentHash } from './item-content';
+import { RowError, type ParsedRow } from './parsed-row';
+import { splitFor } from './splits';
+
+/** A row whose images are already in media/, or the reason it cannot be imported. */
+export type ReadyRow = { line: number; parsed: ParsedRow; images: StoredImage[] } | { line: number; error: string };
+
+export interface ImportCounts {
+  rowsRead: number;
+  added: number;
+  unchanged: number;
+  labeled: number;
+  relabeled: number;
+  imagesAdded: number;
+}
+
+export interface ImportWriterOptions {
+  annotator: string;
+  split: 'auto' | Split;
+  splitSeed: string;
+  splitRatios: SplitRatios;
+  sourceFile: string;
+}
+
+interface FirstSeen {
+  line: number;
+  contentHash: string;
+  ranking: string | null;
+}
+
+/**
+ * Commits batches of ready rows, one transaction per batch and a savepoint per row, so a row
+ * that fails while being written leaves nothing behind and the rest of the batch still lands.
+ */
+export class ImportWriter {
+  readonly counts: ImportCounts = { rowsRead: 0, added: 0, unchanged: 0, labeled: 0, relabeled: 0, imagesAdded: 0 };
+  private readonly seen = new Map<string, FirstSeen>();
+  private readonly items: ItemWriter;
+  private readonly judgments: JudgmentWriter;
+
+  constructor(
+    private readonly store: ProjectStore,
+    private readonly options: ImportWriterOptions,
+  ) {
+    this.items = store.itemWriter();
+    this.judgments = store.judgmentWriter();
+  }
+
+  /** Writes the batch; returns the errors of its rows, in order. */
+  commit(rows: ReadyRow[]): { line: number; reason: string }[] {
+    const errors: { line: number; reason: string }[] = [];
+    const now = new Date().toISOString();
+    try {
+      this.store.db.transaction(() => {
+        // Made outside the row savepoints so a rolled-back row cannot take the annotator with it.
+        this.judgments.annotatorId(this.options.annotator, now);
+        for (const row of rows) {
+          this.counts.rowsRead += 1;
+          if ('error' in row) {
+            errors.push({ line: row.line, reason: row.error });
+            continue;
+          }
+          const before = { ...this.counts };
+          try {
+            this.store.db.transaction(() => this.writeRow(row, now))();
+          } catch (error) {
+            const reason = rowFailure(error);
+            if (reason === null) throw error;
+            // The savepoint undid the row's writes; undo its counts too.
+            Object.assign(this.counts, before);
+            errors.push({ line: row.line, reason });
+          }
+        }
+      })();
+    } catch (error) {
+      this.judgments.resetCache();
+      throw error;
+    }
+    return errors;
+  }
+
+  private writeRow(row: { line: number; parsed: ParsedRow; images: StoredImage[] }, now: string): void {
+    const { parsed } = row;
+    const promptJson = parsed.prompt === null ? null : JSON.stringify(parsed.prompt);
+    const imageShas = row.images.map((image) => image.sha256);
+    const contentHash = itemContentHash(parsed.query, promptJson, imageShas, parsed.responses);
+    const rankingKey = parsed.ranking === null ? null : JSON.stringify(parsed.ranking);
+    const first = this.seen.get(parsed.id);
+    if (first !== undefined) {
+      this.repeatInFile(parsed.id, first, contentHash, rankingKey);
+      return;
+    }
+    const existing = this.items.find(parsed.id);
+    if (existing !== null && existing.contentHash !== contentHash) {
+      throw new RowError(`duplicate id "${parsed.id}" with different content (already in project); give this row a new id, or delete the old item first`);
+    }
+    for (const image of row.images) {
+      if (this.items.addImage(image, now)) this.counts.imagesAdded += 1;
+    }
+    let rowid: number;
+    if (existing === null) {
+      rowid = this.items.insert(
+        {
+          id: parsed.id,
+          query: parsed.query,
+          promptJson,
+          split: this.options.split === 'auto' ? splitFor(parsed.id, this.options.splitSeed, this.options.splitRatios) : this.options.split,
+          contentHash,
+          sourceFile: this.options.sourceFile,
+          imageShas,
+          responses: parsed.responses,
+        },
+        now,
+      );
+      this.counts.added += 1;
+    } else {
+      rowid = existing.rowid;
+      if (existing.deleted) {
+        this.items.restore(rowid);
+        this.counts.added += 1;
+      } else {
+        this.counts.unchanged += 1;
+      }
+    }
+    if (parsed.ranking !== null) this.label(rowid, parsed.ranking, existing !== null, now);
+    this.seen.set(parsed.id, { line: row.line, contentHash, ranking: rankingKey });
+  }
+
+  /** A second row with an id already seen in this file: fine only if it says the same thing. */
+  private repeatInFile(id: string, first: FirstSeen, contentHash: string, rankingKey: string | null): void {
+    if (first.contentHash !== contentHash) {
+      throw new RowError(`duplicate id "${id}" with different content (first seen at line ${first.line}); give this row a new id`);
+    }
+    if (rankingKey !== null && first.ranking !== null && rankingKey !== first.ranking) {
+      throw new RowError(
+        `duplicate id "${id}" with a different human_ranking ${rankingKey} (line ${first.line} has ${first.ranking}); keep one of the two rows`,
+      );
+    }
+    this.counts.unchanged += 1;
+  }
+
+  /** The file's label becomes (or updates) the import annotator's judgment; identical labels change nothing. */
+  private label(rowid: number, ranking: Ranking, itemExisted: boolean, now: string): void {
+    const annotatorId = this.judgments.annotatorId(this.options.annotator, now);
+    const current = this.judgments.find(rowid, annotatorId);
+    if (current !== null && JSON.stringify(current.ranking) === JSON.stringify(ranking)) return;
+    this.judgments.save(
+      rowid,
+      this.options.annotator,
+      {
+        ranking,
+        decision: null,
+        strength: null,
+        timeMs: null,
+        shownOrder: null,
+        note: current?.note ?? null,
+        flagged: current?.flagged ?? false,
+        source: current?.source === 'adjudication' ? 'adjudication' : 'import',
+      },
+      now,
+    );
+    this.counts.labeled += 1;
+    if (itemExisted && current !== null) this.counts.relabeled += 1;
+  }
+}
+
+/** Row-level failures become report lines; anything else (disk full, I/O) stops the import. */
+function rowFailure(error: unknown): string | null {
+  if (error instanceof RowError) return error.reason;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && code.startsWith('SQLITE_CONSTRAINT')) {
+    return `could not be saved (${(error as Error).message}); check the row's id and fields`;
+  }
+  return null;
+}

@@ -1,0 +1,55 @@
+import { rankingProblem } from '../store/ranking-rules';
+import { isRecord, readId, readImageSources, RowError, type ParsedRow } from './parsed-row';
+
+/**
+ * Validates one row of the native (seed 000) format:
+ * `{"id", "query", "image"?, "response": [..], "human_ranking"?: [..]}`.
+ * `human_ranking` absent or null means the item is not labeled yet.
+ */
+export function parseSeedRow(value: unknown): ParsedRow {
+  if (!isRecord(value)) throw new RowError('each line must be a JSON object with id, query, response and human_ranking');
+  const id = readId(value);
+  if (id === null) throw new RowError('missing field "id"; every row needs a unique id');
+  if (value.query === undefined || value.query === null) throw new RowError('missing field "query"; add the question asked about the image');
+  if (typeof value.query !== 'string') throw new RowError(`field "query" must be a string, not ${kindOf(value.query)}`);
+  const responses = readResponses(value.response);
+  const ranking = value.human_ranking === undefined || value.human_ranking === null ? null : normalizeRanks(value.human_ranking);
+  if (ranking !== null) {
+    const problem = rankingProblem(ranking, responses.length, 'human_ranking');
+    if (problem !== null) throw new RowError(problem);
+  }
+  return {
+    id,
+    query: value.query,
+    prompt: null,
+    images: readImageSources(value.image, 'image'),
+    responses,
+    ranking: ranking as number[] | null,
+  };
+}
+
+function readResponses(value: unknown): string[] {
+  if (value === undefined || value === null) throw new RowError('missing field "response"; give the candidate responses as a list');
+  if (!Array.isArray(value)) throw new RowError(`field "response" must be a list of strings, not ${kindOf(value)}`);
+  if (value.length < 2) {
+    throw new RowError(`field "response" has ${value.length} ${value.length === 1 ? 'response' : 'responses'}; a preference needs at least 2`);
+  }
+  return value.map((text: unknown, index) => {
+    if (typeof text !== 'string') throw new RowError(`response[${index}] must be a string, not ${kindOf(text)}`);
+    if (text.trim() === '') throw new RowError(`response[${index}] is empty; every response needs text`);
+    return text;
+  });
+}
+
+/** Parquet INT64 columns arrive as bigint; ranks are small, so they are read as numbers. */
+function normalizeRanks(value: unknown): unknown {
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return Array.from(value as unknown as ArrayLike<number>);
+  if (!Array.isArray(value)) return value;
+  return value.map((rank: unknown) => (typeof rank === 'bigint' ? Number(rank) : rank));
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  return `a ${typeof value}`;
+}

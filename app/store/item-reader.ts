@@ -1,0 +1,157 @@
+import type Database from 'better-sqlite3';
+import { mediaRelPath } from '../media/media-store';
+import { thumbnailRelPath } from '../media/thumbnails';
+import { JUDGMENT_COLUMNS, RESOLVED_ORDER, toJudgment, type JudgmentRow } from './judgment-rows';
+import type { ImageRef, ItemDetail, ItemList, ItemSummary, ListItemsQuery, PromptMessage, Split } from './types';
+
+const MAX_PAGE = 1000;
+
+interface SummaryRow {
+  rowid: number;
+  id: string;
+  query: string;
+  split: Split;
+  flagged: number;
+  response_count: number;
+  image_count: number;
+  first_sha: string | null;
+  first_ext: string | null;
+  first_width: number | null;
+  first_height: number | null;
+  annotators_json: string;
+}
+
+/** Read-side queries for the item list and the item page. */
+export class ItemReader {
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(private readonly db: Database.Database) {}
+
+  list(query: ListItemsQuery): ItemList {
+    const { where, params } = listFilter(query);
+    const limit = Math.max(0, Math.min(query.limit ?? 100, MAX_PAGE));
+    const offset = Math.max(0, query.offset ?? 0);
+    const total = (this.statement(`SELECT COUNT(*) AS n FROM items i WHERE ${where}`).get(params) as { n: number }).n;
+    // Only header fields of the first image are read; listing never touches image files.
+    const rows = this.statement(
+      `SELECT i.rowid, i.id, i.query, i.split, i.flagged,
+         (SELECT COUNT(*) FROM responses r WHERE r.item_rowid = i.rowid) AS response_count,
+         (SELECT COUNT(*) FROM item_images x WHERE x.item_rowid = i.rowid) AS image_count,
+         im.sha256 AS first_sha, im.ext AS first_ext, im.width AS first_width, im.height AS first_height,
+         (SELECT json_group_array(a.name) FROM judgments j JOIN annotators a ON a.id = j.annotator_id
+            WHERE j.item_rowid = i.rowid) AS annotators_json
+       FROM items i
+       LEFT JOIN item_images ii ON ii.item_rowid = i.rowid AND ii.position = 0
+       LEFT JOIN images im ON im.sha256 = ii.sha256
+       WHERE ${where}
+       ORDER BY i.rowid
+       LIMIT @limit OFFSET @offset`,
+    ).all({ ...params, limit, offset }) as SummaryRow[];
+    return { total, items: rows.map(toItemSummary) };
+  }
+
+  get(id: string): ItemDetail | null {
+    const item = this.statement(
+      `SELECT rowid, id, query, prompt_json, split, flagged, note, source_file, created_at
+       FROM items WHERE id = ? AND deleted_at IS NULL`,
+    ).get(id) as
+      | { rowid: number; id: string; query: string; prompt_json: string | null; split: Split; flagged: number;
+          note: string | null; source_file: string | null; created_at: string }
+      | undefined;
+    if (item === undefined) return null;
+    const responses = (
+      this.statement('SELECT text FROM responses WHERE item_rowid = ? ORDER BY idx').all(item.rowid) as { text: string }[]
+    ).map((row) => row.text);
+    const images = (
+      this.statement(
+        `SELECT im.sha256, im.ext, im.width, im.height, im.format FROM item_images ii
+         JOIN images im ON im.sha256 = ii.sha256 WHERE ii.item_rowid = ? ORDER BY ii.position`,
+      ).all(item.rowid) as { sha256: string; ext: string; width: number; height: number; format: string }[]
+    ).map(
+      (row): ImageRef => ({
+        sha256: row.sha256,
+        relPath: mediaRelPath(row.sha256, row.ext),
+        width: row.width,
+        height: row.height,
+        format: row.format,
+      }),
+    );
+    const judgmentRows = this.statement(
+      `SELECT ${JUDGMENT_COLUMNS} FROM judgments j JOIN annotators a ON a.id = j.annotator_id
+       WHERE j.item_rowid = ? ORDER BY ${RESOLVED_ORDER}`,
+    ).all(item.rowid) as JudgmentRow[];
+    const judgments = judgmentRows.map(toJudgment);
+    const resolved = judgments[0];
+    return {
+      id: item.id,
+      query: item.query,
+      prompt: item.prompt_json === null ? null : (JSON.parse(item.prompt_json) as PromptMessage[]),
+      split: item.split,
+      responses,
+      images,
+      judgments,
+      resolvedRanking: resolved?.ranking ?? null,
+      resolvedFrom:
+        resolved === undefined ? null : { annotator: resolved.annotator, source: resolved.source, judgmentId: resolved.id },
+      flagged: item.flagged === 1,
+      note: item.note,
+      sourceFile: item.source_file,
+      createdAt: item.created_at,
+    };
+  }
+
+  private statement(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (statement === undefined) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+}
+
+function listFilter(query: ListItemsQuery): { where: string; params: Record<string, string> } {
+  const clauses = ['i.deleted_at IS NULL'];
+  const params: Record<string, string> = {};
+  if (query.split !== undefined) {
+    clauses.push('i.split = @split');
+    params.split = query.split;
+  }
+  if (query.id !== undefined) {
+    clauses.push('i.id = @id');
+    params.id = query.id;
+  }
+  if (query.status === 'labeled') clauses.push('EXISTS (SELECT 1 FROM judgments j WHERE j.item_rowid = i.rowid)');
+  if (query.status === 'unlabeled') clauses.push('NOT EXISTS (SELECT 1 FROM judgments j WHERE j.item_rowid = i.rowid)');
+  const search = query.search?.trim();
+  if (search) {
+    clauses.push(
+      `(i.query LIKE @search ESCAPE '\\' OR EXISTS (SELECT 1 FROM responses r WHERE r.item_rowid = i.rowid AND r.text LIKE @search ESCAPE '\\'))`,
+    );
+    params.search = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  }
+  return { where: clauses.join(' AND '), params };
+}
+
+function toItemSummary(row: SummaryRow): ItemSummary {
+  const annotators = JSON.parse(row.annotators_json) as string[];
+  const hasImage = row.first_sha !== null && row.first_ext !== null;
+  return {
+    id: row.id,
+    query: row.query,
+    responseCount: row.response_count,
+    split: row.split,
+    status: annotators.length > 0 ? 'labeled' : 'unlabeled',
+    annotators: annotators.sort(),
+    thumb: hasImage ? thumbnailRelPath(row.first_sha as string) : null,
+    image: hasImage
+      ? {
+          relPath: mediaRelPath(row.first_sha as string, row.first_ext as string),
+          width: row.first_width ?? 0,
+          height: row.first_height ?? 0,
+        }
+      : null,
+    imageCount: row.image_count,
+    flagged: row.flagged === 1,
+  };
+}

@@ -1,0 +1,190 @@
+import type Database from 'better-sqlite3';
+import { StudioError } from '../errors';
+
+/**
+ * Numbered schema migrations, applied in order and recorded in `PRAGMA user_version`.
+ * Never edit a migration that has shipped: add the next number instead, because projects on
+ * people's disks are at every earlier version.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'items, images, responses, judgments with history, imports',
+    sql: `
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+      CREATE TABLE images (
+        sha256 TEXT PRIMARY KEY,
+        ext TEXT NOT NULL,
+        width INTEGER NOT NULL,
+        height INTEGER NOT NULL,
+        bytes INTEGER NOT NULL,
+        format TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+
+      CREATE TABLE items (
+        rowid INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        query TEXT NOT NULL,
+        prompt_json TEXT,
+        split TEXT NOT NULL CHECK (split IN ('train', 'val', 'test')),
+        content_hash TEXT NOT NULL,
+        source_file TEXT,
+        created_at TEXT NOT NULL,
+        deleted_at TEXT
+      );
+      CREATE INDEX items_split ON items(split) WHERE deleted_at IS NULL;
+
+      CREATE TABLE item_images (
+        item_rowid INTEGER NOT NULL REFERENCES items(rowid) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        sha256 TEXT NOT NULL REFERENCES images(sha256),
+        PRIMARY KEY (item_rowid, position)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE responses (
+        item_rowid INTEGER NOT NULL REFERENCES items(rowid) ON DELETE CASCADE,
+        idx INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        PRIMARY KEY (item_rowid, idx)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE annotators (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL
+      );
+
+      CREATE TABLE judgments (
+        id INTEGER PRIMARY KEY,
+        item_rowid INTEGER NOT NULL REFERENCES items(rowid) ON DELETE CASCADE,
+        annotator_id INTEGER NOT NULL REFERENCES annotators(id),
+        ranking_json TEXT NOT NULL,
+        decision TEXT,
+        strength TEXT,
+        time_ms INTEGER,
+        shown_order_json TEXT,
+        note TEXT,
+        flagged INTEGER NOT NULL DEFAULT 0 CHECK (flagged IN (0, 1)),
+        source TEXT NOT NULL CHECK (source IN ('import', 'ui', 'adjudication')),
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        UNIQUE (item_rowid, annotator_id)
+      );
+      CREATE INDEX judgments_annotator ON judgments(annotator_id);
+
+      -- No foreign keys here on purpose: the audit trail outlives deleted judgments and items.
+      CREATE TABLE judgment_history (
+        id INTEGER PRIMARY KEY,
+        judgment_id INTEGER NOT NULL,
+        item_rowid INTEGER NOT NULL,
+        annotator_id INTEGER NOT NULL,
+        action TEXT NOT NULL CHECK (action IN ('create', 'update', 'delete')),
+        before_json TEXT,
+        after_json TEXT,
+        at TEXT NOT NULL
+      );
+      CREATE INDEX judgment_history_item ON judgment_history(item_rowid);
+
+      CREATE TABLE imports (
+        id INTEGER PRIMARY KEY,
+        file TEXT NOT NULL,
+        format TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        report_json TEXT
+      );
+    `,
+  },
+  {
+    version: 2,
+    name: 'training runs, checkpoints, evaluations, scores',
+    sql: `
+      CREATE TABLE runs (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        dir TEXT NOT NULL UNIQUE,
+        status TEXT NOT NULL,
+        pid INTEGER,
+        config_json TEXT,
+        created_at TEXT NOT NULL,
+        started_at TEXT,
+        finished_at TEXT,
+        error TEXT
+      );
+
+      CREATE TABLE checkpoints (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        step INTEGER NOT NULL,
+        path TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        metrics_json TEXT,
+        is_best INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (run_id, step)
+      );
+
+      CREATE TABLE evaluations (
+        id INTEGER PRIMARY KEY,
+        checkpoint_id INTEGER NOT NULL REFERENCES checkpoints(id) ON DELETE CASCADE,
+        split TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        metrics_json TEXT,
+        status TEXT NOT NULL
+      );
+
+      CREATE TABLE scores (
+        evaluation_id INTEGER NOT NULL REFERENCES evaluations(id) ON DELETE CASCADE,
+        item_rowid INTEGER NOT NULL REFERENCES items(rowid) ON DELETE CASCADE,
+        response_idx INTEGER NOT NULL,
+        score REAL NOT NULL,
+        PRIMARY KEY (evaluation_id, item_rowid, response_idx)
+      ) WITHOUT ROWID;
+    `,
+  },
+  {
+    version: 3,
+    name: 'item flag and note (an item-level "needs attention" mark, separate from any judgment)',
+    sql: `
+      ALTER TABLE items ADD COLUMN flagged INTEGER NOT NULL DEFAULT 0 CHECK (flagged IN (0, 1));
+      ALTER TABLE items ADD COLUMN note TEXT;
+      CREATE INDEX judgments_item_updated ON judgments(item_rowid, updated_at);
+    `,
+  },
+];
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
+
+export function schemaVersion(db: Database.Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/**
+ * Brings the database up to `target` (the latest by default), each migration in its own
+ * transaction so a failure leaves the project at the last good version.
+ */
+export function applyMigrations(db: Database.Database, dbPath: string, target: number = LATEST_SCHEMA_VERSION): number {
+  const current = schemaVersion(db);
+  if (current > LATEST_SCHEMA_VERSION) {
+    throw new StudioError(
+      'bad_file',
+      `${dbPath} was written by a newer Reward Studio (schema version ${current}; this version understands up to ${LATEST_SCHEMA_VERSION})`,
+      'Update Reward Studio to open this project. It has not been modified.',
+    );
+  }
+  for (const migration of MIGRATIONS) {
+    if (migration.version <= current || migration.version > target) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      db.pragma(`user_version = ${migration.version}`);
+    })();
+  }
+  return schemaVersion(db);
+}

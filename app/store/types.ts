@@ -1,0 +1,144 @@
+/**
+ * Domain types the store hands out. They cross the contract boundary as command results, so
+ * they are plain JSON: no Dates, no Maps, no class instances.
+ */
+
+export type Split = 'train' | 'val' | 'test';
+export const SPLITS: readonly Split[] = ['train', 'val', 'test'];
+
+export interface SplitRatios {
+  train: number;
+  val: number;
+  test: number;
+}
+
+export type JudgmentSource = 'import' | 'ui' | 'adjudication';
+
+/** `ranking[i]` is the rank of response i: 0 = best, equal numbers = a tie. */
+export type Ranking = number[];
+
+export type ItemStatus = 'labeled' | 'unlabeled';
+
+export interface ProjectSummary {
+  dir: string;
+  name: string;
+  createdAt: string;
+  itemCount: number;
+  labeledCount: number;
+  bySplit: Record<Split, { items: number; labeled: number }>;
+  byAnnotator: { name: string; judged: number }[];
+  splitRatios: SplitRatios;
+  splitSeed: string;
+  /** Bytes of all images in media/. */
+  mediaBytes: number;
+  imageCount: number;
+}
+
+export interface ImageRef {
+  sha256: string;
+  /** Relative to the project folder, forward slashes (e.g. `media/ab/ab12….png`). */
+  relPath: string;
+  width: number;
+  height: number;
+  format: string;
+}
+
+export interface ItemSummary {
+  id: string;
+  query: string;
+  responseCount: number;
+  split: Split;
+  status: ItemStatus;
+  /** Names of annotators with a judgment on this item. */
+  annotators: string[];
+  /** Project-relative path of the first image's 256px WebP thumbnail, or null for text-only items. */
+  thumb: string | null;
+  image: { relPath: string; width: number; height: number } | null;
+  imageCount: number;
+  flagged: boolean;
+}
+
+export interface ListItemsQuery {
+  offset?: number;
+  limit?: number;
+  split?: Split;
+  status?: 'all' | ItemStatus;
+  /** Case-insensitive substring of the query or any response. */
+  search?: string;
+  id?: string;
+}
+
+export interface ItemList {
+  total: number;
+  items: ItemSummary[];
+}
+
+export interface Judgment {
+  id: number;
+  annotator: string;
+  ranking: Ranking;
+  decision: string | null;
+  strength: string | null;
+  timeMs: number | null;
+  shownOrder: number[] | null;
+  note: string | null;
+  flagged: boolean;
+  source: JudgmentSource;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A chat message as TRL writes it; kept verbatim for multi-turn / system-prompt items. */
+export interface PromptMessage {
+  role: string;
+  content: string | PromptContentPart[];
+}
+export type PromptContentPart = { type: 'image' } | { type: 'text'; text: string };
+
+export interface ItemDetail {
+  id: string;
+  query: string;
+  /** The full prompt conversation when the item came from one richer than "one user turn". */
+  prompt: PromptMessage[] | null;
+  split: Split;
+  responses: string[];
+  images: ImageRef[];
+  judgments: Judgment[];
+  /** What export uses: the adjudicated judgment if any, else the most recently updated one. */
+  resolvedRanking: Ranking | null;
+  resolvedFrom: { annotator: string; source: JudgmentSource; judgmentId: number } | null;
+  flagged: boolean;
+  note: string | null;
+  sourceFile: string | null;
+  createdAt: string;
+}
+
+export interface SaveJudgmentInput {
+  itemId: string;
+  annotator: string;
+  ranking: Ranking;
+  decision?: string | null;
+  strength?: string | null;
+  timeMs?: number | null;
+  shownOrder?: number[] | null;
+  note?: string | null;
+  flagged?: boolean;
+  source?: JudgmentSource;
+}
+
+export interface JudgmentHistoryEntry {
+  id: number;
+  judgmentId: number;
+  itemId: string | null;
+  annotator: string;
+  action: 'create' | 'update' | 'delete';
+  before: Judgment | null;
+  after: Judgment | null;
+  at: string;
+}
+
+export interface RecentProject {
+  dir: string;
+  name: string;
+  openedAt: string;
+}
