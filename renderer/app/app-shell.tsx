@@ -1,0 +1,52 @@
+/**
+ * The frame around every view: top bar, connection banner, left nav, the view, toasts.
+ * With no project open, the welcome screen takes the whole body.
+ */
+import { useProjectStore } from '../state/project-store';
+import { useRouteStore, type ViewId } from '../state/route-store';
+import { HomeView } from '../views/home/home-view';
+import { ItemsView } from '../views/items/items-view';
+import { WelcomeView } from '../views/welcome/welcome-view';
+import { ConnectionBanner } from './connection-banner';
+import { SideNav } from './side-nav';
+import { ToastStack } from './toast-stack';
+import { TopBar } from './top-bar';
+import { useStudioBootstrap } from './use-studio-bootstrap';
+
+function CurrentView({ view }: { view: ViewId }) {
+  switch (view) {
+    case 'home':
+      return <HomeView />;
+    case 'items':
+      return <ItemsView />;
+  }
+}
+
+export function AppShell({ onRetryConnection }: { onRetryConnection: (() => void) | null }) {
+  useStudioBootstrap();
+  const loaded = useProjectStore((state) => state.loaded);
+  const project = useProjectStore((state) => state.project);
+  const view = useRouteStore((state) => state.view);
+
+  return (
+    <div className="app" data-testid="app" data-project-open={project ? 'true' : 'false'}>
+      <TopBar />
+      <ConnectionBanner onRetry={onRetryConnection} />
+      {!loaded ? (
+        <main className="loading" data-testid="app-loading">
+          Connecting to the studio…
+        </main>
+      ) : project ? (
+        <div className="workspace">
+          <SideNav />
+          <main className="view" data-testid={`view-${view}`}>
+            <CurrentView view={view} />
+          </main>
+        </div>
+      ) : (
+        <WelcomeView />
+      )}
+      <ToastStack />
+    </div>
+  );
+}

@@ -1,0 +1,47 @@
+/**
+ * The left navigation. Later views (Annotate, Train, Runs, Compare) are one entry here plus a
+ * case in app-shell's view switch; nothing else in the shell needs to change.
+ */
+import type { ReactNode } from 'react';
+import type { ViewId } from '../state/route-store';
+
+export interface NavEntry {
+  id: ViewId;
+  label: string;
+  icon: ReactNode;
+}
+
+const iconProps = {
+  width: 16,
+  height: 16,
+  viewBox: '0 0 16 16',
+  fill: 'none',
+  stroke: 'currentColor',
+  strokeWidth: 1.5,
+  strokeLinecap: 'round',
+  strokeLinejoin: 'round',
+  'aria-hidden': true,
+} as const;
+
+export const NAV_ENTRIES: readonly NavEntry[] = [
+  {
+    id: 'home',
+    label: 'Home',
+    icon: (
+      <svg {...iconProps}>
+        <path d="M2.5 7.2 8 2.5l5.5 4.7v6.3h-3.7V10H6.2v3.5H2.5z" />
+      </svg>
+    ),
+  },
+  {
+    id: 'items',
+    label: 'Items',
+    icon: (
+      <svg {...iconProps}>
+        <rect x="2.5" y="2.5" width="4" height="4" rx="0.8" />
+        <rect x="2.5" y="9.5" width="4" height="4" rx="0.8" />
+        <path d="M9 4.5h4.5M9 11.5h4.5" />
+      </svg>
+    ),
+  },
+];

@@ -1,0 +1,30 @@
+import { useProjectStore } from '../state/project-store';
+import { ProjectSwitcher } from './project-switcher';
+
+export function TopBar() {
+  const environment = useProjectStore((state) => state.environment);
+  const project = useProjectStore((state) => state.project);
+  return (
+    <header className="top-bar" data-testid="top-bar">
+      <div className="brand" aria-label="Reward Studio">
+        <span className="brand-mark" aria-hidden="true" />
+        <span className="brand-name">Reward Studio</span>
+      </div>
+      <span className="top-sep" aria-hidden="true">
+        /
+      </span>
+      <ProjectSwitcher />
+      {project && (
+        <span className="top-dir mono" title={project.dir}>
+          {project.dir}
+        </span>
+      )}
+      <div className="top-spacer" />
+      {environment && (
+        <span className="top-env" title={`Node ${environment.node} on ${environment.platform}`}>
+          {environment.host === 'electron' ? 'Desktop' : 'Browser'} · v{environment.version}
+        </span>
+      )}
+    </header>
+  );
+}

@@ -1,0 +1,160 @@
+/** Export the project as seed or TRL JSONL; the report says exactly what was written where. */
+import { useState, type FormEvent } from 'react';
+import type { ExportReport } from '../../../app/dataset/types';
+import { useStudioClient } from '../../client/client-context';
+import { formatCount, formatDuration } from '../../components/format';
+import { Panel } from '../../components/panel';
+import { PathField } from '../../components/path-field';
+import { SelectField, type SelectOption } from '../../components/select-field';
+import { useStudioEvent } from '../../hooks/use-studio-event';
+import { toastError, toastSuccess } from '../../state/toast-store';
+
+type ExportFormatChoice = 'seed' | 'trl';
+type ExportSplitChoice = 'all' | 'train' | 'val' | 'test';
+type ExportImagesChoice = 'copy' | 'absolute';
+
+const FORMAT_OPTIONS: readonly SelectOption<ExportFormatChoice>[] = [
+  { value: 'seed', label: 'Seed JSONL (response + human_ranking)' },
+  { value: 'trl', label: 'TRL JSONL (chosen / rejected pairs)' },
+];
+const SPLIT_OPTIONS: readonly SelectOption<ExportSplitChoice>[] = [
+  { value: 'all', label: 'All splits' },
+  { value: 'train', label: 'train' },
+  { value: 'val', label: 'val' },
+  { value: 'test', label: 'test' },
+];
+const IMAGES_OPTIONS: readonly SelectOption<ExportImagesChoice>[] = [
+  { value: 'copy', label: 'Copy next to the file (relative paths)' },
+  { value: 'absolute', label: 'Reference the project’s media (absolute paths)' },
+];
+
+function ExportReportView({ report }: { report: ExportReport }) {
+  return (
+    <div className="report" data-testid="export-report">
+      <div className="report-head">
+        <span className="report-status ok">Exported</span>
+        <span className="mono small report-file" title={report.out} data-testid="export-out">
+          {report.out}
+        </span>
+      </div>
+      <dl className="report-grid">
+        <div>
+          <dt>Rows</dt>
+          <dd data-testid="export-rows">{formatCount(report.rows)}</dd>
+        </div>
+        <div>
+          <dt>Items</dt>
+          <dd data-testid="export-items">{formatCount(report.items)}</dd>
+        </div>
+        <div>
+          <dt>Images copied</dt>
+          <dd data-testid="export-images">{formatCount(report.imagesCopied)}</dd>
+        </div>
+        <div>
+          <dt>Unlabeled left out</dt>
+          <dd>{formatCount(report.skippedUnlabeled)}</dd>
+        </div>
+        {report.format === 'trl' && (
+          <div>
+            <dt>Tied pairs left out</dt>
+            <dd>
+              {formatCount(report.skippedTies)}
+              {report.skippedAllTied > 0 && <span className="muted small"> ({formatCount(report.skippedAllTied)} all-tied items)</span>}
+            </dd>
+          </div>
+        )}
+        <div>
+          <dt>Time</dt>
+          <dd>{formatDuration(report.durationMs)}</dd>
+        </div>
+      </dl>
+    </div>
+  );
+}
+
+export function ExportPanel() {
+  const client = useStudioClient();
+  const [out, setOut] = useState('');
+  const [format, setFormat] = useState<ExportFormatChoice>('seed');
+  const [split, setSplit] = useState<ExportSplitChoice>('all');
+  const [images, setImages] = useState<ExportImagesChoice>('copy');
+  const [includeUnlabeled, setIncludeUnlabeled] = useState(false);
+  const [running, setRunning] = useState(false);
+  const [progress, setProgress] = useState<{ rows: number; items: number } | null>(null);
+  const [report, setReport] = useState<ExportReport | null>(null);
+
+  useStudioEvent('dataset.onExportProgress', (payload) => {
+    if (running) setProgress(payload);
+  });
+
+  async function submit(event: FormEvent): Promise<void> {
+    event.preventDefault();
+    if (!out.trim() || running) return;
+    setRunning(true);
+    setProgress(null);
+    setReport(null);
+    try {
+      const result = await client.invoke('dataset.export', {
+        out: out.trim(),
+        format,
+        split,
+        images,
+        includeUnlabeled: format === 'seed' && includeUnlabeled,
+      });
+      setReport(result);
+      toastSuccess(`Exported ${formatCount(result.rows)} rows.`);
+    } catch (error) {
+      toastError(error, 'Export');
+    } finally {
+      setRunning(false);
+    }
+  }
+
+  return (
+    <Panel title="Export" testId="export-panel">
+      <form className="stack" onSubmit={(event) => void submit(event)}>
+        <div className="row wrap">
+          <SelectField label="Format" value={format} options={FORMAT_OPTIONS} onChange={setFormat} testId="export-format" disabled={running} />
+          <SelectField label="Split" value={split} options={SPLIT_OPTIONS} onChange={setSplit} testId="export-split" disabled={running} />
+          <SelectField label="Images" value={images} options={IMAGES_OPTIONS} onChange={setImages} testId="export-images-mode" disabled={running} />
+        </div>
+        <label className={format === 'seed' ? 'checkbox' : 'checkbox disabled'}>
+          <input
+            type="checkbox"
+            checked={format === 'seed' && includeUnlabeled}
+            disabled={running || format !== 'seed'}
+            data-testid="export-include-unlabeled"
+            onChange={(event) => setIncludeUnlabeled(event.target.checked)}
+          />
+          Include unlabeled items{format === 'seed' ? ' (written with "human_ranking": null)' : ' (seed format only)'}
+        </label>
+        <div className="row align-end">
+          <div className="grow">
+            <PathField
+              label="Output file"
+              kind="save-file"
+              value={out}
+              onChange={setOut}
+              placeholder="/data/export/train.jsonl"
+              testId="export-out-path"
+              dialogTitle="Export the dataset as JSONL"
+              filters={[{ name: 'JSON Lines', extensions: ['jsonl'] }]}
+              disabled={running}
+            />
+          </div>
+          <div className="field field-action">
+            <button type="submit" className="button primary" disabled={!out.trim() || running} data-testid="export-submit">
+              {running ? 'Exporting…' : 'Export'}
+            </button>
+          </div>
+        </div>
+      </form>
+      {running && (
+        <p className="small muted" data-testid="export-progress">
+          {progress ? `${formatCount(progress.rows)} rows from ${formatCount(progress.items)} items…` : 'Starting…'}
+        </p>
+      )}
+      {report && <ExportReportView report={report} />}
+    </Panel>
+  );
+}

@@ -1,0 +1,60 @@
+/** Project home: the numbers on the left, getting data in and out on the right. */
+import { useCallback, useEffect, useState } from 'react';
+import type { ImportReport } from '../../../app/dataset/types';
+import { useStudioClient } from '../../client/client-context';
+import { useProjectStore } from '../../state/project-store';
+import { ExportPanel } from './export-panel';
+import { ImportPanel } from './import-panel';
+import { PastImports } from './past-imports';
+import { AnnotatorTable, ProjectStats, SplitTable } from './project-overview';
+import { ResplitPanel } from './resplit-panel';
+
+export function HomeView() {
+  const client = useStudioClient();
+  const project = useProjectStore((state) => state.project);
+  const projectDir = project?.dir ?? null;
+  const [imports, setImports] = useState<ImportReport[] | null>(null);
+  const [importsError, setImportsError] = useState<string | null>(null);
+
+  const loadImports = useCallback(() => {
+    client.invoke('dataset.imports', {}).then(
+      (list) => {
+        setImports(list);
+        setImportsError(null);
+      },
+      (error: unknown) => setImportsError(error instanceof Error ? error.message : String(error)),
+    );
+  }, [client]);
+
+  useEffect(() => {
+    setImports(null);
+    if (projectDir) loadImports();
+  }, [projectDir, loadImports]);
+
+  if (!project) return null;
+  return (
+    <div className="home" data-testid="home">
+      <header className="view-header">
+        <div>
+          <h1 className="view-title">{project.name}</h1>
+          <p className="muted small mono" title={project.dir}>
+            {project.dir}
+          </p>
+        </div>
+      </header>
+      <ProjectStats project={project} />
+      <div className="home-grid">
+        <div className="home-column">
+          <SplitTable project={project} />
+          <AnnotatorTable project={project} />
+          <ResplitPanel key={project.dir} project={project} />
+        </div>
+        <div className="home-column">
+          <ImportPanel onImported={loadImports} />
+          <ExportPanel />
+          <PastImports imports={imports} error={importsError} />
+        </div>
+      </div>
+    </div>
+  );
+}

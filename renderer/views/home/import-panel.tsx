@@ -1,0 +1,121 @@
+/**
+ * Import a JSONL or Parquet file into the open project, with live progress from
+ * `dataset.onImportProgress` and the report when done. Paths are read by the studio core, so in
+ * a browser tab they are paths on the server's machine.
+ */
+import { useState, type FormEvent } from 'react';
+import type { ImportProgress, ImportReport } from '../../../app/dataset/types';
+import { useStudioClient } from '../../client/client-context';
+import { formatBytes, formatCount } from '../../components/format';
+import { Panel } from '../../components/panel';
+import { PathField } from '../../components/path-field';
+import { SelectField, type SelectOption } from '../../components/select-field';
+import { useStudioEvent } from '../../hooks/use-studio-event';
+import { toastError, toastSuccess } from '../../state/toast-store';
+import { ImportReportView } from './import-report-view';
+
+type ImportFormatChoice = 'auto' | 'seed' | 'trl' | 'parquet';
+type ImportSplitChoice = 'auto' | 'train' | 'val' | 'test';
+
+const FORMAT_OPTIONS: readonly SelectOption<ImportFormatChoice>[] = [
+  { value: 'auto', label: 'Detect from file' },
+  { value: 'seed', label: 'Seed JSONL (response + human_ranking)' },
+  { value: 'trl', label: 'TRL JSONL (chosen / rejected)' },
+  { value: 'parquet', label: 'Parquet (seed columns)' },
+];
+
+const SPLIT_OPTIONS: readonly SelectOption<ImportSplitChoice>[] = [
+  { value: 'auto', label: 'By item id (project ratios)' },
+  { value: 'train', label: 'All into train' },
+  { value: 'val', label: 'All into val' },
+  { value: 'test', label: 'All into test' },
+];
+
+const FILE_FILTERS = [
+  { name: 'Preference data', extensions: ['jsonl', 'json', 'parquet'] },
+  { name: 'All files', extensions: ['*'] },
+];
+
+function ImportProgressBar({ progress }: { progress: ImportProgress | null }) {
+  const share = progress && progress.totalBytes > 0 ? Math.min(1, progress.bytesRead / progress.totalBytes) : null;
+  return (
+    <div className="progress" data-testid="import-progress">
+      <div className="progress-track">
+        <div
+          className={share === null ? 'progress-fill indeterminate' : 'progress-fill'}
+          style={share === null ? undefined : { width: `${(share * 100).toFixed(1)}%` }}
+        />
+      </div>
+      <div className="progress-text small muted">
+        {progress
+          ? `${formatCount(progress.rowsRead)} rows · ${formatCount(progress.added)} added · ${formatCount(progress.unchanged)} unchanged · ${formatCount(progress.errors)} errors · ${formatBytes(progress.bytesRead)} of ${formatBytes(progress.totalBytes)}`
+          : 'Starting…'}
+      </div>
+    </div>
+  );
+}
+
+export function ImportPanel({ onImported }: { onImported(report: ImportReport): void }) {
+  const client = useStudioClient();
+  const [file, setFile] = useState('');
+  const [format, setFormat] = useState<ImportFormatChoice>('auto');
+  const [split, setSplit] = useState<ImportSplitChoice>('auto');
+  const [running, setRunning] = useState(false);
+  const [progress, setProgress] = useState<ImportProgress | null>(null);
+  const [report, setReport] = useState<ImportReport | null>(null);
+
+  useStudioEvent('dataset.onImportProgress', (payload) => {
+    if (running) setProgress(payload);
+  });
+
+  async function submit(event: FormEvent): Promise<void> {
+    event.preventDefault();
+    if (!file.trim() || running) return;
+    setRunning(true);
+    setProgress(null);
+    setReport(null);
+    try {
+      const result = await client.invoke('dataset.import', { file: file.trim(), format, split });
+      setReport(result);
+      onImported(result);
+      if (result.errorCount === 0) toastSuccess(`Imported ${formatCount(result.added)} new items.`);
+    } catch (error) {
+      toastError(error, 'Import');
+    } finally {
+      setRunning(false);
+    }
+  }
+
+  return (
+    <Panel title="Import" testId="import-panel">
+      <form className="stack" onSubmit={(event) => void submit(event)}>
+        <PathField
+          label="File (JSONL or Parquet)"
+          kind="open-file"
+          value={file}
+          onChange={setFile}
+          placeholder="/data/preferences.jsonl"
+          testId="import-file"
+          dialogTitle="Import preference data"
+          filters={FILE_FILTERS}
+          disabled={running}
+        />
+        <div className="row wrap">
+          <SelectField label="Format" value={format} options={FORMAT_OPTIONS} onChange={setFormat} testId="import-format" disabled={running} />
+          <SelectField label="Split" value={split} options={SPLIT_OPTIONS} onChange={setSplit} testId="import-split" disabled={running} />
+          <div className="field field-action">
+            <button type="submit" className="button primary" disabled={!file.trim() || running} data-testid="import-submit">
+              {running ? 'Importing…' : 'Import'}
+            </button>
+          </div>
+        </div>
+        <p className="small muted">
+          Images are resolved relative to the data file and copied into the project. Bad rows are listed below; good rows land. Importing
+          the same file again changes nothing.
+        </p>
+      </form>
+      {running && <ImportProgressBar progress={progress} />}
+      {report && <ImportReportView report={report} />}
+    </Panel>
+  );
+}

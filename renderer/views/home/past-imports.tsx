@@ -1,0 +1,50 @@
+import { useState } from 'react';
+import type { ImportReport } from '../../../app/dataset/types';
+import { baseName, formatCount, formatDateTime } from '../../components/format';
+import { Panel } from '../../components/panel';
+import { ImportReportView } from './import-report-view';
+
+export interface PastImportsProps {
+  imports: ImportReport[] | null;
+  error: string | null;
+}
+
+export function PastImports({ imports, error }: PastImportsProps) {
+  const [openId, setOpenId] = useState<number | null>(null);
+  return (
+    <Panel title="Past imports" testId="past-imports" aside={imports ? <span className="muted small">{imports.length}</span> : undefined}>
+      {error ? (
+        <p className="small danger">Could not load past imports: {error}</p>
+      ) : !imports ? (
+        <p className="small muted">Loading…</p>
+      ) : imports.length === 0 ? (
+        <p className="small muted" data-testid="past-imports-empty">
+          Nothing imported into this project yet.
+        </p>
+      ) : (
+        <ul className="import-history">
+          {imports.map((entry) => (
+            <li key={entry.id} data-testid="past-import">
+              <button
+                type="button"
+                className="history-entry"
+                aria-expanded={openId === entry.id}
+                title={entry.file}
+                onClick={() => setOpenId(openId === entry.id ? null : entry.id)}
+              >
+                <span className="history-file mono">{baseName(entry.file)}</span>
+                <span className="history-format">{entry.format}</span>
+                <span className="history-counts">
+                  +{formatCount(entry.added)} · ={formatCount(entry.unchanged)}
+                  {entry.errorCount > 0 && <span className="danger"> · {formatCount(entry.errorCount)} errors</span>}
+                </span>
+                <span className="history-when muted">{formatDateTime(entry.startedAt)}</span>
+              </button>
+              {openId === entry.id && <ImportReportView report={entry} testId="past-import-report" />}
+            </li>
+          ))}
+        </ul>
+      )}
+    </Panel>
+  );
+}

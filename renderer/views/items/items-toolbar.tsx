@@ -1,0 +1,70 @@
+import { forwardRef } from 'react';
+import type { Split } from '../../../app/store/types';
+import { formatCount } from '../../components/format';
+import type { ItemFilters } from './use-item-window';
+
+export interface ItemsToolbarProps {
+  filters: ItemFilters;
+  onChange(filters: ItemFilters): void;
+  total: number | null;
+}
+
+const SPLIT_CHOICES: readonly (Split | 'all')[] = ['all', 'train', 'val', 'test'];
+const STATUS_CHOICES: readonly ItemFilters['status'][] = ['all', 'labeled', 'unlabeled'];
+
+export const ItemsToolbar = forwardRef<HTMLInputElement, ItemsToolbarProps>(function ItemsToolbar({ filters, onChange, total }, searchRef) {
+  return (
+    <div className="items-toolbar" data-testid="items-toolbar">
+      <div className="search">
+        <input
+          ref={searchRef}
+          className="input"
+          type="search"
+          placeholder="Search query and responses"
+          aria-label="Search items"
+          spellCheck={false}
+          value={filters.search}
+          data-testid="items-search"
+          onChange={(event) => onChange({ ...filters, search: event.target.value })}
+          onKeyDown={(event) => {
+            if (event.key === 'Escape' || event.key === 'Enter') event.currentTarget.blur();
+          }}
+        />
+        <kbd className="search-key" aria-hidden="true">
+          /
+        </kbd>
+      </div>
+      <div className="segmented" role="group" aria-label="Split">
+        {SPLIT_CHOICES.map((split) => (
+          <button
+            key={split}
+            type="button"
+            className={filters.split === split ? 'segment active' : 'segment'}
+            aria-pressed={filters.split === split}
+            data-testid={`items-filter-split-${split}`}
+            onClick={() => onChange({ ...filters, split })}
+          >
+            {split}
+          </button>
+        ))}
+      </div>
+      <div className="segmented" role="group" aria-label="Status">
+        {STATUS_CHOICES.map((status) => (
+          <button
+            key={status}
+            type="button"
+            className={filters.status === status ? 'segment active' : 'segment'}
+            aria-pressed={filters.status === status}
+            data-testid={`items-filter-status-${status}`}
+            onClick={() => onChange({ ...filters, status })}
+          >
+            {status}
+          </button>
+        ))}
+      </div>
+      <span className="items-total muted small" data-testid="items-total">
+        {total === null ? '…' : `${formatCount(total)} ${total === 1 ? 'item' : 'items'}`}
+      </span>
+    </div>
+  );
+});

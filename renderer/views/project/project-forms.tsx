@@ -1,0 +1,75 @@
+/**
+ * The two forms for choosing a project: open an existing folder, or create a new one.
+ * Paths are on the machine running the studio core (the same machine in the desktop app).
+ */
+import { useState, type FormEvent } from 'react';
+import { PathField } from '../../components/path-field';
+import type { ProjectActions } from './use-project-actions';
+
+export function OpenProjectForm({ actions, autoFocus }: { actions: ProjectActions; autoFocus?: boolean }) {
+  const [dir, setDir] = useState('');
+  function submit(event: FormEvent): void {
+    event.preventDefault();
+    if (dir.trim()) void actions.open(dir.trim());
+  }
+  return (
+    <form className="stack" onSubmit={submit} data-testid="open-project-form">
+      <PathField
+        label="Project folder"
+        kind="open-directory"
+        value={dir}
+        onChange={setDir}
+        placeholder="/path/to/my-project"
+        testId="open-project-path"
+        dialogTitle="Open a Reward Studio project folder"
+        autoFocus={autoFocus}
+      />
+      <div className="row end">
+        <button type="submit" className="button primary" disabled={!dir.trim() || actions.busy !== null} data-testid="open-project-submit">
+          {actions.busy === 'open' ? 'Opening…' : 'Open folder'}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export function CreateProjectForm({ actions }: { actions: ProjectActions }) {
+  const [name, setName] = useState('');
+  const [dir, setDir] = useState('');
+  function submit(event: FormEvent): void {
+    event.preventDefault();
+    if (dir.trim()) void actions.create(dir.trim(), name);
+  }
+  return (
+    <form className="stack" onSubmit={submit} data-testid="create-project-form">
+      <div className="field">
+        <label className="field-label" htmlFor="create-project-name">
+          Name
+        </label>
+        <input
+          id="create-project-name"
+          className="input"
+          type="text"
+          value={name}
+          placeholder="e.g. Chart QA preferences"
+          data-testid="create-project-name"
+          onChange={(event) => setName(event.target.value)}
+        />
+      </div>
+      <PathField
+        label="New folder"
+        kind="open-directory"
+        value={dir}
+        onChange={setDir}
+        placeholder="/path/to/new-project"
+        testId="create-project-path"
+        dialogTitle="Choose a folder for the new project"
+      />
+      <div className="row end">
+        <button type="submit" className="button" disabled={!dir.trim() || actions.busy !== null} data-testid="create-project-submit">
+          {actions.busy === 'create' ? 'Creating…' : 'Create project'}
+        </button>
+      </div>
+    </form>
+  );
+}
