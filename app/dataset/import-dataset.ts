@@ -83,16 +83,22 @@ export async function importDataset(store: ProjectStore, file: string, options: 
   };
 
   let batch: RawRow[] = [];
-  for await (const raw of readRows(path, format, options.signal)) {
-    batch.push(raw);
-    if (batch.length >= batchSize) {
-      await flush(batch);
-      batch = [];
-      if (options.signal?.aborted) break;
+  try {
+    for await (const raw of readRows(path, format, options.signal)) {
+      batch.push(raw);
+      if (batch.length >= batchSize) {
+        await flush(batch);
+        batch = [];
+        if (options.signal?.aborted) break;
+      }
     }
+    if (options.signal?.aborted !== true && batch.length > 0) await flush(batch);
+  } catch (error) {
+    // Batches already committed stay; the import is marked finished without a report.
+    store.db.prepare('UPDATE imports SET finished_at = ? WHERE id = ?').run(new Date().toISOString(), importId);
+    throw error;
   }
   const cancelled = options.signal?.aborted === true;
-  if (!cancelled && batch.length > 0) await flush(batch);
 
   const report: ImportReport = {
     id: importId,

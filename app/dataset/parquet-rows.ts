@@ -30,10 +30,19 @@ export async function* readParquetRows(file: string, signal?: AbortSignal): Asyn
   for (const group of metadata.row_groups) {
     if (signal?.aborted) return;
     const rowEnd = rowStart + Number(group.num_rows);
-    const rows = await parquetReadObjects({ file: buffer, metadata, rowStart, rowEnd, utf8: false });
+    let rows: Record<string, unknown>[];
+    try {
+      rows = await parquetReadObjects({ file: buffer, metadata, rowStart, rowEnd, utf8: false });
+    } catch (error) {
+      throw new StudioError(
+        'bad_file',
+        `${file}: rows ${rowStart + 1}-${rowEnd} cannot be read (${error instanceof Error ? error.message : String(error)})`,
+        'The file is damaged; rows before these were imported. Re-export the file from its source.',
+      );
+    }
     bytesRead += Number(group.total_compressed_size ?? group.total_byte_size);
     for (let index = 0; index < rows.length; index++) {
-      yield { line: rowStart + index + 1, value: rows[index] as Record<string, unknown>, bytesRead: Math.min(bytesRead, buffer.byteLength) };
+      yield { line: rowStart + index + 1, value: rows[index] ?? {}, bytesRead: Math.min(bytesRead, buffer.byteLength) };
     }
     rowStart = rowEnd;
   }

@@ -65,7 +65,8 @@ function fromMessages(prompt: unknown, chosenValue: unknown, rejectedValue: unkn
     chosenTail = chosen;
     rejectedTail = rejected;
   } else {
-    const shared = sharedPrefixLength(chosen, rejected);
+    // The last message is the completion even when both sides are identical (reported below).
+    const shared = Math.min(sharedPrefixLength(chosen, rejected), Math.min(chosen.length, rejected.length) - 1);
     promptMessages = chosen.slice(0, shared);
     chosenTail = chosen.slice(shared);
     rejectedTail = rejected.slice(shared);
