@@ -35,6 +35,12 @@ export function formatDateTime(iso: string): string {
   return date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
+/** Long paths keep their end (the file name), which is the part people recognise. */
+export function shortenPath(filePath: string, maxChars: number): string {
+  if (filePath.length <= maxChars) return filePath;
+  return `…${filePath.slice(filePath.length - maxChars + 1)}`;
+}
+
 /** The last path segment, for showing long absolute paths compactly (the full path goes in a title). */
 export function baseName(filePath: string): string {
   const parts = filePath.split(/[\\/]/).filter(Boolean);

@@ -14,8 +14,8 @@ type ExportSplitChoice = 'all' | 'train' | 'val' | 'test';
 type ExportImagesChoice = 'copy' | 'absolute';
 
 const FORMAT_OPTIONS: readonly SelectOption<ExportFormatChoice>[] = [
-  { value: 'seed', label: 'Seed JSONL (response + human_ranking)' },
-  { value: 'trl', label: 'TRL JSONL (chosen / rejected pairs)' },
+  { value: 'seed', label: 'Seed JSONL' },
+  { value: 'trl', label: 'TRL JSONL (pairs)' },
 ];
 const SPLIT_OPTIONS: readonly SelectOption<ExportSplitChoice>[] = [
   { value: 'all', label: 'All splits' },
@@ -24,8 +24,8 @@ const SPLIT_OPTIONS: readonly SelectOption<ExportSplitChoice>[] = [
   { value: 'test', label: 'test' },
 ];
 const IMAGES_OPTIONS: readonly SelectOption<ExportImagesChoice>[] = [
-  { value: 'copy', label: 'Copy next to the file (relative paths)' },
-  { value: 'absolute', label: 'Reference the project’s media (absolute paths)' },
+  { value: 'copy', label: 'Copy next to file' },
+  { value: 'absolute', label: 'Absolute paths' },
 ];
 
 function ExportReportView({ report }: { report: ExportReport }) {
@@ -128,6 +128,12 @@ export function ExportPanel() {
           />
           Include unlabeled items{format === 'seed' ? ' (written with "human_ranking": null)' : ' (seed format only)'}
         </label>
+        <p className="small muted">
+          {images === 'copy'
+            ? 'Images are copied into images/ beside the output file, with relative paths: the folder can be moved or zipped.'
+            : 'Image paths point into this project’s media/ folder: nothing is copied, but the file only works on this machine.'}
+          {format === 'trl' ? ' TRL has no way to say “equally good”, so tied pairs are left out and counted.' : ''}
+        </p>
         <div className="row align-end">
           <div className="grow">
             <PathField

@@ -19,13 +19,13 @@ type ImportSplitChoice = 'auto' | 'train' | 'val' | 'test';
 
 const FORMAT_OPTIONS: readonly SelectOption<ImportFormatChoice>[] = [
   { value: 'auto', label: 'Detect from file' },
-  { value: 'seed', label: 'Seed JSONL (response + human_ranking)' },
-  { value: 'trl', label: 'TRL JSONL (chosen / rejected)' },
-  { value: 'parquet', label: 'Parquet (seed columns)' },
+  { value: 'seed', label: 'Seed JSONL' },
+  { value: 'trl', label: 'TRL JSONL (chosen/rejected)' },
+  { value: 'parquet', label: 'Parquet' },
 ];
 
 const SPLIT_OPTIONS: readonly SelectOption<ImportSplitChoice>[] = [
-  { value: 'auto', label: 'By item id (project ratios)' },
+  { value: 'auto', label: 'By id (project ratios)' },
   { value: 'train', label: 'All into train' },
   { value: 'val', label: 'All into val' },
   { value: 'test', label: 'All into test' },

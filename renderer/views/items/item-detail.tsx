@@ -3,7 +3,7 @@
  * ranking export would use, and every judgment with who made it.
  */
 import type { ItemDetail, Judgment, PromptMessage } from '../../../app/store/types';
-import { formatDateTime, formatDuration } from '../../components/format';
+import { formatDateTime, formatDuration, shortenPath } from '../../components/format';
 import { ItemImages } from './item-images';
 import { ordinal, rankingOrderText, rankPlaces, responseLetter } from './ranking-display';
 
@@ -101,7 +101,7 @@ export function ItemDetailView({ detail, stale }: { detail: ItemDetail; stale: b
         <span className="grow" />
         {detail.sourceFile && (
           <span className="muted small mono detail-source" title={detail.sourceFile}>
-            {detail.sourceFile}
+            {shortenPath(detail.sourceFile, 60)}
           </span>
         )}
       </header>

@@ -56,6 +56,12 @@ export function ItemsView() {
   const rows = useItemWindow(queryFilters, revision);
   const detail = useItemDetail(itemId, revision);
   const searchRef = useRef<HTMLInputElement>(null);
+  const viewRef = useRef<HTMLDivElement>(null);
+
+  // Arriving from the nav: take focus off the nav button so j/k clearly act on the list.
+  useEffect(() => {
+    if (document.activeElement instanceof HTMLElement && document.activeElement.closest('[data-testid="side-nav"]')) viewRef.current?.focus();
+  }, []);
   /** A keyboard move to a row whose page is still loading: selected once it arrives. */
   const [pendingIndex, setPendingIndex] = useState<number | null>(null);
 
@@ -108,7 +114,7 @@ export function ItemsView() {
   const filtered = filters.split !== 'all' || filters.status !== 'all' || filters.search.trim() !== '';
 
   return (
-    <div className="items-view" data-testid="items-view">
+    <div className="items-view" ref={viewRef} tabIndex={-1} data-testid="items-view">
       <div className="items-pane">
         <ItemsToolbar ref={searchRef} filters={filters} onChange={setFilters} total={rows.total} />
         {rows.error ? (

@@ -1,0 +1,204 @@
+/**
+ * Getting data in and out through the real UI: create an empty project from the project
+ * switcher, import a JSONL file with good and bad rows (real images on disk), read the report's
+ * exact `file:line: reason` lines, then export seed JSONL and read the file back.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, openStudioPage, type StudioPage } from './harness/browser';
+import { runCli, startServe, type RunningStudio } from './harness/studio-process';
+import { removeTempFolders, tempFolder } from './harness/temp-folders';
+
+async function writePng(path: string, width: number, height: number, colour: { r: number; g: number; b: number }): Promise<Buffer> {
+  mkdirSync(dirname(path), { recursive: true });
+  const bytes = await sharp({ create: { width, height, channels: 3, background: colour } }).png().toBuffer();
+  writeFileSync(path, bytes);
+  return bytes;
+}
+
+function sha256(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+async function numberIn(page: Page, testId: string): Promise<number> {
+  return Number((await page.getByTestId(testId).textContent())?.replace(/\D/g, ''));
+}
+
+/** The rows that should land, exactly as the export must give them back. */
+const GOOD_ROWS = [
+  { id: 'red-square', query: 'What colour is the square?', image: 'images/red.png', response: ['Red.', 'Blue.'], human_ranking: [0, 1] },
+  {
+    id: 'blue-three',
+    query: 'Which answer describes the image best?',
+    image: 'images/blue.png',
+    response: ['A green circle.', 'A blue rectangle.', 'A blue shape.'],
+    human_ranking: [1, 0, 1],
+  },
+];
+const UNLABELED_ROW = { id: 'not-judged', query: 'Is anything here?', image: 'images/red.png', response: ['Yes.', 'No.'], human_ranking: null };
+
+describe('import and export in the browser UI', () => {
+  let studio: RunningStudio;
+  let browser: Browser;
+  let ui: StudioPage;
+  let dataDir: string;
+  let dataFile: string;
+  let images: Record<string, Buffer>;
+  let exportDir: string;
+
+  beforeAll(async () => {
+    const home = tempFolder('home');
+    const sampleDir = join(tempFolder('sample'), 'sample-project');
+    await runCli(home, ['sample-project', sampleDir]);
+
+    const root = tempFolder('data');
+    dataDir = join(root, 'data');
+    images = {
+      'images/red.png': await writePng(join(dataDir, 'images', 'red.png'), 64, 48, { r: 210, g: 40, b: 40 }),
+      'images/blue.png': await writePng(join(dataDir, 'images', 'blue.png'), 40, 64, { r: 40, g: 80, b: 210 }),
+    };
+    await writePng(join(root, 'outside.png'), 8, 8, { r: 0, g: 0, b: 0 });
+    const [red, blue] = GOOD_ROWS;
+    dataFile = join(dataDir, 'mixed.jsonl');
+    const lines = [
+      JSON.stringify(red), // 1: good
+      '{"id": "broken", "query": ', // 2: malformed JSON
+      JSON.stringify({ id: 'no-query', image: 'images/red.png', response: ['a', 'b'], human_ranking: [0, 1] }), // 3: missing field
+      JSON.stringify({ id: 'arity', query: 'q', image: 'images/red.png', response: ['a', 'b'], human_ranking: [0, 1, 2] }), // 4: arity
+      JSON.stringify({ id: 'missing-image', query: 'q', image: 'images/nope.png', response: ['a', 'b'], human_ranking: [0, 1] }), // 5
+      JSON.stringify({ id: 'escape', query: 'q', image: '../outside.png', response: ['a', 'b'], human_ranking: [0, 1] }), // 6: ../
+      JSON.stringify(blue), // 7: good, three responses with a tie
+      JSON.stringify(UNLABELED_ROW), // 8: good, unlabeled
+    ];
+    writeFileSync(dataFile, `${lines.join('\n')}\n`);
+    exportDir = join(tempFolder('export'), 'out');
+
+    studio = await startServe({ home, project: sampleDir });
+    browser = await launchBrowser();
+    ui = await openStudioPage(browser, studio.url);
+  });
+
+  afterAll(async () => {
+    await ui?.context.close();
+    await browser?.close();
+    await studio?.stop();
+    removeTempFolders();
+  });
+
+  it('creates an empty project from the project switcher', async () => {
+    const { page } = ui;
+    const projectDir = join(tempFolder('project'), 'imported');
+    await page.getByTestId('project-switcher').click();
+    await page.getByTestId('create-project-name').fill('Import test');
+    await page.getByTestId('create-project-path').fill(projectDir);
+    await page.getByTestId('create-project-submit').click();
+    await expect.poll(() => page.getByTestId('project-name').textContent()).toBe('Import test');
+    await page.getByTestId('home').waitFor();
+    expect(await numberIn(page, 'stat-items-value')).toBe(0);
+    await page.getByTestId('past-imports-empty').waitFor();
+  });
+
+  it('imports a file with bad rows and shows each as file:line: reason', async () => {
+    const { page } = ui;
+    await page.getByTestId('import-file').fill(dataFile);
+    await page.getByTestId('import-submit').click();
+    const report = page.getByTestId('import-report');
+    await report.waitFor({ timeout: 60_000 });
+
+    expect(await numberIn(page, 'import-added')).toBe(3);
+    expect(await numberIn(page, 'import-unchanged')).toBe(0);
+    expect(await numberIn(page, 'import-error-count')).toBe(5);
+    const lines = await page.getByTestId('import-error-line').allTextContents();
+    expect(lines).toEqual([
+      'mixed.jsonl:2: malformed JSON; each line must be one complete JSON object',
+      'mixed.jsonl:3: missing field "query"; add the question asked about the image',
+      'mixed.jsonl:4: human_ranking has 3 entries but there are 2 responses; give one rank per response',
+      `mixed.jsonl:5: image not found at ${join(dataDir, 'images', 'nope.png')}; check the path (relative paths are resolved from the data file's folder)`,
+      `mixed.jsonl:6: image path "../outside.png" escapes the data folder ${dataDir}; move the image into that folder (or a subfolder) and fix the path`,
+    ]);
+
+    // The counts everywhere follow the import (projects.onChanged), and the import is in the history.
+    await expect.poll(() => numberIn(page, 'stat-items-value')).toBe(3);
+    await expect.poll(() => numberIn(page, 'stat-labeled-value')).toBe(2);
+    await expect.poll(() => page.getByTestId('past-import').count()).toBe(1);
+  });
+
+  it('shows the imported items, with their images and the tie', async () => {
+    const { page } = ui;
+    await page.getByTestId('nav-items').click();
+    await expect.poll(() => numberIn(page, 'items-total')).toBe(3);
+    expect((await page.getByTestId('item-row').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-item-id')))).sort()).toEqual(
+      ['blue-three', 'not-judged', 'red-square'],
+    );
+    await page.locator('[data-testid="item-row"][data-item-id="blue-three"]').click();
+    const detail = page.getByTestId('item-detail');
+    await expect.poll(() => detail.getAttribute('data-item-id')).toBe('blue-three');
+    const image = page.getByTestId('detail-image');
+    await expect.poll(() => image.evaluate((element) => (element as HTMLImageElement).naturalWidth)).toBe(40);
+    expect(await page.getByTestId('detail-order').textContent()).toMatch(/^B > A = C/);
+    expect(await page.getByTestId('detail-rank').allTextContents()).toEqual(['2nd · tie', '1st · best', '2nd · tie']);
+
+    await page.getByTestId('items-search').fill('colour');
+    await expect.poll(() => numberIn(page, 'items-total')).toBe(1);
+    await page.getByTestId('items-search').fill('');
+    await page.getByTestId('nav-home').click();
+  });
+
+  it('exports seed JSONL with copied images and reads the file back', async () => {
+    const { page } = ui;
+    const out = join(exportDir, 'labeled.jsonl');
+    await page.getByTestId('export-format').selectOption('seed');
+    await page.getByTestId('export-split').selectOption('all');
+    await page.getByTestId('export-images-mode').selectOption('copy');
+    await page.getByTestId('export-out-path').fill(out);
+    await page.getByTestId('export-submit').click();
+    await page.getByTestId('export-report').waitFor({ timeout: 60_000 });
+    expect(await numberIn(page, 'export-rows')).toBe(2);
+    expect(await numberIn(page, 'export-images')).toBe(2);
+    expect(await page.getByTestId('export-out').textContent()).toBe(out);
+
+    const rows = readFileSync(out, 'utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(rows.map((row) => row.id).sort()).toEqual(['blue-three', 'red-square']);
+    for (const row of rows) {
+      const source = GOOD_ROWS.find((good) => good.id === row.id);
+      if (!source) throw new Error(`unexpected row ${String(row.id)}`);
+      expect(Object.keys(row)).toEqual(['id', 'query', 'image', 'response', 'human_ranking']);
+      expect(row).toMatchObject({ id: source.id, query: source.query, response: source.response, human_ranking: source.human_ranking });
+      const imagePath = row.image;
+      expect(typeof imagePath).toBe('string');
+      if (typeof imagePath !== 'string') continue;
+      expect(isAbsolute(imagePath)).toBe(false);
+      const copied = join(dirname(out), imagePath);
+      expect(existsSync(copied)).toBe(true);
+      const original = images[source.image];
+      if (!original) throw new Error(`no source bytes for ${source.image}`);
+      expect(sha256(readFileSync(copied))).toBe(sha256(original));
+    }
+  });
+
+  it('exports unlabeled items too when asked, with human_ranking null', async () => {
+    const { page } = ui;
+    const out = join(exportDir, 'everything.jsonl');
+    await page.getByTestId('export-include-unlabeled').check();
+    await page.getByTestId('export-out-path').fill(out);
+    await page.getByTestId('export-submit').click();
+    await expect.poll(() => page.getByTestId('export-out').textContent(), { timeout: 60_000 }).toBe(out);
+    expect(await numberIn(page, 'export-rows')).toBe(3);
+    const rows = readFileSync(out, 'utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(rows.find((row) => row.id === 'not-judged')).toMatchObject({ human_ranking: null, response: UNLABELED_ROW.response });
+  });
+
+  it('had no console errors or failed requests', () => {
+    expect(ui.problems).toEqual([]);
+  });
+});

@@ -1,0 +1,129 @@
+/**
+ * The sample project in the real UI: Home shows its counts, Items shows rows with thumbnails that
+ * actually decode, the detail shows the full image, responses with ranks and judgments, and the
+ * keyboard moves through the list. Also writes the README screenshots (docs/screenshots/).
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, openStudioPage, type StudioPage } from './harness/browser';
+import { REPO_ROOT } from './harness/renderer-build';
+import { runCli, startServe, type RunningStudio } from './harness/studio-process';
+import { removeTempFolders, tempFolder } from './harness/temp-folders';
+
+const SCREENSHOT_DIR = join(REPO_ROOT, 'docs', 'screenshots');
+
+async function naturalWidth(page: Page, testId: string): Promise<number> {
+  const image = page.getByTestId(testId).first();
+  await image.waitFor();
+  // Wait for decoding, not just the element: naturalWidth is 0 until the bytes arrived and decoded.
+  await expect.poll(() => image.evaluate((element) => (element as HTMLImageElement).complete), { timeout: 15_000 }).toBe(true);
+  return image.evaluate((element) => (element as HTMLImageElement).naturalWidth);
+}
+
+describe('sample project in the browser UI', () => {
+  let studio: RunningStudio;
+  let browser: Browser;
+  let ui: StudioPage;
+
+  beforeAll(async () => {
+    const home = tempFolder('home');
+    const sampleDir = join(tempFolder('sample'), 'sample-project');
+    await runCli(home, ['sample-project', sampleDir]);
+    studio = await startServe({ home, project: sampleDir });
+    browser = await launchBrowser();
+    ui = await openStudioPage(browser, studio.url);
+  });
+
+  afterAll(async () => {
+    await ui?.context.close();
+    await browser?.close();
+    await studio?.stop();
+    removeTempFolders();
+  });
+
+  it('opens on Home with the project counts', async () => {
+    const { page } = ui;
+    await page.getByTestId('home').waitFor();
+    await expect.poll(() => page.getByTestId('project-name').textContent()).toMatch(/\S/);
+    const items = Number((await page.getByTestId('stat-items-value').textContent())?.replace(/\D/g, ''));
+    const labeled = Number((await page.getByTestId('stat-labeled-value').textContent())?.replace(/\D/g, ''));
+    expect(items).toBeGreaterThan(0);
+    expect(labeled).toBeGreaterThan(0);
+    expect(labeled).toBeLessThanOrEqual(items);
+    const perSplit = await Promise.all(
+      ['train', 'val', 'test'].map(async (split) => Number((await page.getByTestId(`split-${split}-items`).textContent())?.replace(/\D/g, ''))),
+    );
+    expect(perSplit.reduce((a, b) => a + b, 0)).toBe(items);
+    expect(await page.getByTestId('annotator-row').count()).toBeGreaterThan(0);
+    // The token left the address bar; the session keeps it.
+    expect(new URL(page.url()).searchParams.has('token')).toBe(false);
+  });
+
+  it('lists items with decoded thumbnails and shows the selected item in full', async () => {
+    const { page } = ui;
+    await page.getByTestId('nav-items').click();
+    await page.getByTestId('item-row').first().waitFor();
+    expect(await naturalWidth(page, 'item-thumb')).toBeGreaterThan(0);
+
+    const detail = page.getByTestId('item-detail');
+    await detail.waitFor();
+    expect(await naturalWidth(page, 'detail-image')).toBeGreaterThan(0);
+    expect((await page.getByTestId('detail-query').textContent())?.trim()).not.toBe('');
+    expect(await page.getByTestId('detail-response').count()).toBeGreaterThanOrEqual(2);
+    const total = Number((await page.getByTestId('items-total').textContent())?.replace(/\D/g, ''));
+    expect(total).toBeGreaterThan(1);
+  });
+
+  it('moves through the list with j/k and focuses the search with /', async () => {
+    const { page } = ui;
+    const detail = page.getByTestId('item-detail');
+    const first = await page.getByTestId('item-row').nth(0).getAttribute('data-item-id');
+    const second = await page.getByTestId('item-row').nth(1).getAttribute('data-item-id');
+    await page.getByTestId('item-row').nth(0).click();
+    await expect.poll(() => detail.getAttribute('data-item-id')).toBe(first);
+    await page.keyboard.press('j');
+    await expect.poll(() => detail.getAttribute('data-item-id')).toBe(second);
+    await page.keyboard.press('k');
+    await expect.poll(() => detail.getAttribute('data-item-id')).toBe(first);
+    await page.keyboard.press('/');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('items-search');
+    await page.keyboard.press('Escape');
+  });
+
+  it('shows a labeled item with its ranking and judgments', async () => {
+    const { page } = ui;
+    await page.getByTestId('items-filter-status-labeled').click();
+    await expect.poll(() => page.getByTestId('item-row').first().getAttribute('data-item-id')).toBeTruthy();
+    await page.getByTestId('item-row').first().click();
+    const detail = page.getByTestId('item-detail');
+    const id = await page.getByTestId('item-row').first().getAttribute('data-item-id');
+    await expect.poll(() => detail.getAttribute('data-item-id')).toBe(id);
+    await expect.poll(() => page.getByTestId('detail-judgment').count()).toBeGreaterThan(0);
+    expect(await page.getByTestId('detail-rank').count()).toBeGreaterThanOrEqual(2);
+    expect(await page.getByTestId('detail-order').textContent()).toMatch(/^[A-Z]( [>=] [A-Z])+/);
+    await page.getByTestId('items-filter-status-all').click();
+  });
+
+  it('writes the README screenshots at 1440x900', async () => {
+    const { page } = ui;
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    await page.getByTestId('nav-items').click();
+    await page.getByTestId('item-row').nth(2).click();
+    await page.getByTestId('item-detail').waitFor();
+    await naturalWidth(page, 'detail-image');
+    // Let lazy thumbnails below the first rows finish, so the shot has no grey squares.
+    await page.waitForLoadState('networkidle');
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'items.png') });
+
+    await page.getByTestId('nav-home').click();
+    await page.getByTestId('home').waitFor();
+    await page.getByTestId('past-imports').waitFor();
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'home.png') });
+  });
+
+  it('had no console errors or failed requests', () => {
+    expect(ui.problems).toEqual([]);
+  });
+});
