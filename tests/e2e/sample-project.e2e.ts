@@ -110,7 +110,19 @@ describe('sample project in the browser UI', () => {
     const { page } = ui;
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
     await page.getByTestId('nav-items').click();
-    await page.getByTestId('item-row').nth(2).click();
+    // From the top of the list, a labeled item ranking three or more responses (it shows the most
+    // of the detail view), picked among the rows on screen.
+    const list = page.getByTestId('item-list');
+    await list.evaluate((element) => (element.scrollTop = 0));
+    const pick = await list.evaluate((element) => {
+      const onScreen = [...element.querySelectorAll<HTMLElement>('[data-testid="item-row"]')].filter(
+        (row) => row.offsetTop + row.offsetHeight <= element.clientHeight,
+      );
+      const ranked = onScreen.find((row) => row.dataset.status === 'labeled' && row.dataset.responseCount !== '2');
+      return (ranked ?? onScreen.find((row) => row.dataset.status === 'labeled') ?? onScreen[0])?.dataset.itemId ?? null;
+    });
+    expect(pick).not.toBeNull();
+    await page.locator(`[data-testid="item-row"][data-item-id="${pick}"]`).click();
     await page.getByTestId('item-detail').waitFor();
     await naturalWidth(page, 'detail-image');
     // Let lazy thumbnails below the first rows finish, so the shot has no grey squares.

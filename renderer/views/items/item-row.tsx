@@ -47,6 +47,8 @@ export const ItemRow = memo(function ItemRow({ item, index, selected, onSelect }
       aria-selected={selected}
       data-testid="item-row"
       data-item-id={item.id}
+      data-status={item.status}
+      data-response-count={item.responseCount}
       onClick={() => onSelect(index, item.id)}
     >
       <Thumb item={item} />
