@@ -101,7 +101,8 @@ def _special_ids(tokenizer) -> dict[str, int]:
     return ids
 
 
-def tiny_vl_config(tokenizer, hidden: int = 64, layers: int = 2, heads: int = 4):
+def tiny_vl_config(tokenizer, hidden: int = 64, layers: int = 2, heads: int = 4, vision_dim: int = 32,
+                   vision_depth: int = 2):
     from transformers import Qwen2VLConfig
 
     ids = _special_ids(tokenizer)
@@ -126,8 +127,8 @@ def tiny_vl_config(tokenizer, hidden: int = 64, layers: int = 2, heads: int = 4)
             tie_word_embeddings=True,
         ),
         vision_config=dict(
-            depth=2,
-            embed_dim=32,
+            depth=vision_depth,
+            embed_dim=vision_dim,
             # The merger projects vision features straight into the text stream: same width as text.
             hidden_size=hidden,
             num_heads=2,
@@ -165,7 +166,8 @@ def tiny_text_config(tokenizer, hidden: int = 64, layers: int = 2, heads: int = 
     )
 
 
-def build_tiny_model(out: str | os.PathLike, seed: int = 0, text_only: bool = False) -> Path:
+def build_tiny_model(out: str | os.PathLike, seed: int = 0, text_only: bool = False, hidden: int = 64,
+                     layers: int = 2, heads: int = 4, vision_dim: int = 32, vision_depth: int = 2) -> Path:
     """Write a loadable tiny model folder to `out` and return its path."""
     from transformers import (
         Qwen2ForCausalLM,
@@ -180,11 +182,12 @@ def build_tiny_model(out: str | os.PathLike, seed: int = 0, text_only: bool = Fa
     torch.manual_seed(seed)
     tokenizer = build_tokenizer()
     if text_only:
-        model = Qwen2ForCausalLM(tiny_text_config(tokenizer))
+        model = Qwen2ForCausalLM(tiny_text_config(tokenizer, hidden, layers, heads))
         model.save_pretrained(out)
         tokenizer.save_pretrained(out)
     else:
-        model = Qwen2VLForConditionalGeneration(tiny_vl_config(tokenizer))
+        model = Qwen2VLForConditionalGeneration(
+            tiny_vl_config(tokenizer, hidden, layers, heads, vision_dim, vision_depth))
         model.save_pretrained(out)
         pixels = 56 * 56  # min == max: every image is resized to 56x56 -> 4x4 patches -> 4 merged tokens
         image_processor = Qwen2VLImageProcessor(
