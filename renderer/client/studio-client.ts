@@ -22,7 +22,7 @@ function transportFailure(name: string, error: unknown): StudioClientError {
     return new StudioClientError(name, {
       code: 'disconnected',
       message: error.message,
-      hint: 'The studio server stopped or the network dropped. When the banner at the top says it is back, try again.',
+      hint: 'The studio server stopped or the network dropped. Try again once the banner at the top is gone.',
     });
   }
   return new StudioClientError(name, {
