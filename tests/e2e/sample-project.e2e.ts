@@ -138,4 +138,16 @@ describe('sample project in the browser UI', () => {
   it('had no console errors or failed requests', () => {
     expect(ui.problems).toEqual([]);
   });
+
+  it('shows the disconnected banner when the server goes away, and says why actions fail', async () => {
+    const { page } = ui;
+    await studio.stop();
+    const banner = page.getByTestId('connection-banner');
+    await banner.waitFor({ timeout: 15_000 });
+    expect(await banner.textContent()).toContain('Disconnected from the studio server — reconnecting');
+    await page.getByTestId('nav-items').click();
+    await page.getByTestId('items-filter-split-val').click();
+    await page.getByTestId('items-error').waitFor();
+    expect(await page.getByTestId('items-error').textContent()).toContain('reconnecting');
+  });
 });
