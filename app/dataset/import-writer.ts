@@ -1,6 +1,6 @@
 import type { StoredImage } from '../media/media-store';
 import type { ItemWriter } from '../store/item-writer';
-import type { JudgmentWriter } from '../store/judgment-writer';
+import type { JudgmentFields, JudgmentWriter } from '../store/judgment-writer';
 import type { ProjectStore } from '../store/project-store';
 import type { Ranking, Split, SplitRatios } from '../store/types';
 import { itemContentHash } from './item-content';
@@ -40,6 +40,11 @@ interface FirstSeen {
 export class ImportWriter {
   readonly counts: ImportCounts = { rowsRead: 0, added: 0, unchanged: 0, labeled: 0, relabeled: 0, imagesAdded: 0 };
   private readonly seen = new Map<string, FirstSeen>();
+  private seenInBatch: string[] = [];
+  /** Images known to be in the `images` table: committed ones, and this batch's (until it commits). */
+  private readonly imagesRecorded = new Set<string>();
+  private imagesInBatch = new Set<string>();
+  private imagesInRow: string[] = [];
   private readonly items: ItemWriter;
   private readonly judgments: JudgmentWriter;
 
@@ -51,36 +56,69 @@ export class ImportWriter {
     this.judgments = store.judgmentWriter();
   }
 
-  /** Writes the batch; returns the errors of its rows, in order. */
+  /**
+   * Writes the batch; returns the errors of its rows, in order.
+   *
+   * Rows are validated before anything is written (`writeRow` throws a RowError only before its
+   * first write), so the fast path runs the batch without per-row savepoints, which roughly
+   * halves the cost of a row. If a row still fails while being written (a constraint nobody
+   * foresaw), the batch is rolled back and redone with a savepoint per row, so only that row is lost.
+   */
   commit(rows: ReadyRow[]): { line: number; reason: string }[] {
-    const errors: { line: number; reason: string }[] = [];
     const now = new Date().toISOString();
+    const countsBefore = { ...this.counts };
+    this.seenInBatch = [];
+    this.imagesInBatch = new Set();
     try {
-      this.store.db.transaction(() => {
-        // Made outside the row savepoints so a rolled-back row cannot take the annotator with it.
-        this.judgments.annotatorId(this.options.annotator, now);
-        for (const row of rows) {
-          this.counts.rowsRead += 1;
-          if ('error' in row) {
-            errors.push({ line: row.line, reason: row.error });
-            continue;
-          }
-          const before = { ...this.counts };
-          try {
-            this.store.db.transaction(() => this.writeRow(row, now))();
-          } catch (error) {
-            const reason = rowFailure(error);
-            if (reason === null) throw error;
-            // The savepoint undid the row's writes; undo its counts too.
-            Object.assign(this.counts, before);
-            errors.push({ line: row.line, reason });
-          }
-        }
-      })();
+      return this.committed(this.writeBatch(rows, now, false));
+    } catch (error) {
+      this.judgments.resetCache();
+      if (rowFailure(error) === null) throw error;
+      Object.assign(this.counts, countsBefore);
+      for (const id of this.seenInBatch) this.seen.delete(id);
+      this.seenInBatch = [];
+      this.imagesInBatch = new Set();
+    }
+    try {
+      return this.committed(this.writeBatch(rows, now, true));
     } catch (error) {
       this.judgments.resetCache();
       throw error;
     }
+  }
+
+  private committed(errors: { line: number; reason: string }[]): { line: number; reason: string }[] {
+    for (const sha of this.imagesInBatch) this.imagesRecorded.add(sha);
+    return errors;
+  }
+
+  private writeBatch(rows: ReadyRow[], now: string, savepointPerRow: boolean): { line: number; reason: string }[] {
+    const errors: { line: number; reason: string }[] = [];
+    this.store.db.transaction(() => {
+      // Made outside any row savepoint so a rolled-back row cannot take the annotator with it.
+      this.judgments.annotatorId(this.options.annotator, now);
+      for (const row of rows) {
+        this.counts.rowsRead += 1;
+        if ('error' in row) {
+          errors.push({ line: row.line, reason: row.error });
+          continue;
+        }
+        const before = { ...this.counts };
+        this.imagesInRow = [];
+        try {
+          if (savepointPerRow) this.store.db.transaction(() => this.writeRow(row, now))();
+          else this.writeRow(row, now);
+        } catch (error) {
+          // A RowError comes before any write; other failures are only survivable inside a savepoint.
+          const reason = error instanceof RowError ? error.reason : savepointPerRow ? rowFailure(error) : null;
+          if (reason === null) throw error;
+          Object.assign(this.counts, before);
+          // The savepoint undid this row's image records too.
+          for (const sha of this.imagesInRow) this.imagesInBatch.delete(sha);
+          errors.push({ line: row.line, reason });
+        }
+      }
+    })();
     return errors;
   }
 
@@ -100,7 +138,11 @@ export class ImportWriter {
       throw new RowError(`duplicate id "${parsed.id}" with different content (already in project); give this row a new id, or delete the old item first`);
     }
     for (const image of row.images) {
+      // 100k rows often share a handful of images: record each once per import.
+      if (this.imagesRecorded.has(image.sha256) || this.imagesInBatch.has(image.sha256)) continue;
       if (this.items.addImage(image, now)) this.counts.imagesAdded += 1;
+      this.imagesInBatch.add(image.sha256);
+      this.imagesInRow.push(image.sha256);
     }
     let rowid: number;
     if (existing === null) {
@@ -127,8 +169,14 @@ export class ImportWriter {
         this.counts.unchanged += 1;
       }
     }
-    if (parsed.ranking !== null) this.label(rowid, parsed.ranking, existing !== null, now);
+    if (parsed.ranking !== null && existing === null) {
+      this.judgments.createForNewItem(rowid, this.options.annotator, importedJudgment(parsed.ranking), now);
+      this.counts.labeled += 1;
+    } else if (parsed.ranking !== null) {
+      this.label(rowid, parsed.ranking, now);
+    }
     this.seen.set(parsed.id, { line: row.line, contentHash, ranking: rankingKey });
+    this.seenInBatch.push(parsed.id);
   }
 
   /** A second row with an id already seen in this file: fine only if it says the same thing. */
@@ -145,7 +193,7 @@ export class ImportWriter {
   }
 
   /** The file's label becomes (or updates) the import annotator's judgment; identical labels change nothing. */
-  private label(rowid: number, ranking: Ranking, itemExisted: boolean, now: string): void {
+  private label(rowid: number, ranking: Ranking, now: string): void {
     const annotatorId = this.judgments.annotatorId(this.options.annotator, now);
     const current = this.judgments.find(rowid, annotatorId);
     if (current !== null && JSON.stringify(current.ranking) === JSON.stringify(ranking)) return;
@@ -165,8 +213,12 @@ export class ImportWriter {
       now,
     );
     this.counts.labeled += 1;
-    if (itemExisted && current !== null) this.counts.relabeled += 1;
+    if (current !== null) this.counts.relabeled += 1;
   }
+}
+
+function importedJudgment(ranking: Ranking): JudgmentFields {
+  return { ranking, decision: null, strength: null, timeMs: null, shownOrder: null, note: null, flagged: false, source: 'import' };
 }
 
 /** Row-level failures become report lines; anything else (disk full, I/O) stops the import. */

@@ -216,3 +216,31 @@ describe('seed JSONL import', () => {
     store.close();
   });
 });
+
+describe('rows that fail while being written', () => {
+  it('lose only themselves: the batch is redone with a savepoint per row', async () => {
+    const store = newProject();
+    // A trigger stands in for a constraint no validation foresaw.
+    store.db.exec(`CREATE TRIGGER refuse_boom BEFORE INSERT ON item_images WHEN (SELECT id FROM items WHERE rowid = NEW.item_rowid) = 'boom'
+                   BEGIN SELECT RAISE(ABORT, 'boom refused'); END`);
+    const dir = tempDir();
+    await writeSeedFolder(dir, []);
+    writeJsonl(join(dir, 'rows.jsonl'), [
+      { id: 'before', query: 'q', image: 'images/red.png', response: ['a', 'b'], human_ranking: [0, 1] },
+      { id: 'boom', query: 'q', image: 'images/blue.png', response: ['a', 'b'], human_ranking: [0, 1] },
+      { id: 'after', query: 'q', image: 'images/blue.png', response: ['a', 'b'], human_ranking: [1, 0] },
+    ]);
+    const report = await importDataset(store, join(dir, 'rows.jsonl'));
+    expect(report.errors.map((error) => error.message)).toEqual([
+      "rows.jsonl:2: could not be saved (boom refused); check the row's id and fields",
+    ]);
+    expect(report).toMatchObject({ added: 2, labeled: 2, imagesAdded: 2 });
+    expect(store.listItems({}).items.map((item) => item.id)).toEqual(['before', 'after']);
+    expect(store.getItem('after').images).toHaveLength(1);
+    const counts = store.db
+      .prepare('SELECT (SELECT COUNT(*) FROM responses) AS responses, (SELECT COUNT(*) FROM judgments) AS judgments, (SELECT COUNT(*) FROM judgment_history) AS history')
+      .get();
+    expect(counts).toEqual({ responses: 4, judgments: 2, history: 2 });
+    store.close();
+  });
+});
