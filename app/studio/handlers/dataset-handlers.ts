@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { exportDataset } from '../../dataset/export-dataset';
 import { importDataset, listImports } from '../../dataset/import-dataset';
+import type { ExportProgress, ImportProgress } from '../../dataset/types';
 import type { Handlers } from '../../rpc/router';
 import { throttleProgress } from '../progress-throttle';
 import type { Studio } from '../studio';
@@ -12,7 +13,7 @@ export function datasetHandlers(studio: Studio): DatasetHandlers {
     'dataset.import': ({ file, format, split, annotator }) =>
       studio.exclusive('import', async () => {
         const absolute = path.resolve(file);
-        const progress = throttleProgress((p: Parameters<NonNullable<Parameters<typeof importDataset>[2]['onProgress']>>[0]) =>
+        const progress = throttleProgress((p: ImportProgress) =>
           studio.events.emit('dataset.onImportProgress', { ...p, file: absolute }),
         );
         try {
@@ -26,7 +27,7 @@ export function datasetHandlers(studio: Studio): DatasetHandlers {
     'dataset.export': (options) =>
       studio.exclusive('export', async () => {
         const out = path.resolve(options.out);
-        const progress = throttleProgress((p: { rows: number; items: number }) =>
+        const progress = throttleProgress((p: ExportProgress) =>
           studio.events.emit('dataset.onExportProgress', { ...p, out }),
         );
         try {

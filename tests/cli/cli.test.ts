@@ -1,0 +1,97 @@
+/**
+ * The `reward-studio` command as a person runs it: a real process, real files, exit codes.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = path.resolve(__dirname, '../..');
+const bin = path.join(root, 'bin/reward-studio.mjs');
+let tmp: string;
+let env: NodeJS.ProcessEnv;
+
+function cli(...args: string[]) {
+  return spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env, cwd: tmp, timeout: 120_000 });
+}
+
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'rs-cli-'));
+  env = { ...process.env, REWARD_STUDIO_HOME: path.join(tmp, 'home') };
+});
+
+afterAll(() => undefined);
+
+describe('reward-studio CLI', () => {
+  it('prints usage and refuses unknown commands with exit 2', () => {
+    const help = cli('--help');
+    expect(help.status).toBe(0);
+    for (const command of ['serve', 'import', 'export', 'sample-project', 'sample-data']) expect(help.stdout).toContain(command);
+    const unknown = cli('frobnicate');
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain('unknown command "frobnicate"');
+  });
+
+  it('creates the sample project, imports a file with bad rows (exit 3, file:line lines), and exports it back', async () => {
+    const project = path.join(tmp, 'project');
+    const created = cli('sample-project', project, '--items', '12');
+    expect(created.status, created.stderr).toBe(0);
+    expect(JSON.parse(created.stdout)).toMatchObject({ itemCount: 12 });
+
+    const data = path.join(tmp, 'incoming.jsonl');
+    await writeFile(
+      data,
+      [
+        JSON.stringify({ id: 'ok-1', query: 'Which is better?', response: ['yes', 'no'], human_ranking: [0, 1] }),
+        '{"id": "broken", ',
+        JSON.stringify({ id: 'no-query', response: ['a', 'b'], human_ranking: [0, 1] }),
+        JSON.stringify({ id: 'ok-2', query: 'Pick one', response: ['a', 'b', 'c'], human_ranking: [1, 0, 1] }),
+      ].join('\n') + '\n',
+    );
+    const imported = cli('import', data, '--project', project);
+    expect(imported.status, imported.stderr).toBe(3);
+    expect(imported.stdout).toMatch(new RegExp(`${data.replaceAll('.', '\\.')}:2: .+`));
+    expect(imported.stdout).toMatch(new RegExp(`${data.replaceAll('.', '\\.')}:3: .*query`));
+    expect(imported.stdout).toMatch(/2 added/);
+
+    const again = cli('import', data, '--project', project);
+    expect(again.stdout).toMatch(/0 added, 2 unchanged/);
+
+    const out = path.join(tmp, 'export', 'all.jsonl');
+    const exported = cli('export', '--project', project, '--out', out, '--format', 'seed', '--split', 'all');
+    expect(exported.status, exported.stderr).toBe(0);
+    const rows = (await readFile(out, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const ok2 = rows.find((row) => row.id === 'ok-2');
+    expect(ok2).toEqual({ id: 'ok-2', query: 'Pick one', response: ['a', 'b', 'c'], human_ranking: [1, 0, 1] });
+  });
+
+  it('explains a missing project instead of creating one', () => {
+    const result = cli('import', 'x.jsonl', '--project', path.join(tmp, 'nowhere'));
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('is not a Reward Studio project');
+  });
+
+  it('serve prints a tokenised URL and refuses requests without the token', async () => {
+    const project = path.join(tmp, 'project');
+    const child = spawn(process.execPath, [bin, 'serve', '--project', project, '--port', '0'], { env, cwd: tmp });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let output = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          const match = /Reward Studio is serving at (http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(output);
+          if (match) resolve(match[1] as string);
+        });
+        child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${output}`)));
+      });
+      const parsed = new URL(url);
+      const denied = await fetch(`${parsed.origin}/`);
+      expect(denied.status).toBe(403);
+      const allowed = await fetch(url);
+      expect([200, 503]).toContain(allowed.status); // 503 names the missing build when dist/renderer is absent
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+});
