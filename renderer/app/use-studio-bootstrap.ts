@@ -7,6 +7,7 @@ import { useStudioClient } from '../client/client-context';
 import { StudioClientError } from '../client/studio-client-error';
 import { useConnectionStore } from '../state/connection-store';
 import { useProjectStore } from '../state/project-store';
+import { useRouteStore } from '../state/route-store';
 import { toastError } from '../state/toast-store';
 
 export function useStudioBootstrap(): void {
@@ -31,7 +32,12 @@ export function useStudioBootstrap(): void {
       }
     }
 
-    const offChanged = client.on('projects.onChanged', (project) => useProjectStore.getState().setProject(project));
+    const offChanged = client.on('projects.onChanged', (project) => {
+      // Another window (or the CLI via the server) switched projects: the selected item belongs
+      // to the old one, so drop it rather than show a "not found" error.
+      if (project?.dir !== useProjectStore.getState().project?.dir) useRouteStore.getState().selectItem(null);
+      useProjectStore.getState().setProject(project);
+    });
     const offStatus = client.onConnection((status) => {
       useConnectionStore.getState().setStatus(status);
       if (status.state === 'open' && wasDown) void load();

@@ -42,6 +42,11 @@ export function HomeView() {
           </p>
         </div>
       </header>
+      {project.itemCount === 0 && (
+        <p className="callout" data-testid="home-empty">
+          This project is empty. Import a seed or TRL JSONL file (or Parquet) on the right; its items, images and labels land here.
+        </p>
+      )}
       <ProjectStats project={project} />
       <div className="home-grid">
         <div className="home-column">

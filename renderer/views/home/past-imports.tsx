@@ -9,8 +9,12 @@ export interface PastImportsProps {
   error: string | null;
 }
 
+const INITIAL_SHOWN = 8;
+
 export function PastImports({ imports, error }: PastImportsProps) {
   const [openId, setOpenId] = useState<number | null>(null);
+  const [showAll, setShowAll] = useState(false);
+  const shown = imports && !showAll ? imports.slice(0, INITIAL_SHOWN) : imports;
   return (
     <Panel title="Past imports" testId="past-imports" aside={imports ? <span className="muted small">{imports.length}</span> : undefined}>
       {error ? (
@@ -23,7 +27,7 @@ export function PastImports({ imports, error }: PastImportsProps) {
         </p>
       ) : (
         <ul className="import-history">
-          {imports.map((entry) => (
+          {(shown ?? []).map((entry) => (
             <li key={entry.id} data-testid="past-import">
               <button
                 type="button"
@@ -44,6 +48,11 @@ export function PastImports({ imports, error }: PastImportsProps) {
             </li>
           ))}
         </ul>
+      )}
+      {imports && !showAll && imports.length > INITIAL_SHOWN && (
+        <button type="button" className="button small" data-testid="past-imports-show-all" onClick={() => setShowAll(true)}>
+          Show all {imports.length} imports
+        </button>
       )}
     </Panel>
   );
