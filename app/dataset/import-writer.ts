@@ -45,6 +45,7 @@ export class ImportWriter {
   private readonly imagesRecorded = new Set<string>();
   private imagesInBatch = new Set<string>();
   private imagesInRow: string[] = [];
+  private purgeBeforeInsert: string | null = null;
   private readonly items: ItemWriter;
   private readonly judgments: JudgmentWriter;
 
@@ -133,7 +134,13 @@ export class ImportWriter {
       this.repeatInFile(parsed.id, first, contentHash, rankingKey);
       return;
     }
-    const existing = this.items.find(parsed.id);
+    let existing = this.items.find(parsed.id);
+    if (existing !== null && existing.deleted && existing.contentHash !== contentHash) {
+      // A deleted item's id taken by new content: the new row wins (done after the checks below
+      // would have thrown, so a RowError still means nothing was written).
+      existing = null;
+      this.purgeBeforeInsert = parsed.id;
+    }
     if (existing !== null && existing.contentHash !== contentHash) {
       throw new RowError(`duplicate id "${parsed.id}" with different content (already in project); give this row a new id, or delete the old item first`);
     }
@@ -146,6 +153,8 @@ export class ImportWriter {
     }
     let rowid: number;
     if (existing === null) {
+      if (this.purgeBeforeInsert === parsed.id) this.items.purge(parsed.id);
+      this.purgeBeforeInsert = null;
       rowid = this.items.insert(
         {
           id: parsed.id,

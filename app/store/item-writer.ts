@@ -36,6 +36,7 @@ export class ItemWriter {
   private readonly insertItemImage: Database.Statement<[number, number, string]>;
   private readonly insertImageRow: Database.Statement;
   private readonly restoreItemRow: Database.Statement<[number]>;
+  private readonly purgeItemRow: Database.Statement<[string]>;
 
   constructor(db: Database.Database) {
     this.selectItem = db.prepare('SELECT rowid, content_hash, deleted_at FROM items WHERE id = ?');
@@ -50,6 +51,7 @@ export class ItemWriter {
        VALUES (@sha256, @ext, @width, @height, @bytes, @format, @now)`,
     );
     this.restoreItemRow = db.prepare('UPDATE items SET deleted_at = NULL WHERE rowid = ?');
+    this.purgeItemRow = db.prepare('DELETE FROM items WHERE id = ? AND deleted_at IS NOT NULL');
   }
 
   find(id: string): ExistingItem | null {
@@ -78,6 +80,11 @@ export class ItemWriter {
     item.responses.forEach((text, idx) => this.insertResponse.run(rowid, idx, text));
     item.imageShas.forEach((sha, position) => this.insertItemImage.run(rowid, position, sha));
     return rowid;
+  }
+
+  /** Removes an item for good (its responses, images links and judgments cascade). */
+  purge(id: string): void {
+    this.purgeItemRow.run(id);
   }
 
   restore(rowid: number): void {

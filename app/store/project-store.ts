@@ -3,6 +3,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import { StudioError } from '../errors';
 import { DEFAULT_SPLIT_RATIOS, DEFAULT_SPLIT_SEED, normalizeRatios, splitFor } from '../dataset/splits';
+import { ensureThumbnail } from '../media/thumbnails';
 import { ItemPages } from './item-pages';
 import { ItemReader } from './item-reader';
 import { ItemWriter } from './item-writer';
@@ -313,6 +314,16 @@ export class ProjectStore {
   restoreItems(ids: string[]): number {
     const update = this.db.prepare('UPDATE items SET deleted_at = NULL WHERE id = ? AND deleted_at IS NOT NULL');
     return this.db.transaction(() => ids.reduce((n, id) => n + update.run(id).changes, 0))();
+  }
+
+  /**
+   * Makes (if missing) the 256px WebP thumbnail of an image of this project and returns its
+   * project-relative path; for the media server when a `thumb` path from listItems is not on disk yet.
+   */
+  async ensureThumbnail(sha256: string): Promise<string> {
+    const row = this.db.prepare('SELECT ext FROM images WHERE sha256 = ?').get(sha256) as { ext: string } | undefined;
+    if (row === undefined) throw new StudioError('not_found', `no image ${sha256} in this project`, 'Refresh the item list.');
+    return ensureThumbnail(this.dir, sha256, row.ext);
   }
 
   /** Bulk writers for app/dataset; they share this connection and its transactions. */

@@ -244,3 +244,25 @@ describe('rows that fail while being written', () => {
     store.close();
   });
 });
+
+describe('deleted items', () => {
+  it('come back when the same row is imported again, and give way to a new row with their id', async () => {
+    const store = newProject();
+    const dir = tempDir();
+    const file = await writeSeedFolder(dir);
+    await importDataset(store, file);
+    store.deleteItems(['tie', 'one-image']);
+    const rows = defaultSeedRows();
+    writeJsonl(join(dir, 'again.jsonl'), [rows[4] ?? {}, { ...rows[0], query: 'changed', human_ranking: [1, 0] }, { ...rows[1], query: 'changed' }]);
+    const report = await importDataset(store, join(dir, 'again.jsonl'));
+    expect(report).toMatchObject({ added: 2, unchanged: 0, errorCount: 1 });
+    expect(report.errors.map((error) => error.reason)).toEqual([
+      'duplicate id "second-better" with different content (already in project); give this row a new id, or delete the old item first',
+    ]);
+    expect(store.getItem('tie').resolvedRanking).toEqual([0, 0, 1]);
+    expect(store.getItem('one-image')).toMatchObject({ query: 'changed', resolvedRanking: [1, 0] });
+    expect(store.getItem('one-image').judgments).toHaveLength(1);
+    expect(store.summary().itemCount).toBe(6);
+    store.close();
+  });
+});

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -236,6 +236,20 @@ describe('items', () => {
     expect(failure(() => store.getItem('tie')).code).toBe('not_found');
     expect(store.restoreItems(['tie'])).toBe(1);
     expect(store.getItem('tie').resolvedRanking).toEqual([0, 0, 1]);
+    store.close();
+  });
+});
+
+describe('thumbnails on demand', () => {
+  it('remakes a missing thumbnail from the stored image', async () => {
+    const store = await seededProject();
+    const item = store.listItems({ id: 'one-image' }).items[0];
+    const thumb = join(store.dir, item?.thumb ?? '');
+    rmSync(thumb);
+    const sha = store.getItem('one-image').images[0]?.sha256 ?? '';
+    expect(await store.ensureThumbnail(sha)).toBe(item?.thumb);
+    expect(existsSync(thumb)).toBe(true);
+    await expect(store.ensureThumbnail('0'.repeat(64))).rejects.toThrow('no image');
     store.close();
   });
 });
