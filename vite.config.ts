@@ -1,7 +1,7 @@
 /**
  * Builds the React renderer (renderer/) into dist/renderer/, which both hosts load: Electron from
- * disk and `reward-studio serve` over HTTP. `base: './'` keeps asset URLs relative so the same
- * build works under file://, a custom scheme, or any server path.
+ * its app:// scheme and `reward-studio serve` over HTTP. `base: './'` keeps asset URLs relative so
+ * the same build works under any scheme or server path.
  *
  * Dev: `REWARD_STUDIO_SERVER=http://127.0.0.1:PORT npx vite` proxies the WebSocket and media to a
  * running `reward-studio serve`; open the dev URL with that server's `?token=`.
@@ -29,26 +29,31 @@ function relaxCspInDev(): Plugin {
 
 const devServer = process.env.REWARD_STUDIO_SERVER;
 
-export default defineConfig({
-  root,
-  base: './',
-  plugins: [react(), relaxCspInDev()],
-  build: {
-    outDir,
-    emptyOutDir: true,
-    // No inline scripts or data: module URLs, so a strict `script-src 'self'` holds.
-    assetsInlineLimit: 0,
-    modulePreload: { polyfill: false },
-    sourcemap: true,
-    target: 'es2022',
-    chunkSizeWarningLimit: 1500,
-  },
-  server: devServer
-    ? {
-        proxy: {
-          '/ws': { target: devServer, ws: true },
-          '/files': { target: devServer },
-        },
-      }
-    : {},
+export default defineConfig(({ command, mode }) => {
+  // A build started from a test runner inherits NODE_ENV=test, which would bundle React's
+  // development build and the dev JSX runtime. A production-mode build is always production.
+  if (command === 'build' && mode === 'production') process.env.NODE_ENV = 'production';
+  return {
+    root,
+    base: './',
+    plugins: [react(), relaxCspInDev()],
+    build: {
+      outDir,
+      emptyOutDir: true,
+      // No inline scripts or data: module URLs, so a strict `script-src 'self'` holds.
+      assetsInlineLimit: 0,
+      modulePreload: { polyfill: false },
+      sourcemap: true,
+      target: 'es2022',
+      chunkSizeWarningLimit: 1500,
+    },
+    server: devServer
+      ? {
+          proxy: {
+            '/ws': { target: devServer, ws: true },
+            '/files': { target: devServer },
+          },
+        }
+      : {},
+  };
 });

@@ -28,5 +28,6 @@ export function rendererIsStale(): boolean {
 export function ensureRendererBuilt(): void {
   if (!rendererIsStale()) return;
   console.log('e2e: building the renderer (npx vite build)…');
-  execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: REPO_ROOT, stdio: 'inherit' });
+  // vitest sets NODE_ENV=test; the renderer under test must be the production build people get.
+  execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: REPO_ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
 }
