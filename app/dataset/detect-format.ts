@@ -19,7 +19,10 @@ export async function detectFormat(file: string, requested: 'auto' | ImportForma
     }
     return 'parquet';
   }
-  if (requested === 'auto' && isParquet) return 'parquet';
+  if (isParquet) {
+    if (requested === 'auto') return 'parquet';
+    throw new StudioError('bad_file', `${file} is a Parquet file, not ${requested} JSONL`, 'Import it with format "parquet" (or "auto").');
+  }
   const text = head.toString('utf8').replace(/^\uFEFF/, '');
   if (text.trimStart().startsWith('[')) {
     throw new StudioError(

@@ -106,3 +106,15 @@ describe('Parquet import', () => {
     store.close();
   });
 });
+
+describe('format detection', () => {
+  it('finds Parquet by content and refuses it under a JSONL format', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'data.bin');
+    writeSeedParquet(file, [{ id: 'a', query: 'q', response: ['a', 'b'], human_ranking: [0, 1] }], { imageAs: 'path' });
+    const store = newProject();
+    expect(await importDataset(store, file)).toMatchObject({ format: 'parquet', added: 1 });
+    await expect(importDataset(store, file, { format: 'seed' })).rejects.toThrow(`${file} is a Parquet file, not seed JSONL`);
+    store.close();
+  });
+});
