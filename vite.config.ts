@@ -22,7 +22,7 @@ function relaxCspInDev(): Plugin {
     name: 'reward-studio:relax-csp-in-dev',
     apply: 'serve',
     transformIndexHtml(html) {
-      return html.replace(/<meta http-equiv="Content-Security-Policy"[^>]*>\s*/i, '');
+      return html.replace(/<meta\s+http-equiv="Content-Security-Policy"[^>]*>\s*/i, '');
     },
   };
 }
