@@ -198,6 +198,18 @@ describe('import and export in the browser UI', () => {
     expect(rows.find((row) => row.id === 'not-judged')).toMatchObject({ human_ranking: null, response: UNLABELED_ROW.response });
   });
 
+  it('switches back to the sample project from the recent projects list', async () => {
+    const { page } = ui;
+    await page.getByTestId('project-switcher').click();
+    const recent = page.getByTestId('recent-project');
+    await expect.poll(() => recent.count()).toBeGreaterThanOrEqual(2);
+    const sample = recent.filter({ hasText: 'sample-project' });
+    await sample.click();
+    await expect.poll(() => page.getByTestId('project-name').textContent()).not.toBe('Import test');
+    await expect.poll(() => page.getByTestId('project-switcher-popover').count()).toBe(0);
+    expect(await numberIn(page, 'stat-items-value')).toBeGreaterThan(3);
+  });
+
   it('had no console errors or failed requests', () => {
     expect(ui.problems).toEqual([]);
   });

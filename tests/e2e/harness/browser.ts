@@ -2,6 +2,7 @@
  * Debian's Chromium driven by playwright-core (`npx playwright install` cannot download here).
  * Every console error and failed request is collected, so a test can assert the page was clean.
  */
+import { existsSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.REWARD_STUDIO_CHROMIUM ?? '/usr/bin/chromium';
@@ -17,6 +18,11 @@ const CHROMIUM_ARGS = [
 ];
 
 export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(
+      `No Chromium at ${CHROMIUM_PATH}. Install Debian's: "apt-get install -y chromium" (npx playwright install cannot download here), or set REWARD_STUDIO_CHROMIUM to another Chromium binary.`,
+    );
+  }
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
 }
 
