@@ -2,7 +2,9 @@
  * Import benchmark: a seed-format JSONL of N rows (default 100,000) sharing ~100 images,
  * imported into a fresh project. Prints rows/s, seconds and peak memory as a line and as JSON.
  *
- *   npx tsx bench/import-100k.ts [--rows 100000] [--images 100] [--keep]
+ *   npx tsx bench/import-100k.ts [--rows 100000] [--images 100] [--reimport] [--keep]
+ *
+ * --reimport also times importing the same file again (every row "unchanged").
  */
 import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
@@ -28,10 +30,17 @@ interface BenchResult {
   baselineRssMiB: number;
   peakHeapUsedMiB: number;
   projectBytes: number;
+  /** With --reimport: seconds to import the same file again (nothing changes). */
+  reimportSeconds?: number;
 }
 
 const { values } = parseArgs({
-  options: { rows: { type: 'string', default: '100000' }, images: { type: 'string', default: '100' }, keep: { type: 'boolean', default: false } },
+  options: {
+    rows: { type: 'string', default: '100000' },
+    images: { type: 'string', default: '100' },
+    reimport: { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
+  },
 });
 const rowCount = Number(values.rows);
 const imageCount = Number(values.images);
@@ -99,6 +108,13 @@ async function main(): Promise<void> {
     const report = await importDataset(store, file);
     const seconds = (performance.now() - started) / 1000;
     const cpu = process.cpuUsage(cpuBefore);
+    let reimportSeconds: number | undefined;
+    if (values.reimport) {
+      const again = performance.now();
+      const second = await importDataset(store, file);
+      reimportSeconds = Math.round(((performance.now() - again) / 1000) * 100) / 100;
+      if (second.added !== 0 || second.unchanged !== report.added) throw new Error('re-import changed the project');
+    }
     clearInterval(sampler);
     store.close();
     const mib = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
@@ -115,10 +131,12 @@ async function main(): Promise<void> {
       baselineRssMiB: mib(baseline.rss),
       peakHeapUsedMiB: mib(peakHeap),
       projectBytes: await folderBytes(join(work, 'project')),
+      ...(reimportSeconds === undefined ? {} : { reimportSeconds }),
     };
     console.log(
       `import ${result.rows} rows (${mib(fileBytes)} MiB, ${result.images} images): ${result.seconds} s (CPU ${result.cpuSeconds} s), ` +
-        `${result.rowsPerSecond} rows/s, peak RSS ${result.peakRssMiB} MiB (baseline ${result.baselineRssMiB}), peak heap ${result.peakHeapUsedMiB} MiB`,
+        `${result.rowsPerSecond} rows/s, peak RSS ${result.peakRssMiB} MiB (baseline ${result.baselineRssMiB}), peak heap ${result.peakHeapUsedMiB} MiB` +
+        (reimportSeconds === undefined ? '' : `; re-import (all unchanged) ${reimportSeconds} s`),
     );
     console.log(JSON.stringify(result));
     if (values.keep) console.log(`kept: ${work}`);
