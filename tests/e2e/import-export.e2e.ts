@@ -198,6 +198,19 @@ describe('import and export in the browser UI', () => {
     expect(rows.find((row) => row.id === 'not-judged')).toMatchObject({ human_ranking: null, response: UNLABELED_ROW.response });
   });
 
+  it('re-splits after confirmation', async () => {
+    const { page } = ui;
+    await page.getByTestId('resplit-train').fill('0');
+    await page.getByTestId('resplit-val').fill('0');
+    await page.getByTestId('resplit-test').fill('100');
+    await page.getByTestId('resplit-submit').click();
+    await page.getByTestId('resplit-confirm').waitFor();
+    expect(await numberIn(page, 'split-test-items')).toBe(0);
+    await page.getByTestId('resplit-confirm-button').click();
+    await expect.poll(() => numberIn(page, 'split-test-items')).toBe(3);
+    expect(await numberIn(page, 'split-train-items')).toBe(0);
+  });
+
   it('switches back to the sample project from the recent projects list', async () => {
     const { page } = ui;
     await page.getByTestId('project-switcher').click();
