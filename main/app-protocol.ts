@@ -9,10 +9,10 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { resolveInside } from '../app/server/confined-path';
 import { ELECTRON_MEDIA_SCHEME } from '../app/rpc/wire';
+import type { ProjectFileLookup } from '../app/studio/project-files';
 
 export const APP_SCHEME = 'app';
 export const APP_ORIGIN = `${APP_SCHEME}://studio`;
-const SERVED_PROJECT_FOLDERS = new Set(['media', 'cache']);
 
 /** Must run before `app.whenReady()`. */
 export function registerSchemesAsPrivileged(): void {
@@ -22,27 +22,21 @@ export function registerSchemesAsPrivileged(): void {
   ]);
 }
 
-async function serveConfined(root: string | null, relative: string): Promise<Response> {
-  if (!root) return new Response('No project is open.', { status: 404 });
-  const file = await resolveInside(root, relative);
-  if (!file) return new Response('Not found.', { status: 404 });
+function fetchFile(file: string): Promise<Response> {
   return net.fetch(pathToFileURL(file).toString());
 }
 
-export function handleAppProtocols(rendererDir: string, projectDir: () => string | null): void {
-  protocol.handle(APP_SCHEME, (request) => {
+export function handleAppProtocols(rendererDir: string, projectFile: (relPath: string) => Promise<ProjectFileLookup>): void {
+  protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url);
-    const relative = url.pathname === '/' ? 'index.html' : url.pathname.slice(1);
-    return serveConfined(rendererDir, relative);
+    const file = await resolveInside(rendererDir, url.pathname === '/' ? 'index.html' : url.pathname.slice(1));
+    return file ? fetchFile(file) : new Response('Not found.', { status: 404 });
   });
-  protocol.handle(ELECTRON_MEDIA_SCHEME, (request) => {
+  protocol.handle(ELECTRON_MEDIA_SCHEME, async (request) => {
     const url = new URL(request.url);
-    const relative = url.pathname.slice(1);
-    const top = relative.split('/')[0] ?? '';
-    if (url.host !== 'project' || !SERVED_PROJECT_FOLDERS.has(top)) {
-      return new Response('Only media/ and cache/ of the open project are served.', { status: 403 });
-    }
-    return serveConfined(projectDir(), relative);
+    if (url.host !== 'project') return new Response('Unknown media host.', { status: 404 });
+    const found = await projectFile(url.pathname.slice(1));
+    return found.ok ? fetchFile(found.file) : new Response(found.message, { status: found.status });
   });
 }
 

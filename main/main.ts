@@ -46,7 +46,7 @@ function createMainWindow(): BrowserWindow {
 
 async function start(): Promise<void> {
   await app.whenReady();
-  handleAppProtocols(rendererDirIn(app.getAppPath()), () => studio.projectDir);
+  handleAppProtocols(rendererDirIn(app.getAppPath()), (relPath) => studio.projectFile(relPath));
   bindContractToIpc(createRouter(createHandlers(studio)), studio.events);
   Menu.setApplicationMenu(buildApplicationMenu(studio));
   try {

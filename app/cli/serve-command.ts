@@ -48,7 +48,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     server = await startStudioServer({
       router: createRouter(createHandlers(studio)),
       events: studio.events,
-      projectDir: () => studio.projectDir,
+      projectFile: (relPath) => studio.projectFile(relPath),
       rendererDir: RENDERER_DIR,
       host,
       port,

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { WebSocketServer } from 'ws';
 import type { EventBus } from '../rpc/event-bus';
 import type { Router } from '../rpc/router';
+import type { ProjectFileLookup } from '../studio/project-files';
 import { FILES_PATH, WS_PATH } from '../rpc/wire';
 import { checkAccessToken, newAccessToken, tokenCookieHeader } from './access-token';
 import { resolveInside } from './confined-path';
@@ -20,8 +21,8 @@ import { bindContractToWebSockets } from './websocket-binding';
 export interface StudioServerOptions {
   router: Router;
   events: EventBus;
-  /** The open project's folder, read on every request: switching projects needs no restart. */
-  projectDir: () => string | null;
+  /** Resolves /files/<path> in the open project, asked on every request (switching needs no restart). */
+  projectFile: (relPath: string) => Promise<ProjectFileLookup>;
   /** Folder holding the built renderer (index.html + assets). */
   rendererDir: string;
   host?: string;
@@ -35,9 +36,6 @@ export interface StudioServer {
   token: string;
   close(): Promise<void>;
 }
-
-/** Only these project subfolders are ever served: never project.sqlite, runs' configs, etc. */
-const SERVED_PROJECT_FOLDERS = new Set(['media', 'cache']);
 
 const SECURITY_HEADERS = {
   'X-Content-Type-Options': 'nosniff',
@@ -71,15 +69,11 @@ async function sendFile(request: IncomingMessage, response: ServerResponse, file
   createReadStream(file).pipe(response);
 }
 
-async function serveProjectFile(request: IncomingMessage, response: ServerResponse, projectDir: string | null, urlPath: string): Promise<void> {
-  const relative = urlPath.slice(FILES_PATH.length);
-  const top = relative.split('/')[0] ?? '';
-  if (!projectDir) return reply(response, 404, 'No project is open.');
-  if (!SERVED_PROJECT_FOLDERS.has(top)) return reply(response, 403, 'Only media/ and cache/ of the open project are served.');
-  const file = await resolveInside(projectDir, relative);
-  if (!file) return reply(response, 404, 'Not found in the open project.');
+async function serveProjectFile(request: IncomingMessage, response: ServerResponse, options: StudioServerOptions, urlPath: string): Promise<void> {
+  const found = await options.projectFile(urlPath.slice(FILES_PATH.length));
+  if (!found.ok) return reply(response, found.status, found.message);
   // Content-addressed files never change under the same name.
-  await sendFile(request, response, file, { 'Cache-Control': 'private, max-age=31536000, immutable' });
+  await sendFile(request, response, found.file, { 'Cache-Control': 'private, max-age=31536000, immutable' });
 }
 
 async function serveRenderer(request: IncomingMessage, response: ServerResponse, rendererDir: string, urlPath: string, cookie: string | null): Promise<void> {
@@ -123,7 +117,7 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
     if (request.method !== 'GET' && request.method !== 'HEAD') return reply(response, 405, 'Only GET is served over HTTP; the studio talks over its WebSocket.');
     const cookie = access.fromQuery ? tokenCookieHeader(token, port) : null;
     const work = url.pathname.startsWith(FILES_PATH)
-      ? serveProjectFile(request, response, options.projectDir(), url.pathname)
+      ? serveProjectFile(request, response, options, url.pathname)
       : serveRenderer(request, response, options.rendererDir, url.pathname, cookie);
     work.catch((error: unknown) => {
       console.error('reward-studio serve: request failed:', error);

@@ -10,6 +10,7 @@ import { createSampleProject } from '../sample/create-sample-project';
 import { ProjectStore } from '../store/project-store';
 import { addRecentProject, readRecentProjects, settingsDir } from '../store/recent-projects';
 import type { ProjectSummary } from '../store/types';
+import { lookUpProjectFile, type ProjectFileLookup } from './project-files';
 
 export interface PickPathRequest {
   kind: 'open-file' | 'save-file' | 'open-directory';
@@ -35,6 +36,11 @@ export class Studio {
 
   get projectDir(): string | null {
     return this.store?.dir ?? null;
+  }
+
+  /** A file of the open project for an <img>: media/ and cache/ only (see project-files.ts). */
+  projectFile(relPath: string): Promise<ProjectFileLookup> {
+    return lookUpProjectFile(this.store, relPath);
   }
 
   /** The open project, or an error that tells the person to open one. */

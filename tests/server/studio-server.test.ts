@@ -2,7 +2,7 @@
  * `reward-studio serve` over real sockets: the token rule on every request, the confinement of
  * /files/ to the open project's media, and the contract over a WebSocket (results and events).
  */
-import { mkdtemp, writeFile, mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -92,7 +92,7 @@ beforeAll(async () => {
   server = await startStudioServer({
     router: createRouter(createHandlers(studio)),
     events: studio.events,
-    projectDir: () => studio.projectDir,
+    projectFile: (relPath) => studio.projectFile(relPath),
     rendererDir,
     port: 0,
   });
@@ -134,6 +134,15 @@ describe('HTTP', () => {
       expect([403, 404], escape).toContain(response.status);
       expect(response.body.toString()).not.toContain('SQLite format');
     }
+  });
+
+  it('makes a thumbnail again when the cache lost it', async () => {
+    const thumb = studio.project().listItems({ limit: 1 }).items[0]?.thumb as string;
+    await rm(path.join(studio.projectDir as string, thumb));
+    const response = await get(withToken(`/files/${thumb}`));
+    expect(response.status).toBe(200);
+    expect(response.headers['content-type']).toBe('image/webp');
+    expect(response.body.subarray(8, 12).toString()).toBe('WEBP');
   });
 });
 
