@@ -1,18 +1,20 @@
 // `npm start`: the desktop app where Electron's binary exists; otherwise the same studio in the
 // browser via `reward-studio serve --open`, on the sample project.
 import { spawnSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 
-const require = createRequire(import.meta.url);
-
+/**
+ * The binary's path without require('electron'): since Electron 45 requiring the package
+ * tries to download a missing binary, which fails loudly on machines without that network.
+ */
 function electronBinary() {
-  try {
-    const binary = require('electron'); // the package's main export is the binary's path
-    return typeof binary === 'string' && existsSync(binary) ? binary : null;
-  } catch {
-    return null;
-  }
+  const packageDir = path.resolve('node_modules', 'electron');
+  const pathFile = path.join(packageDir, 'path.txt');
+  if (process.env.ELECTRON_OVERRIDE_DIST_PATH) return path.join(process.env.ELECTRON_OVERRIDE_DIST_PATH, 'electron');
+  if (!existsSync(pathFile)) return null;
+  const binary = path.join(packageDir, 'dist', readFileSync(pathFile, 'utf8').trim());
+  return existsSync(binary) ? binary : null;
 }
 
 function run(command, args) {
