@@ -53,6 +53,9 @@ def last_token_index(mask: torch.Tensor) -> torch.Tensor:
 
 
 class RewardModel(nn.Module):
+    # PEFT treats a module with `.config.model_type` like a transformers model and asks for this.
+    base_model_prefix = "backbone"
+
     def __init__(self, backbone: nn.Module, is_vl: bool, head_kind: str = "mlp",
                  score_min: float = -5.0, score_max: float = 5.0) -> None:
         super().__init__()

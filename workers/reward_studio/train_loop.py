@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import math
+import os
 import time
 from dataclasses import dataclass, field
 from functools import partial
@@ -28,6 +29,8 @@ from reward_studio.loss import pair_stats, preference_loss
 from reward_studio.model import build_reward_model, load_processor, resolve_attn, resolve_dtype
 
 log = logging.getLogger("reward_studio")
+# Debug/test knob: sleep after every optimizer step so a person (or a test) can stop a tiny run mid-way.
+STEP_DELAY = float(os.environ.get("REWARD_STUDIO_STEP_DELAY", "0") or 0)
 
 
 class StopFlag:
@@ -45,16 +48,31 @@ class StopFlag:
         log.info("received %s: finishing the current step, then saving and stopping", self.signal_name)
 
 
+# Encoded items (token ids + preprocessed pixels) are kept in memory up to this budget, so image
+# decoding and resizing happen once per item rather than once per epoch.
+CACHE_BYTES = int(float(os.environ.get("REWARD_STUDIO_CACHE_MB", "1024")) * 2**20)
+
+
 class EncodedDataset(Dataset):
-    def __init__(self, items: list[Item], encoder: Encoder, budgets: dict[str, int]) -> None:
+    def __init__(self, items: list[Item], encoder: Encoder, budgets: dict[str, int],
+                 cache: dict[int, EncodedItem] | None = None) -> None:
         self.items, self.encoder, self.budgets = items, encoder, budgets
+        self.cache = cache if cache is not None else {}
 
     def __len__(self) -> int:
         return len(self.items)
 
     def __getitem__(self, i: int) -> EncodedItem:
+        if i in self.cache:
+            return self.cache[i]
         item = self.items[i]
-        return self.encoder.encode(item, self.budgets.get(item.source))
+        enc = self.encoder.encode(item, self.budgets.get(item.source))
+        used = self.cache.setdefault("_bytes", 0)  # type: ignore[arg-type]
+        size = 0 if enc.pixel_values is None else enc.pixel_values.numel() * enc.pixel_values.element_size()
+        if used + size <= CACHE_BYTES:
+            self.cache[i] = enc
+            self.cache["_bytes"] = used + size  # type: ignore[index]
+        return enc
 
 
 def epoch_batches(n: int, batch_size: int, seed: int, epoch: int, rank: int, world: int) -> list[list[int]]:
@@ -230,7 +248,8 @@ class Trainer:
         self.db.event(kind, payload)
 
     def loader(self, items: list[Item], budgets: dict[str, int], batches: list[list[int]]) -> DataLoader:
-        ds = EncodedDataset(items, self.encoder, budgets)
+        caches = self.__dict__.setdefault("_caches", {})
+        ds = EncodedDataset(items, self.encoder, budgets, caches.setdefault(id(items), {}))
         # Own generator: DataLoader would otherwise draw a seed from the global RNG on every iterator,
         # shifting dropout after a mid-epoch resume.
         return DataLoader(ds, batch_sampler=batches, collate_fn=partial(collate, pad_id=self.encoder.pad_id),
@@ -290,6 +309,8 @@ class Trainer:
                 return
             window = min(gas, len(batches) - b)  # the epoch's last window may be shorter
             self.optimizer_step([next(it) for _ in range(window)])
+            if STEP_DELAY:
+                time.sleep(STEP_DELAY)
             b += window
             p.batch_in_epoch = b
             self.after_step(epoch_end=b >= len(batches))
