@@ -27,12 +27,12 @@ def resolve_model_path(path: str) -> Path:
     from reward_studio.checkpointing import list_checkpoints
 
     p = Path(path)
-    if (p / "reward_config.json").exists() or (p / "config.json").exists():
+    if (p / "reward_config.json").exists():
         return p
-    if (p / "best" / "reward_config.json").exists():
+    if (p / "best" / "reward_config.json").exists():  # a run directory (its config.json is a TrainConfig)
         return p / "best"
     found = list_checkpoints(p)
-    return found[-1][1] if found else p
+    return found[-1][1] if found else p  # else: a plain base model folder (fresh head, with a warning)
 
 
 def default_output(model_path: Path, out_dir: Path) -> Path:
@@ -118,6 +118,9 @@ def score_main(model_path: str, data_path: str, output_path: str | None, base_mo
         "dropped_items": report.dropped_items,
         "seconds": round(time.time() - t0, 3),
     }
+    if rc.get("fresh_head"):
+        summary["warning"] = f"{mp} is a base model without a trained score head: these scores are random"
+        print(json.dumps({"event": "warning", "message": summary["warning"]}), file=sys.stderr, flush=True)
     out.with_suffix(".summary.json").write_text(json.dumps(summary, indent=2) + "\n")
     print(json.dumps({"type": "summary", **summary} if json_progress else summary), flush=True)
     return summary

@@ -491,9 +491,12 @@ class Trainer:
         self.db.status("training", step=p.step)
 
     def update_best(self, src: Path) -> None:
+        step = int(src.name.split("-")[-1])
         ck.link_or_copy_tree(src, self.run_dir / "best")
-        self.db.mark_best(self.p.step)
-        self.event("log", {"message": f"best/ is now step {self.p.step} (eval_accuracy {self.p.best_metric:.4f})"})
+        self.db.mark_best(step)
+        why = "no validation data: the final checkpoint" if self.p.best_metric is None else \
+            f"eval_accuracy {self.p.best_metric:.4f}"
+        self.event("log", {"message": f"best/ is now step {step} ({why})"})
 
     def rotate(self) -> None:
         limit = self.cfg.save_total_limit

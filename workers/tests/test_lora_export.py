@@ -61,7 +61,7 @@ def test_merge_lora_export_reload_identical(lora_run, colour_data, tmp_path):
     assert (out / "model.safetensors").exists() and not (out / "adapter_model.safetensors").exists()
     meta = json.loads((out / "reward_config.json").read_text())
     assert meta["lora"] is False and meta["merged_lora"] is True
-    for f in ("config.json", "score_head.safetensors", "tokenizer.json", "preprocessor_config.json"):
+    for f in ("config.json", "score_head.safetensors", "tokenizer.json", "processor_config.json"):
         assert (out / f).exists(), f
     lora_model, _ = load_reward_model(str(ckpt))
     merged, rc = load_reward_model(str(out))
