@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { StudioSettings } from '../store/types';
 import { command } from './define';
 
 export interface EnvironmentInfo {
@@ -20,7 +21,14 @@ export const pickPathInput = z.object({
   filters: z.array(z.object({ name: z.string(), extensions: z.array(z.string()) })).optional(),
 });
 
+/** Per-person settings, stored in the settings folder (not in the project); defined beside the store that keeps them. */
+export type { StudioSettings } from '../store/types';
+
 export const environmentCommands = {
+  'environment.settings': command<StudioSettings>()(z.object({})),
+  'environment.updateSettings': command<StudioSettings>()(
+    z.object({ annotator: z.string().trim().min(1).max(100).optional() }),
+  ),
   'environment.info': command<EnvironmentInfo>()(z.object({})),
   /** A native open/save dialog (desktop only); `path` is null when the person cancels. */
   'environment.pickPath': command<{ path: string | null }>()(pickPathInput),

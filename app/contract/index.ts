@@ -8,7 +8,7 @@ import type { CommandDef, EventDef } from './define';
 import { datasetCommands, datasetEvents } from './dataset';
 import { environmentCommands } from './environment';
 import { itemCommands } from './items';
-import { judgmentCommands } from './judgments';
+import { judgmentCommands, judgmentEvents } from './judgments';
 import { projectCommands, projectEvents } from './projects';
 
 export const commands = {
@@ -21,6 +21,7 @@ export const commands = {
 
 export const events = {
   ...projectEvents,
+  ...judgmentEvents,
   ...datasetEvents,
 } as const;
 
@@ -47,4 +48,4 @@ export function isEventName(name: unknown): name is EventName {
   return typeof name === 'string' && Object.hasOwn(events, name);
 }
 
-export type { EnvironmentInfo } from './environment';
+export type { EnvironmentInfo, StudioSettings } from './environment';

@@ -4,18 +4,41 @@ import { command } from './define';
 
 export const splitName = z.enum(['train', 'val', 'test']);
 export const itemId = z.string().min(1).max(500);
+export const annotatorName = z.string().trim().min(1).max(100);
+
+/**
+ * The filters shared by the queue (Annotate), the dataset table and bulk actions.
+ * `judged` is seen from `annotator`: by-me / not-by-me / by-others need it.
+ */
+export const itemFilters = z.object({
+  split: splitName.optional(),
+  status: z.enum(['all', 'labeled', 'unlabeled']).default('all'),
+  search: z.string().max(500).optional(),
+  /** Exact id lookup ("jump to item"). */
+  id: itemId.optional(),
+  annotator: annotatorName.optional(),
+  judged: z.enum(['any', 'by-me', 'not-by-me', 'by-others', 'conflicting']).default('any'),
+  flagged: z.boolean().optional(),
+});
 
 export const itemCommands = {
   'items.list': command<ItemList>()(
-    z.object({
+    itemFilters.extend({
       offset: z.number().int().min(0).default(0),
       limit: z.number().int().min(1).max(1000).default(100),
-      split: splitName.optional(),
-      status: z.enum(['all', 'labeled', 'unlabeled']).default('all'),
-      search: z.string().max(500).optional(),
+      /**
+       * 'id': import order. 'queue': what `annotator` should judge next — items nobody judged
+       * first, then items only others judged, then the rest (each in import order).
+       */
+      order: z.enum(['id', 'queue']).default('id'),
     }),
   ),
-  'items.get': command<ItemDetail>()(z.object({ id: itemId })),
+  /** With `annotator`, `shownOrder` is that annotator's stable shuffled display order of the responses. */
+  'items.get': command<ItemDetail>()(z.object({ id: itemId, annotator: annotatorName.optional() })),
+  'items.setFlag': command<{ updated: number }>()(
+    z.object({ ids: z.array(itemId).min(1).max(100_000), flagged: z.boolean() }),
+  ),
+  'items.setNote': command<ItemDetail>()(z.object({ id: itemId, note: z.string().max(10_000).nullable() })),
   'items.setSplit': command<{ updated: number }>()(
     z.object({ ids: z.array(itemId).min(1).max(100_000), split: splitName }),
   ),

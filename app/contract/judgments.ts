@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import type { AgreementReport, ConflictList, UndoResult } from '../annotation/types';
 import type { ItemDetail } from '../store/types';
-import { command } from './define';
-import { itemId } from './items';
+import { command, event } from './define';
+import { annotatorName, itemId, splitName } from './items';
 
 /** human_ranking semantics: ranking[i] is the rank of response i, 0 = best, equal ranks = tie. */
 export const ranking = z.array(z.number().int().min(0)).min(2).max(64);
@@ -10,9 +11,10 @@ export const judgmentCommands = {
   'judgments.save': command<ItemDetail>()(
     z.object({
       itemId,
-      annotator: z.string().trim().min(1).max(100),
+      annotator: annotatorName,
       ranking,
-      decision: z.enum(['ranked', 'tie', 'both_bad', 'skip']).optional(),
+      /** How the person decided; 'both_bad' is stored as a tie (no preference) and kept apart in reports. */
+      decision: z.enum(['ranked', 'tie', 'both_bad']).optional(),
       strength: z.enum(['slightly', 'clearly']).optional(),
       timeMs: z.number().int().min(0).optional(),
       shownOrder: z.array(z.number().int().min(0)).optional(),
@@ -20,4 +22,31 @@ export const judgmentCommands = {
       flagged: z.boolean().optional(),
     }),
   ),
+  /** Takes back `annotator`'s most recent judgment change not yet undone (call again for more levels). */
+  'judgments.undo': command<UndoResult>()(z.object({ annotator: annotatorName })),
+  'judgments.delete': command<ItemDetail>()(z.object({ itemId, annotator: annotatorName })),
+  /** Percent agreement and Cohen's kappa on pairs; Krippendorff's alpha (Kendall-tau distance) on rankings. */
+  'judgments.agreement': command<AgreementReport>()(z.object({ split: splitName.optional() })),
+  /** Items whose annotators disagree, with every judgment, for adjudication. */
+  'judgments.conflicts': command<ConflictList>()(
+    z.object({
+      split: splitName.optional(),
+      includeAdjudicated: z.boolean().default(false),
+      offset: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(500).default(50),
+    }),
+  ),
+  /** The final word on an item: export uses the adjudicated ranking over every annotator's. */
+  'judgments.adjudicate': command<ItemDetail>()(z.object({ itemId, ranking, annotator: annotatorName, note: z.string().max(10_000).optional() })),
 };
+
+export const judgmentEvents = {
+  /**
+   * A judgment changed (saved, undone, deleted, adjudicated). Cheap on purpose: with 100k items
+   * the project summary costs ~100 ms, so views refetch counts when they need them.
+   */
+  'judgments.onChanged': event<{ itemId: string; annotator: string }>(),
+};
+
+/** The annotation results, re-exported so the renderer can take them from the contract. */
+export type { AgreementReport, ConflictItem, ConflictList, PairAgreement, UndoResult } from '../annotation/types';

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { mediaRelPath } from '../media/media-store';
 import { thumbnailRelPath } from '../media/thumbnails';
 import { JUDGMENT_COLUMNS, RESOLVED_ORDER, toJudgment, type JudgmentRow } from './judgment-rows';
+import { itemFilterSql, queueSegments, type FilterSql } from './item-filters';
 import type { ImageRef, ItemDetail, ItemList, ItemSummary, ListItemsQuery, PromptMessage, Split } from './types';
 
 const MAX_PAGE = 1000;
@@ -28,26 +29,65 @@ export class ItemReader {
   constructor(private readonly db: Database.Database) {}
 
   list(query: ListItemsQuery): ItemList {
-    const { where, params } = listFilter(query);
+    const lookup = (name: string): number => this.annotatorId(name);
+    const filter = itemFilterSql(query, lookup);
     const limit = Math.max(0, Math.min(query.limit ?? 100, MAX_PAGE));
     const offset = Math.max(0, query.offset ?? 0);
-    const total = (this.statement(`SELECT COUNT(*) AS n FROM items i WHERE ${where}`).get(params) as { n: number }).n;
+    const total = this.count(filter);
+    if (query.order !== 'queue') return { total, items: this.page(filter, limit, offset) };
+    // Walk the queue's segments; a segment is counted only when the offset may lie past it.
+    const segments = queueSegments(query.annotator, lookup);
+    const items: ItemSummary[] = [];
+    let skip = offset;
+    for (const [index, segment] of segments.entries()) {
+      if (items.length >= limit) break;
+      const within = { where: `${filter.where} AND ${segment.where}`, params: { ...filter.params, ...segment.params } };
+      if (skip > 0 && index < segments.length - 1) {
+        const size = this.count(within);
+        if (skip >= size) {
+          skip -= size;
+          continue;
+        }
+      }
+      items.push(...this.page(within, limit - items.length, skip));
+      skip = 0;
+    }
+    return { total, items };
+  }
+
+  /** A page of items matching raw filter SQL (see item-filters.ts), in import order, with the total. */
+  listWhere(filter: FilterSql, limit: number, offset: number): ItemList {
+    return { total: this.count(filter), items: this.page(filter, Math.min(limit, MAX_PAGE), offset) };
+  }
+
+  /** The annotator's id, or -1 (matches no judgment) for a name that has never judged here. */
+  annotatorId(name: string): number {
+    const row = this.statement('SELECT id FROM annotators WHERE name = ?').get(name) as { id: number } | undefined;
+    return row?.id ?? -1;
+  }
+
+  private count(filter: FilterSql): number {
+    return (this.statement(`SELECT COUNT(*) AS n FROM items i WHERE ${filter.where}`).get(filter.params) as { n: number }).n;
+  }
+
+  private page(filter: FilterSql, limit: number, offset: number): ItemSummary[] {
+    if (limit <= 0) return [];
     // Only header fields of the first image are read; listing never touches image files.
     const rows = this.statement(
       `SELECT i.rowid, i.id, i.query, i.split, i.flagged,
          (SELECT COUNT(*) FROM responses r WHERE r.item_rowid = i.rowid) AS response_count,
          (SELECT COUNT(*) FROM item_images x WHERE x.item_rowid = i.rowid) AS image_count,
          im.sha256 AS first_sha, im.ext AS first_ext, im.width AS first_width, im.height AS first_height,
-         (SELECT json_group_array(a.name) FROM judgments j JOIN annotators a ON a.id = j.annotator_id
+         (SELECT json_group_array(DISTINCT a.name) FROM judgments j JOIN annotators a ON a.id = j.annotator_id
             WHERE j.item_rowid = i.rowid) AS annotators_json
        FROM items i
        LEFT JOIN item_images ii ON ii.item_rowid = i.rowid AND ii.position = 0
        LEFT JOIN images im ON im.sha256 = ii.sha256
-       WHERE ${where}
+       WHERE ${filter.where}
        ORDER BY i.rowid
        LIMIT @limit OFFSET @offset`,
-    ).all({ ...params, limit, offset }) as SummaryRow[];
-    return { total, items: rows.map(toItemSummary) };
+    ).all({ ...filter.params, limit, offset }) as SummaryRow[];
+    return rows.map(toItemSummary);
   }
 
   get(id: string): ItemDetail | null {
@@ -97,6 +137,7 @@ export class ItemReader {
       note: item.note,
       sourceFile: item.source_file,
       createdAt: item.created_at,
+      shownOrder: null,
     };
   }
 
@@ -108,29 +149,6 @@ export class ItemReader {
     }
     return statement;
   }
-}
-
-function listFilter(query: ListItemsQuery): { where: string; params: Record<string, string> } {
-  const clauses = ['i.deleted_at IS NULL'];
-  const params: Record<string, string> = {};
-  if (query.split !== undefined) {
-    clauses.push('i.split = @split');
-    params.split = query.split;
-  }
-  if (query.id !== undefined) {
-    clauses.push('i.id = @id');
-    params.id = query.id;
-  }
-  if (query.status === 'labeled') clauses.push('EXISTS (SELECT 1 FROM judgments j WHERE j.item_rowid = i.rowid)');
-  if (query.status === 'unlabeled') clauses.push('NOT EXISTS (SELECT 1 FROM judgments j WHERE j.item_rowid = i.rowid)');
-  const search = query.search?.trim();
-  if (search) {
-    clauses.push(
-      `(i.query LIKE @search ESCAPE '\\' OR EXISTS (SELECT 1 FROM responses r WHERE r.item_rowid = i.rowid AND r.text LIKE @search ESCAPE '\\'))`,
-    );
-    params.search = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  }
-  return { where: clauses.join(' AND '), params };
 }
 
 function toItemSummary(row: SummaryRow): ItemSummary {

@@ -17,13 +17,20 @@ export interface JudgmentFields {
  * Writes judgments and their audit trail. Every create, update and delete adds a
  * `judgment_history` row with the judgment before and after, so undo and audit need nothing else.
  * Callers run it inside their own transaction.
+ *
+ * An item holds one judgment per annotator (sources 'import' and 'ui') plus at most one
+ * adjudication (whoever adjudicates last owns it), so adjudicating never erases the
+ * adjudicator's own vote.
  */
 export class JudgmentWriter {
   private readonly annotatorIds = new Map<string, number>();
   private readonly selectAnnotator: Database.Statement<[string], { id: number }>;
   private readonly insertAnnotator: Database.Statement<[string, string]>;
-  private readonly selectJudgment: Database.Statement<[number, number], JudgmentRow>;
+  private readonly selectOwn: Database.Statement<[number, number], JudgmentRow>;
+  private readonly selectAdjudication: Database.Statement<[number], JudgmentRow>;
+  private readonly selectById: Database.Statement<[number], JudgmentRow>;
   private readonly insertJudgment: Database.Statement;
+  private readonly insertWithId: Database.Statement;
   private readonly updateJudgment: Database.Statement;
   private readonly deleteJudgmentRow: Database.Statement<[number]>;
   private readonly insertHistory: Database.Statement;
@@ -31,26 +38,26 @@ export class JudgmentWriter {
   constructor(private readonly db: Database.Database) {
     this.selectAnnotator = db.prepare('SELECT id FROM annotators WHERE name = ?');
     this.insertAnnotator = db.prepare('INSERT INTO annotators (name, created_at) VALUES (?, ?)');
-    this.selectJudgment = db.prepare(
-      `SELECT ${JUDGMENT_COLUMNS} FROM judgments j JOIN annotators a ON a.id = j.annotator_id
-       WHERE j.item_rowid = ? AND j.annotator_id = ?`,
-    );
-    this.insertJudgment = db.prepare(
-      `INSERT INTO judgments (item_rowid, annotator_id, ranking_json, decision, strength, time_ms, shown_order_json,
-         note, flagged, source, created_at, updated_at)
-       VALUES (@item_rowid, @annotator_id, @ranking_json, @decision, @strength, @time_ms, @shown_order_json,
-         @note, @flagged, @source, @now, @now)`,
-    );
+    const select = `SELECT ${JUDGMENT_COLUMNS} FROM judgments j JOIN annotators a ON a.id = j.annotator_id`;
+    this.selectOwn = db.prepare(`${select} WHERE j.item_rowid = ? AND j.annotator_id = ? AND j.source <> 'adjudication'`);
+    this.selectAdjudication = db.prepare(`${select} WHERE j.item_rowid = ? AND j.source = 'adjudication'`);
+    this.selectById = db.prepare(`${select} WHERE j.id = ?`);
+    const columns = `item_rowid, annotator_id, ranking_json, decision, strength, time_ms, shown_order_json,
+         note, flagged, source, created_at, updated_at`;
+    const values = `@item_rowid, @annotator_id, @ranking_json, @decision, @strength, @time_ms, @shown_order_json,
+         @note, @flagged, @source, @created_at, @updated_at`;
+    this.insertJudgment = db.prepare(`INSERT INTO judgments (${columns}) VALUES (${values})`);
+    this.insertWithId = db.prepare(`INSERT INTO judgments (id, ${columns}) VALUES (@id, ${values})`);
     this.updateJudgment = db.prepare(
-      `UPDATE judgments SET ranking_json = @ranking_json, decision = @decision, strength = @strength,
-         time_ms = @time_ms, shown_order_json = @shown_order_json, note = @note, flagged = @flagged,
-         source = @source, updated_at = @now
+      `UPDATE judgments SET annotator_id = @annotator_id, ranking_json = @ranking_json, decision = @decision,
+         strength = @strength, time_ms = @time_ms, shown_order_json = @shown_order_json, note = @note,
+         flagged = @flagged, source = @source, created_at = @created_at, updated_at = @updated_at
        WHERE id = @id`,
     );
     this.deleteJudgmentRow = db.prepare('DELETE FROM judgments WHERE id = ?');
     this.insertHistory = db.prepare(
-      `INSERT INTO judgment_history (judgment_id, item_rowid, annotator_id, action, before_json, after_json, at)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO judgment_history (judgment_id, item_rowid, annotator_id, action, before_json, after_json, at, undo_of)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     );
   }
 
@@ -68,33 +75,50 @@ export class JudgmentWriter {
     this.annotatorIds.clear();
   }
 
+  /** This annotator's own judgment of the item (never the adjudication). */
   find(itemRowid: number, annotatorId: number): Judgment | null {
-    const row = this.selectJudgment.get(itemRowid, annotatorId);
+    const row = this.selectOwn.get(itemRowid, annotatorId);
     return row === undefined ? null : toJudgment(row);
   }
 
-  /** Creates or replaces this annotator's judgment of the item. */
+  findAdjudication(itemRowid: number): Judgment | null {
+    const row = this.selectAdjudication.get(itemRowid);
+    return row === undefined ? null : toJudgment(row);
+  }
+
+  findById(id: number): (Judgment & { itemRowid: number }) | null {
+    const row = this.selectById.get(id);
+    return row === undefined ? null : { ...toJudgment(row), itemRowid: row.item_rowid };
+  }
+
+  /**
+   * Creates or replaces the annotator's judgment of the item — or, with source 'adjudication',
+   * the item's adjudication (then recorded under this annotator).
+   */
   save(itemRowid: number, annotator: string, fields: JudgmentFields, now: string): Judgment {
     const annotatorId = this.annotatorId(annotator, now);
-    const before = this.selectJudgment.get(itemRowid, annotatorId);
-    const params = this.params(itemRowid, annotatorId, fields, now);
+    const before =
+      fields.source === 'adjudication' ? this.selectAdjudication.get(itemRowid) : this.selectOwn.get(itemRowid, annotatorId);
+    let id: number;
     if (before === undefined) {
-      this.insertJudgment.run(params);
+      id = Number(this.insertJudgment.run(this.params(itemRowid, annotatorId, fields, now, now)).lastInsertRowid);
     } else {
-      this.updateJudgment.run({ ...params, id: before.id });
+      id = before.id;
+      this.updateJudgment.run({ ...this.params(itemRowid, annotatorId, fields, before.created_at, now), id });
     }
-    const after = this.selectJudgment.get(itemRowid, annotatorId);
+    const after = this.selectById.get(id);
     if (after === undefined) throw new Error('judgment vanished right after it was written');
     const beforeJudgment = before === undefined ? null : toJudgment(before);
     const afterJudgment = toJudgment(after);
     this.insertHistory.run(
-      after.id,
+      id,
       itemRowid,
       annotatorId,
       before === undefined ? 'create' : 'update',
       beforeJudgment === null ? null : JSON.stringify(beforeJudgment),
       JSON.stringify(afterJudgment),
       now,
+      null,
     );
     return afterJudgment;
   }
@@ -105,7 +129,7 @@ export class JudgmentWriter {
    */
   createForNewItem(itemRowid: number, annotator: string, fields: JudgmentFields, now: string): void {
     const annotatorId = this.annotatorId(annotator, now);
-    const id = Number(this.insertJudgment.run(this.params(itemRowid, annotatorId, fields, now)).lastInsertRowid);
+    const id = Number(this.insertJudgment.run(this.params(itemRowid, annotatorId, fields, now, now)).lastInsertRowid);
     const after: Judgment = {
       id,
       annotator,
@@ -120,10 +144,16 @@ export class JudgmentWriter {
       createdAt: now,
       updatedAt: now,
     };
-    this.insertHistory.run(id, itemRowid, annotatorId, 'create', null, JSON.stringify(after), now);
+    this.insertHistory.run(id, itemRowid, annotatorId, 'create', null, JSON.stringify(after), now, null);
   }
 
-  private params(itemRowid: number, annotatorId: number, fields: JudgmentFields, now: string): Record<string, unknown> {
+  private params(
+    itemRowid: number,
+    annotatorId: number,
+    fields: JudgmentFields,
+    createdAt: string,
+    updatedAt: string,
+  ): Record<string, unknown> {
     return {
       item_rowid: itemRowid,
       annotator_id: annotatorId,
@@ -135,17 +165,65 @@ export class JudgmentWriter {
       note: fields.note,
       flagged: fields.flagged ? 1 : 0,
       source: fields.source,
-      now,
+      created_at: createdAt,
+      updated_at: updatedAt,
     };
   }
 
-  /** Removes this annotator's judgment; returns false when there was none. */
+  /** Removes this annotator's own judgment; returns false when there was none. */
   remove(itemRowid: number, annotator: string, now: string): boolean {
     const annotatorId = this.annotatorId(annotator, now);
-    const before = this.selectJudgment.get(itemRowid, annotatorId);
+    const before = this.selectOwn.get(itemRowid, annotatorId);
     if (before === undefined) return false;
     this.deleteJudgmentRow.run(before.id);
-    this.insertHistory.run(before.id, itemRowid, annotatorId, 'delete', JSON.stringify(toJudgment(before)), null, now);
+    this.insertHistory.run(before.id, itemRowid, annotatorId, 'delete', JSON.stringify(toJudgment(before)), null, now, null);
     return true;
   }
+
+  /**
+   * Puts a judgment back exactly as `target` recorded it (same id, times and owner), or removes
+   * it when `target` is null — the write behind undo. Adds the undo's own audit row (by
+   * `actorId`, pointing at `undoOf`) and returns its id.
+   */
+  restore(
+    judgmentId: number,
+    itemRowid: number,
+    target: Judgment | null,
+    actorId: number,
+    undoOf: number,
+    now: string,
+  ): number {
+    const current = this.selectById.get(judgmentId);
+    const before = current === undefined ? null : toJudgment(current);
+    if (target === null) {
+      if (current !== undefined) this.deleteJudgmentRow.run(judgmentId);
+    } else {
+      const params = {
+        ...this.params(itemRowid, this.annotatorId(target.annotator, now), target, target.createdAt, target.updatedAt),
+        id: judgmentId,
+      };
+      if (current === undefined) this.insertWithId.run(params);
+      else this.updateJudgment.run(params);
+    }
+    const after = target === null ? null : this.findById(judgmentId);
+    const action = before === null ? 'create' : target === null ? 'delete' : 'update';
+    const afterJudgment: Judgment | null = after === null ? null : withoutRowid(after);
+    return Number(
+      this.insertHistory.run(
+        judgmentId,
+        itemRowid,
+        actorId,
+        action,
+        before === null ? null : JSON.stringify(before),
+        afterJudgment === null ? null : JSON.stringify(afterJudgment),
+        now,
+        undoOf,
+      ).lastInsertRowid,
+    );
+  }
+}
+
+function withoutRowid(judgment: Judgment & { itemRowid: number }): Judgment {
+  const { itemRowid: _itemRowid, ...rest } = judgment;
+  return rest;
 }

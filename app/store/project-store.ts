@@ -4,9 +4,16 @@ import type Database from 'better-sqlite3';
 import { StudioError } from '../errors';
 import { DEFAULT_SPLIT_RATIOS, DEFAULT_SPLIT_SEED, normalizeRatios, splitFor } from '../dataset/splits';
 import { ensureThumbnail } from '../media/thumbnails';
+import { agreementReport } from '../annotation/agreement';
+import { displayOrder } from '../annotation/display-order';
+import type { AgreementReport, ConflictList } from '../annotation/types';
+import { AgreementSource } from './agreement-source';
+import { ADJUDICATED, CONFLICTING, itemFilterSql } from './item-filters';
 import { ItemPages } from './item-pages';
 import { ItemReader } from './item-reader';
 import { ItemWriter } from './item-writer';
+import { JudgmentHistory } from './judgment-history';
+import { JudgmentUndo } from './judgment-undo';
 import { JudgmentWriter } from './judgment-writer';
 import { openDatabase } from './open-database';
 import { MEDIA_DIR, PROJECT_DB_FILE, RUNS_DIR, THUMBS_DIR, projectDbPath } from './project-layout';
@@ -38,6 +45,9 @@ export interface CreateProjectOptions {
 export class ProjectStore {
   private readonly reader: ItemReader;
   private readonly judgments: JudgmentWriter;
+  private readonly history: JudgmentHistory;
+  private readonly undo: JudgmentUndo;
+  private readonly agreementSource: AgreementSource;
   private writer: ItemWriter | null = null;
   private pages: ItemPages | null = null;
 
@@ -47,6 +57,9 @@ export class ProjectStore {
   ) {
     this.reader = new ItemReader(db);
     this.judgments = new JudgmentWriter(db);
+    this.history = new JudgmentHistory(db);
+    this.undo = new JudgmentUndo(db, this.judgments);
+    this.agreementSource = new AgreementSource(db);
   }
 
   /** Makes a new project in `dir`, which must be missing or empty. */
@@ -130,7 +143,7 @@ export class ProjectStore {
     const splitRows = this.db
       .prepare(
         `SELECT split, COUNT(*) AS items,
-           SUM(EXISTS (SELECT 1 FROM judgments j WHERE j.item_rowid = i.rowid)) AS labeled
+           SUM(i.judgments_n > 0) AS labeled
          FROM items i WHERE deleted_at IS NULL GROUP BY split`,
       )
       .all() as { split: Split; items: number; labeled: number }[];
@@ -140,6 +153,7 @@ export class ProjectStore {
         `SELECT a.name, COUNT(*) AS judged FROM judgments j
          JOIN annotators a ON a.id = j.annotator_id
          JOIN items i ON i.rowid = j.item_rowid AND i.deleted_at IS NULL
+         WHERE j.source <> 'adjudication'
          GROUP BY a.id ORDER BY judged DESC, a.name`,
       )
       .all() as { name: string; judged: number }[];
@@ -166,10 +180,12 @@ export class ProjectStore {
     return this.reader.list(query);
   }
 
-  getItem(id: string): ItemDetail {
+  /** The full item; with `annotator`, `shownOrder` is that person's stable shuffled order of the responses. */
+  getItem(id: string, annotator?: string): ItemDetail {
     const item = this.reader.get(id);
     if (item === null) throw itemNotFound(id);
-    return item;
+    const me = annotator?.trim();
+    return me ? { ...item, shownOrder: displayOrder(item.id, me, item.responses.length) } : item;
   }
 
   /** Creates or replaces `annotator`'s judgment of an item, with a history row. */
@@ -186,6 +202,13 @@ export class ProjectStore {
       if (shownOrder !== null && !isPermutation(shownOrder, item.responseCount)) {
         throw new StudioError('invalid_input', `item "${input.itemId}": shownOrder ${JSON.stringify(shownOrder)} is not an order of its ${item.responseCount} responses`, 'Send the indexes of the responses in the order they were shown.');
       }
+      const decision = input.decision ?? null;
+      // "Both bad" expresses no preference between the responses: stored as a full tie so every
+      // consumer (export, training, agreement) reads it as one, with the decision kept for reports.
+      const ranking = decision === 'both_bad' ? input.ranking.map(() => 0) : input.ranking;
+      if (decision === 'tie' && new Set(ranking).size !== 1) {
+        throw new StudioError('invalid_input', `item "${input.itemId}": decision "tie" with ranking ${JSON.stringify(ranking)}, which prefers one response`, 'Send equal ranks for a tie (e.g. [0, 0]), or the decision "ranked".');
+      }
       const timeMs = input.timeMs ?? null;
       if (timeMs !== null && (!Number.isInteger(timeMs) || timeMs < 0)) {
         throw new StudioError('invalid_input', `item "${input.itemId}": timeMs ${timeMs} is not a whole number of milliseconds`, 'Send the time taken in ms, or leave it out.');
@@ -194,8 +217,8 @@ export class ProjectStore {
         item.rowid,
         annotator,
         {
-          ranking: input.ranking,
-          decision: input.decision ?? null,
+          ranking,
+          decision,
           strength: input.strength ?? null,
           timeMs,
           shownOrder,
@@ -218,35 +241,65 @@ export class ProjectStore {
 
   /** The audit trail, newest first; for one item when `itemId` is given. */
   judgmentHistory(itemId?: string, limit: number = 200): JudgmentHistoryEntry[] {
-    const rows = this.db
-      .prepare(
-        `SELECT h.id, h.judgment_id, i.id AS item_id, a.name AS annotator, h.action, h.before_json, h.after_json, h.at
-         FROM judgment_history h
-         LEFT JOIN items i ON i.rowid = h.item_rowid
-         JOIN annotators a ON a.id = h.annotator_id
-         WHERE (@itemId IS NULL OR i.id = @itemId)
-         ORDER BY h.id DESC LIMIT @limit`,
-      )
-      .all({ itemId: itemId ?? null, limit }) as {
-      id: number;
-      judgment_id: number;
-      item_id: string | null;
-      annotator: string;
-      action: JudgmentHistoryEntry['action'];
-      before_json: string | null;
-      after_json: string | null;
-      at: string;
-    }[];
-    return rows.map((row) => ({
-      id: row.id,
-      judgmentId: row.judgment_id,
-      itemId: row.item_id,
-      annotator: row.annotator,
-      action: row.action,
-      before: row.before_json === null ? null : (JSON.parse(row.before_json) as Judgment),
-      after: row.after_json === null ? null : (JSON.parse(row.after_json) as Judgment),
-      at: row.at,
-    }));
+    return this.history.list(itemId ?? null, limit);
+  }
+
+  /**
+   * Takes back `annotator`'s most recent change that still stands (see judgment-undo.ts);
+   * null when there is nothing left to undo.
+   */
+  undoJudgment(annotator: string): { entry: JudgmentHistoryEntry; itemId: string } | null {
+    const name = annotator.trim();
+    if (name === '' || this.reader.annotatorId(name) === -1) return null;
+    return this.db.transaction(() => {
+      const undone = this.undo.undoLast(name, new Date().toISOString());
+      if (undone === null || undone.itemId === null) return null;
+      const { itemRowid: _rowid, ...entry } = undone;
+      return { entry, itemId: undone.itemId };
+    })();
+  }
+
+  /** Agreement between annotators on items several of them judged (see app/annotation/agreement.ts). */
+  agreement(split?: Split): AgreementReport {
+    return agreementReport(this.agreementSource.ratedItems(split));
+  }
+
+  /** Items whose annotators' rankings differ, in import order, with every judgment and the adjudication. */
+  conflicts(options: { split?: Split; includeAdjudicated?: boolean; offset?: number; limit?: number }): ConflictList {
+    const base = itemFilterSql({ split: options.split }, (name) => this.reader.annotatorId(name));
+    const where = `${base.where} AND ${CONFLICTING}${options.includeAdjudicated ? '' : ` AND NOT ${ADJUDICATED}`}`;
+    const page = this.reader.listWhere({ where, params: base.params }, options.limit ?? 50, options.offset ?? 0);
+    return {
+      total: page.total,
+      items: page.items.map((summary) => {
+        const detail = this.getItem(summary.id);
+        return {
+          item: summary,
+          responses: detail.responses,
+          judgments: detail.judgments.filter((j) => j.source !== 'adjudication'),
+          adjudication: detail.judgments.find((j) => j.source === 'adjudication') ?? null,
+        };
+      }),
+    };
+  }
+
+  /** Sets or clears the item-level flag on many items; all ids must exist. Returns how many changed. */
+  setItemsFlag(ids: string[], flagged: boolean): number {
+    return this.db.transaction(() => {
+      const rowids = this.liveRowids(ids);
+      const update = this.db.prepare('UPDATE items SET flagged = ? WHERE rowid = ? AND flagged <> ?');
+      const value = flagged ? 1 : 0;
+      return rowids.reduce((changed, rowid) => changed + update.run(value, rowid, value).changes, 0);
+    })();
+  }
+
+  /** Replaces an item's note (null or blank clears it). */
+  setItemNote(itemId: string, note: string | null): void {
+    const text = note === null || note.trim() === '' ? null : note;
+    this.db.transaction(() => {
+      const item = this.liveItem(itemId);
+      this.db.prepare('UPDATE items SET note = ? WHERE rowid = ?').run(text, item.rowid);
+    })();
   }
 
   /** Marks an item as needing attention (independent of any judgment); `note` undefined keeps the old note. */

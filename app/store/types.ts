@@ -58,14 +58,29 @@ export interface ItemSummary {
   flagged: boolean;
 }
 
-export interface ListItemsQuery {
-  offset?: number;
-  limit?: number;
+/** How `judged` filters are seen: relative to `ItemFilter.annotator` ("me"). */
+export type JudgedFilter = 'any' | 'by-me' | 'not-by-me' | 'by-others' | 'conflicting';
+
+/** The filters shared by the queue, the dataset table and bulk actions (see item-filters.ts). */
+export interface ItemFilter {
   split?: Split;
   status?: 'all' | ItemStatus;
   /** Case-insensitive substring of the query or any response. */
   search?: string;
+  /** Exact id ("jump to item"). */
   id?: string;
+  /** "Me" for `judged` and for the queue order. */
+  annotator?: string;
+  judged?: JudgedFilter;
+  /** The item-level flag (items.setFlag), not a judgment's own flag. */
+  flagged?: boolean;
+}
+
+export interface ListItemsQuery extends ItemFilter {
+  offset?: number;
+  limit?: number;
+  /** 'id': import order. 'queue': unjudged first, then judged only by others, then the rest. */
+  order?: 'id' | 'queue';
 }
 
 export interface ItemList {
@@ -111,6 +126,11 @@ export interface ItemDetail {
   note: string | null;
   sourceFile: string | null;
   createdAt: string;
+  /**
+   * The order to show the responses in (indices into `responses`), shuffled per item and per
+   * annotator (app/annotation/display-order.ts); null when the item was read without an annotator.
+   */
+  shownOrder: number[] | null;
 }
 
 export interface SaveJudgmentInput {
@@ -135,10 +155,20 @@ export interface JudgmentHistoryEntry {
   before: Judgment | null;
   after: Judgment | null;
   at: string;
+  /** The history entry (an undo's own audit row) that took this change back; null while it stands. */
+  undoneBy: number | null;
+  /** For an undo's audit row: the entry it took back; null for ordinary changes. */
+  undoOf: number | null;
 }
 
 export interface RecentProject {
   dir: string;
   name: string;
   openedAt: string;
+}
+
+/** Per-person settings, kept in the settings folder (app/store/user-settings.ts), not in a project. */
+export interface StudioSettings {
+  /** The name judgments are recorded under; null until the person sets it (asked on first use). */
+  annotator: string | null;
 }

@@ -1,13 +1,19 @@
 import { StudioError } from '../../errors';
 import type { Handlers } from '../../rpc/router';
 import { settingsDir } from '../../store/recent-projects';
+import { readUserSettings, updateUserSettings } from '../../store/user-settings';
 import { STUDIO_VERSION } from '../version';
 import type { Studio } from '../studio';
 
-type EnvironmentHandlers = Pick<Handlers, 'environment.info' | 'environment.pickPath'>;
+type EnvironmentHandlers = Pick<
+  Handlers,
+  'environment.settings' | 'environment.updateSettings' | 'environment.info' | 'environment.pickPath'
+>;
 
 export function environmentHandlers(studio: Studio): EnvironmentHandlers {
   return {
+    'environment.settings': () => readUserSettings(),
+    'environment.updateSettings': (patch) => updateUserSettings(patch),
     'environment.info': () => ({
       version: STUDIO_VERSION,
       host: studio.host.kind,

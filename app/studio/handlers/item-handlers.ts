@@ -1,12 +1,26 @@
 import type { Handlers } from '../../rpc/router';
 import type { Studio } from '../studio';
 
-type ItemHandlers = Pick<Handlers, 'items.list' | 'items.get' | 'items.setSplit' | 'items.delete'>;
+type ItemHandlers = Pick<
+  Handlers,
+  'items.list' | 'items.get' | 'items.setFlag' | 'items.setNote' | 'items.setSplit' | 'items.delete'
+>;
 
 export function itemHandlers(studio: Studio): ItemHandlers {
   return {
     'items.list': (query) => studio.project().listItems(query),
-    'items.get': ({ id }) => studio.project().getItem(id),
+    'items.get': ({ id, annotator }) => studio.project().getItem(id, annotator),
+    'items.setFlag': ({ ids, flagged }) => {
+      const updated = studio.project().setItemsFlag(ids, flagged);
+      if (updated > 0) studio.projectChanged();
+      return { updated };
+    },
+    // A note changes no count, so no project-wide event: the caller gets the item back.
+    'items.setNote': ({ id, note }) => {
+      const store = studio.project();
+      store.setItemNote(id, note);
+      return store.getItem(id);
+    },
     'items.setSplit': ({ ids, split }) => {
       const updated = studio.project().setSplit(ids, split);
       studio.projectChanged();
