@@ -40,7 +40,7 @@ def setup_logging(run_dir: Path | None, main: bool) -> None:
 
     hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
-    log.setLevel(logging.INFO)
+    log.setLevel(logging.INFO if main else logging.WARNING)  # one voice per run, not one per rank
     log.handlers.clear()
     fmt = logging.Formatter("%(asctime)s %(levelname)s %(message)s")
     err = logging.StreamHandler(sys.stderr)
@@ -114,7 +114,11 @@ def train_main(run_dir_arg: str | None, overrides: dict[str, Any]) -> int:
     from reward_studio.train_loop import StopFlag, Trainer
 
     # Text without images leaves the vision tower unused in some steps: DDP must tolerate that.
-    acc = Accelerator(kwargs_handlers=[DistributedDataParallelKwargs(find_unused_parameters=True)])
+    import torch
+
+    # cpu=True on a CPU-only machine lets torchrun/accelerate start a gloo (MULTI_CPU) process group.
+    acc = Accelerator(cpu=not torch.cuda.is_available(),
+                      kwargs_handlers=[DistributedDataParallelKwargs(find_unused_parameters=True)])
     main = acc.is_main_process
     cfg, run_dir, created = resolve_config(run_dir_arg, overrides, main)
     if created and acc.num_processes > 1:

@@ -425,9 +425,12 @@ class Trainer:
              "reward_sum": 0.0, "reward_sq_sum": 0.0, "top1": 0.0, "items": 0.0}
         samples = []
         margin = cfg.margin if cfg.use_margin_loss else 0.0
+        # The unwrapped module: DDP's forward may broadcast buffers, which would hang when ranks hold
+        # different numbers of evaluation batches.
+        model = self.acc.unwrap_model(self.model)
         for batch in self.loader(items, budgets, batches):
             batch = batch_to(batch, self.acc.device)
-            rewards = self.model(batch).float()
+            rewards = model(batch).float()
             loss = preference_loss(rewards, batch, cfg.ranking_loss, margin)
             w = batch["pairs"].shape[0] if cfg.ranking_loss == "pairwise" else len(batch["groups"])
             s["loss_w"] += float(loss) * w
