@@ -8,6 +8,8 @@ import './styles/base.css';
 import './styles/shell.css';
 import './styles/home.css';
 import './styles/items.css';
+import './styles/annotate.css';
+import './styles/agreement.css';
 
 const rootElement = document.getElementById('root');
 if (!rootElement) throw new Error('index.html has no #root element.');

@@ -4,10 +4,14 @@
  */
 import { useProjectStore } from '../state/project-store';
 import { useRouteStore, type ViewId } from '../state/route-store';
+import { useSettingsStore } from '../state/settings-store';
+import { AgreementView } from '../views/agreement/agreement-view';
+import { AnnotateView } from '../views/annotate/annotate-view';
 import { HomeView } from '../views/home/home-view';
 import { ItemsView } from '../views/items/items-view';
 import { WelcomeView } from '../views/welcome/welcome-view';
 import { ConnectionBanner } from './connection-banner';
+import { SettingsDialog } from './settings-dialog';
 import { SideNav } from './side-nav';
 import { ToastStack } from './toast-stack';
 import { TopBar } from './top-bar';
@@ -17,8 +21,12 @@ function CurrentView({ view }: { view: ViewId }) {
   switch (view) {
     case 'home':
       return <HomeView />;
+    case 'annotate':
+      return <AnnotateView />;
     case 'items':
       return <ItemsView />;
+    case 'agreement':
+      return <AgreementView />;
   }
 }
 
@@ -27,6 +35,7 @@ export function AppShell({ onRetryConnection }: { onRetryConnection: (() => void
   const loaded = useProjectStore((state) => state.loaded);
   const project = useProjectStore((state) => state.project);
   const view = useRouteStore((state) => state.view);
+  const settingsOpen = useSettingsStore((state) => state.dialogOpen);
 
   return (
     <div className="app" data-testid="app" data-project-open={project ? 'true' : 'false'}>
@@ -46,6 +55,7 @@ export function AppShell({ onRetryConnection }: { onRetryConnection: (() => void
       ) : (
         <WelcomeView />
       )}
+      {settingsOpen && <SettingsDialog firstUse={false} />}
       <ToastStack />
     </div>
   );

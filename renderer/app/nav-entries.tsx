@@ -34,6 +34,17 @@ export const NAV_ENTRIES: readonly NavEntry[] = [
     ),
   },
   {
+    id: 'annotate',
+    label: 'Annotate',
+    icon: (
+      <svg {...iconProps}>
+        <rect x="2" y="3" width="5.2" height="10" rx="1" />
+        <rect x="8.8" y="3" width="5.2" height="10" rx="1" />
+        <path d="m3.6 8.2 1.1 1.1 1.8-2.2" />
+      </svg>
+    ),
+  },
+  {
     id: 'items',
     label: 'Items',
     icon: (
@@ -41,6 +52,16 @@ export const NAV_ENTRIES: readonly NavEntry[] = [
         <rect x="2.5" y="2.5" width="4" height="4" rx="0.8" />
         <rect x="2.5" y="9.5" width="4" height="4" rx="0.8" />
         <path d="M9 4.5h4.5M9 11.5h4.5" />
+      </svg>
+    ),
+  },
+  {
+    id: 'agreement',
+    label: 'Agreement',
+    icon: (
+      <svg {...iconProps}>
+        <circle cx="6" cy="8" r="3.6" />
+        <circle cx="10" cy="8" r="3.6" />
       </svg>
     ),
   },

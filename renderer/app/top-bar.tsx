@@ -1,9 +1,13 @@
 import { useProjectStore } from '../state/project-store';
+import { useSettingsStore } from '../state/settings-store';
 import { ProjectSwitcher } from './project-switcher';
 
 export function TopBar() {
   const environment = useProjectStore((state) => state.environment);
   const project = useProjectStore((state) => state.project);
+  const annotator = useSettingsStore((state) => state.settings.annotator);
+  const settingsLoaded = useSettingsStore((state) => state.loaded);
+  const openSettings = useSettingsStore((state) => state.openDialog);
   return (
     <header className="top-bar" data-testid="top-bar">
       <div className="brand" aria-label="Reward Studio">
@@ -20,6 +24,18 @@ export function TopBar() {
         </span>
       )}
       <div className="top-spacer" />
+      {settingsLoaded && (
+        <button
+          type="button"
+          className="annotator-chip"
+          title="Settings: the name your judgments are recorded under"
+          data-testid="open-settings"
+          onClick={openSettings}
+        >
+          <span className="annotator-dot" aria-hidden="true" />
+          <span data-testid="top-annotator">{annotator ?? 'Set your name'}</span>
+        </button>
+      )}
       {environment && (
         <span className="top-env" title={`Node ${environment.node} on ${environment.platform}`}>
           {environment.host === 'electron' ? 'Desktop' : 'Browser'} · v{environment.version}

@@ -8,6 +8,7 @@ import { StudioClientError } from '../client/studio-client-error';
 import { useConnectionStore } from '../state/connection-store';
 import { useProjectStore } from '../state/project-store';
 import { useRouteStore } from '../state/route-store';
+import { useSettingsStore } from '../state/settings-store';
 import { toastError } from '../state/toast-store';
 
 export function useStudioBootstrap(): void {
@@ -19,12 +20,14 @@ export function useStudioBootstrap(): void {
 
     async function load(): Promise<void> {
       try {
-        const [environment, project] = await Promise.all([
+        const [environment, project, settings] = await Promise.all([
           client.invoke('environment.info', {}),
           client.invoke('projects.current', {}),
+          client.invoke('environment.settings', {}),
         ]);
         if (!live) return;
         useProjectStore.getState().setEnvironment(environment);
+        useSettingsStore.getState().setSettings(settings);
         useProjectStore.getState().setProject(project);
       } catch (error) {
         // A disconnect is already shown by the banner; the reconnect reloads.

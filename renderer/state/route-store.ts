@@ -5,8 +5,8 @@
  */
 import { create } from 'zustand';
 
-export type ViewId = 'home' | 'items';
-export const VIEW_IDS: readonly ViewId[] = ['home', 'items'];
+export type ViewId = 'home' | 'annotate' | 'items' | 'agreement';
+export const VIEW_IDS: readonly ViewId[] = ['home', 'annotate', 'items', 'agreement'];
 
 export interface Route {
   view: ViewId;

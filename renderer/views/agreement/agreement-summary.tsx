@@ -1,0 +1,71 @@
+/** The agreement report: pairs (percent agreement, Cohen's kappa, per annotator pair), rankings (Krippendorff's alpha), conflicts. */
+import type { AgreementReport } from '../../../app/annotation/types';
+import { formatCount } from '../../components/format';
+import { Panel } from '../../components/panel';
+import { formatCoefficient, formatShare, kappaWords } from './agreement-numbers';
+
+function Figure({ label, value, note, testId }: { label: string; value: string; note?: string; testId: string }) {
+  return (
+    <div className="stat">
+      <div className="stat-label">{label}</div>
+      <div className="stat-value" data-testid={testId}>
+        {value}
+      </div>
+      {note && <div className="stat-detail">{note}</div>}
+    </div>
+  );
+}
+
+export function AgreementSummary({ report }: { report: AgreementReport }) {
+  return (
+    <div className="stack">
+      <div className="stats agreement-stats">
+        <Figure label="Annotators" value={formatCount(report.annotators.length)} note={report.annotators.join(', ') || 'none yet'} testId="agreement-annotators" />
+        <Figure label="Items judged by ≥ 2" value={formatCount(report.itemsWithSeveral)} testId="agreement-overlap" />
+        <Figure label="Pair agreement" value={formatShare(report.pairs.percentAgreement)} note={`${formatCount(report.pairs.items)} pairs`} testId="agreement-percent" />
+        <Figure label="Cohen's κ" value={formatCoefficient(report.pairs.cohensKappa)} note={kappaWords(report.pairs.cohensKappa)} testId="agreement-kappa" />
+        <Figure
+          label="Krippendorff's α (rankings)"
+          value={formatCoefficient(report.rankings.krippendorffAlpha)}
+          note={`${formatCount(report.rankings.items)} rankings · Kendall-τ distance ${formatCoefficient(report.rankings.meanKendallTauDistance)}`}
+          testId="agreement-alpha"
+        />
+        <Figure label="Conflicts" value={formatCount(report.conflicts)} note={`${formatCount(report.adjudicated)} adjudicated`} testId="agreement-conflicts" />
+      </div>
+      <Panel title="By annotator pair" testId="agreement-pairs">
+        {report.pairs.byAnnotatorPair.length === 0 ? (
+          <p className="small muted">No two annotators have judged the same two-response item yet. Ask a second person to annotate (Settings → name), filter “By others”.</p>
+        ) : (
+          <table className="table">
+            <thead>
+              <tr>
+                <th>Annotators</th>
+                <th className="num">Shared pairs</th>
+                <th className="num">Agreement</th>
+                <th className="num">Cohen's κ</th>
+              </tr>
+            </thead>
+            <tbody>
+              {report.pairs.byAnnotatorPair.map((pair) => (
+                <tr key={`${pair.a}\n${pair.b}`} data-testid="agreement-pair-row" data-a={pair.a} data-b={pair.b}>
+                  <td>
+                    {pair.a} · {pair.b}
+                  </td>
+                  <td className="num" data-testid="agreement-pair-items">
+                    {formatCount(pair.items)}
+                  </td>
+                  <td className="num" data-testid="agreement-pair-percent">
+                    {formatShare(pair.percentAgreement)}
+                  </td>
+                  <td className="num" data-testid="agreement-pair-kappa">
+                    {formatCoefficient(pair.cohensKappa)}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Panel>
+    </div>
+  );
+}

@@ -1,0 +1,405 @@
+/**
+ * The Annotate queue, kept outside React: the ids in queue order (paged in as the person moves
+ * on), a cache of fetched items, their decoded images, the writes in flight, and where the person
+ * is. React reads an immutable snapshot through useSyncExternalStore, so a key press that moves to
+ * a prefetched item is one synchronous re-render with nothing to wait for.
+ *
+ * Why a local id list instead of asking the server "what is next" each time: judging an item moves
+ * it to the end of the server's queue order, so offsets shift under us; the list keeps previous /
+ * next stable for the whole session and compensates the offset for items that left the prefix.
+ */
+import type { CommandInput } from '../../../app/contract';
+import type { ItemDetail } from '../../../app/store/types';
+import type { StudioClient } from '../../client/studio-client';
+import { describeError } from '../../client/studio-client-error';
+import { displayOrder } from './ranking-from-decision';
+import type { JudgmentDraft } from './ranking-from-decision';
+import { queueListInput, type QueueFilters } from './queue-filters';
+
+/** `items.get` with an annotator carries that annotator's shuffled display order. */
+export type QueueItem = ItemDetail & { shownOrder?: number[] | null };
+
+const PAGE_SIZE = 100;
+/** Items fetched (data + decoded images) ahead of the current one. */
+const PREFETCH_AHEAD = 3;
+/** Fetch the next page of ids when this few are left ahead. */
+const REFILL_WHEN_LEFT = 20;
+const MAX_CACHED_ITEMS = 60;
+const MAX_DECODED_IMAGES = 40;
+
+export type SessionStatus = 'loading' | 'ready' | 'empty' | 'done' | 'error';
+
+export interface SessionSnapshot {
+  status: SessionStatus;
+  /** The item on screen; during 'loading' the previous one may still be shown. */
+  item: QueueItem | null;
+  /** Display order of `item`'s responses (original indices by screen position). */
+  order: number[];
+  /** The annotator's own judgment on `item`, if any. */
+  mine: QueueItem['judgments'][number] | null;
+  position: number;
+  /** Items in the queue as the server last counted them. */
+  total: number | null;
+  /** Decisions saved in this session (minus undone ones). */
+  decided: number;
+  /** Writes not yet confirmed by the server. */
+  saving: number;
+  error: { message: string; hint: string | undefined } | null;
+}
+
+type Listener = () => void;
+
+export interface SessionCallbacks {
+  /** A write failed after the person had moved on: say which item, so they can go back. */
+  onWriteError(error: unknown, action: string): void;
+}
+
+export class AnnotationSession {
+  private ids: string[] = [];
+  private readonly known = new Set<string>();
+  private index = 0;
+  private total: number | null = null;
+  /** Ids that left the server's queue prefix during this session (judged by me), for offsets. */
+  private departed = 0;
+  private exhausted = false;
+  private pageInFlight: Promise<void> | null = null;
+  private readonly items = new Map<string, QueueItem>();
+  private readonly itemRequests = new Map<string, Promise<QueueItem | null>>();
+  private readonly decodedImages = new Map<string, HTMLImageElement>();
+  private writes: Promise<unknown> = Promise.resolve();
+  private saving = 0;
+  private decided = 0;
+  private status: SessionStatus = 'loading';
+  private error: SessionSnapshot['error'] = null;
+  private disposed = false;
+  private snapshot: SessionSnapshot;
+  private readonly listeners = new Set<Listener>();
+
+  constructor(
+    private readonly client: StudioClient,
+    readonly annotator: string,
+    private readonly filters: QueueFilters,
+    private readonly callbacks: SessionCallbacks,
+  ) {
+    this.snapshot = this.buildSnapshot();
+  }
+
+  // ----- React side -----
+
+  subscribe = (listener: Listener): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  getSnapshot = (): SessionSnapshot => this.snapshot;
+
+  /** Whether the item at the current position is already in memory (the latency probe notes it). */
+  currentIsCached(): boolean {
+    const id = this.ids[this.index];
+    return id !== undefined && this.items.has(id);
+  }
+
+  async start(): Promise<void> {
+    await this.loadMoreIds();
+    if (this.disposed) return;
+    if (this.ids.length === 0) {
+      this.setStatus(this.error ? 'error' : 'empty');
+      return;
+    }
+    await this.showIndex(0);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.listeners.clear();
+    this.decodedImages.clear();
+  }
+
+  // ----- moving -----
+
+  next(): void {
+    void this.showIndex(this.index + 1);
+  }
+
+  previous(): void {
+    if (this.index > 0) void this.showIndex(this.index - 1);
+  }
+
+  /** Shows an item by id: where it already is in the queue, or inserted right after the current one. */
+  async goTo(id: string): Promise<boolean> {
+    const at = this.ids.indexOf(id);
+    if (at >= 0) {
+      await this.showIndex(at);
+      return true;
+    }
+    const item = await this.fetchItem(id);
+    if (!item) return false;
+    const insertAt = this.ids.length === 0 ? 0 : Math.min(this.ids.length, this.index + (this.current() ? 1 : 0));
+    this.ids.splice(insertAt, 0, id);
+    this.known.add(id);
+    await this.showIndex(insertAt);
+    return true;
+  }
+
+  // ----- deciding -----
+
+  /** Saves a decision on the current item and moves on at once; the write is confirmed in the background. */
+  decide(draft: JudgmentDraft, timeMs: number | null): void {
+    const item = this.current();
+    if (!item) return;
+    const order = displayOrder(item.shownOrder, item.responses.length);
+    const wasMine = item.judgments.some((judgment) => judgment.annotator === this.annotator && judgment.source !== 'adjudication');
+    const input: CommandInput<'judgments.save'> = {
+      itemId: item.id,
+      annotator: this.annotator,
+      ranking: draft.ranking,
+      decision: draft.decision,
+      strength: draft.strength,
+      timeMs: timeMs === null ? undefined : Math.max(0, Math.round(timeMs)),
+      shownOrder: order,
+    };
+    if (!wasMine) this.departed += 1;
+    this.decided += 1;
+    this.write('Saving your judgment on item ' + item.id, async () => {
+      const saved = await this.client.invoke('judgments.save', input);
+      this.remember(this.merge(saved, item));
+    });
+    this.next();
+  }
+
+  /** Takes back the annotator's last change (server-side history) and shows that item again. */
+  async undo(): Promise<'undone' | 'nothing'> {
+    await this.writes;
+    const result = await this.client.invoke('judgments.undo', { annotator: this.annotator });
+    if (!result.undone) return 'nothing';
+    const itemId = result.undone.itemId;
+    if (this.decided > 0) this.decided -= 1;
+    if (result.undone.action === 'create' && this.departed > 0) this.departed -= 1;
+    if (!itemId) return 'undone';
+    const cached = this.items.get(itemId);
+    if (result.item) this.remember(this.merge(result.item, cached));
+    else this.items.delete(itemId);
+    await this.goTo(itemId);
+    return 'undone';
+  }
+
+  async setFlag(flagged: boolean): Promise<void> {
+    const item = this.current();
+    if (!item) return;
+    this.remember({ ...item, flagged });
+    this.refresh();
+    await this.client.invoke('items.setFlag', { ids: [item.id], flagged });
+  }
+
+  async setNote(note: string | null): Promise<void> {
+    const item = this.current();
+    if (!item) return;
+    const saved = await this.client.invoke('items.setNote', { id: item.id, note });
+    this.remember(this.merge(saved, item));
+    this.refresh();
+  }
+
+  /** Another window or person changed an item: forget it, unless it is on screen (then reload it). */
+  invalidate(itemId: string): void {
+    if (this.ids[this.index] === itemId) {
+      this.itemRequests.delete(itemId);
+      void this.fetchItem(itemId, true).then(() => this.refresh());
+    } else {
+      this.items.delete(itemId);
+    }
+  }
+
+  // ----- internals -----
+
+  private current(): QueueItem | null {
+    const id = this.ids[this.index];
+    return id === undefined ? null : (this.items.get(id) ?? null);
+  }
+
+  private async showIndex(target: number): Promise<void> {
+    if (this.disposed || target < 0) return;
+    if (target >= this.ids.length) {
+      await this.loadMoreIds();
+      if (this.disposed) return;
+      if (target >= this.ids.length) {
+        this.index = this.ids.length;
+        this.setStatus(this.ids.length === 0 ? 'empty' : 'done');
+        return;
+      }
+    }
+    this.index = target;
+    const id = this.ids[target] as string;
+    if (this.items.has(id)) {
+      this.setStatus('ready');
+    } else {
+      this.setStatus('loading');
+      const item = await this.fetchItem(id);
+      if (this.disposed || this.ids[this.index] !== id) return;
+      if (!item) {
+        // Deleted since the list was read: drop it and show what comes after.
+        this.ids.splice(target, 1);
+        await this.showIndex(target);
+        return;
+      }
+      this.setStatus(this.error ? 'error' : 'ready');
+    }
+    this.prefetchAround();
+  }
+
+  private prefetchAround(): void {
+    for (let ahead = 1; ahead <= PREFETCH_AHEAD; ahead += 1) {
+      const id = this.ids[this.index + ahead];
+      if (id !== undefined) void this.fetchItem(id);
+    }
+    if (!this.exhausted && this.ids.length - this.index <= REFILL_WHEN_LEFT) void this.loadMoreIds();
+  }
+
+  private loadMoreIds(): Promise<void> {
+    if (this.exhausted) return Promise.resolve();
+    if (this.pageInFlight) return this.pageInFlight;
+    this.pageInFlight = (async () => {
+      try {
+        let offset = Math.max(0, this.ids.length - this.departed);
+        // A page that brings nothing new (items moved under us) is skipped, a few times at most.
+        for (let attempt = 0; attempt < 5; attempt += 1) {
+          const page = await this.client.invoke('items.list', queueListInput(this.filters, this.annotator, offset, PAGE_SIZE));
+          if (this.disposed) return;
+          this.total = page.total;
+          let added = 0;
+          for (const summary of page.items) {
+            if (this.known.has(summary.id)) continue;
+            this.known.add(summary.id);
+            this.ids.push(summary.id);
+            added += 1;
+          }
+          if (page.items.length < PAGE_SIZE) this.exhausted = true;
+          if (added > 0 || this.exhausted) break;
+          offset += PAGE_SIZE;
+        }
+        this.error = null;
+      } catch (error) {
+        const { message, hint } = describeError(error);
+        this.error = { message, hint };
+      } finally {
+        this.pageInFlight = null;
+        this.refresh();
+      }
+    })();
+    return this.pageInFlight;
+  }
+
+  private fetchItem(id: string, force = false): Promise<QueueItem | null> {
+    const cached = this.items.get(id);
+    if (cached && !force) return Promise.resolve(cached);
+    const pending = this.itemRequests.get(id);
+    if (pending) return pending;
+    const request = this.client.invoke('items.get', { id, annotator: this.annotator }).then(
+      (item: QueueItem) => {
+        this.itemRequests.delete(id);
+        this.remember(item);
+        return item;
+      },
+      (error: unknown) => {
+        this.itemRequests.delete(id);
+        const described = describeError(error);
+        if (described.code === 'not_found') return null;
+        this.error = { message: described.message, hint: described.hint };
+        this.refresh();
+        return null;
+      },
+    );
+    this.itemRequests.set(id, request);
+    return request;
+  }
+
+  /** Keeps an item and starts decoding its images, so showing it later paints in one frame. */
+  private remember(item: QueueItem): void {
+    this.items.delete(item.id);
+    this.items.set(item.id, item);
+    while (this.items.size > MAX_CACHED_ITEMS) {
+      const oldest = this.items.keys().next().value as string;
+      if (oldest === this.ids[this.index]) break;
+      this.items.delete(oldest);
+    }
+    for (const image of item.images) this.decode(this.client.mediaUrl(image.relPath));
+  }
+
+  private decode(url: string): void {
+    if (this.decodedImages.has(url)) return;
+    const image = new Image();
+    image.decoding = 'async';
+    image.src = url;
+    // Holding the element keeps the decoded bitmap alive in the renderer's image cache.
+    this.decodedImages.set(url, image);
+    image.decode().catch(() => {
+      // A broken image shows its own error in the frame; nothing to do here.
+    });
+    while (this.decodedImages.size > MAX_DECODED_IMAGES) {
+      const oldest = this.decodedImages.keys().next().value as string;
+      this.decodedImages.delete(oldest);
+    }
+  }
+
+  /** Results of writes may lack the per-annotator display order; keep the one we showed. */
+  private merge(fresh: QueueItem, previous: QueueItem | null | undefined): QueueItem {
+    if (fresh.shownOrder && fresh.shownOrder.length === fresh.responses.length) return fresh;
+    return { ...fresh, shownOrder: previous?.shownOrder ?? null };
+  }
+
+  /** Writes run one after another, in the order the person made them (undo must see them all). */
+  private write(action: string, run: () => Promise<void>): void {
+    this.saving += 1;
+    this.refresh();
+    this.writes = this.writes
+      .then(run)
+      .catch((error: unknown) => {
+        if (this.decided > 0) this.decided -= 1;
+        this.callbacks.onWriteError(error, action);
+      })
+      .finally(() => {
+        this.saving -= 1;
+        this.refresh();
+      });
+  }
+
+  private setStatus(status: SessionStatus): void {
+    this.status = status;
+    this.refresh();
+  }
+
+  private refresh(): void {
+    if (this.disposed) return;
+    const next = this.buildSnapshot();
+    const previous = this.snapshot;
+    if (
+      next.status === previous.status &&
+      next.item === previous.item &&
+      next.position === previous.position &&
+      next.total === previous.total &&
+      next.decided === previous.decided &&
+      next.saving === previous.saving &&
+      next.error === previous.error
+    ) {
+      return;
+    }
+    this.snapshot = next;
+    for (const listener of [...this.listeners]) listener();
+  }
+
+  private buildSnapshot(): SessionSnapshot {
+    const item = this.current() ?? (this.status === 'loading' ? (this.snapshot?.item ?? null) : null);
+    const order = item ? displayOrder(item.shownOrder, item.responses.length) : [];
+    const mine = item?.judgments.find((judgment) => judgment.annotator === this.annotator && judgment.source !== 'adjudication') ?? null;
+    return {
+      status: this.status,
+      item,
+      order,
+      mine,
+      position: this.index,
+      total: this.total,
+      decided: this.decided,
+      saving: this.saving,
+      error: this.error,
+    };
+  }
+}

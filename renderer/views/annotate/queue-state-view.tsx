@@ -1,0 +1,66 @@
+/** What the Annotate body shows when there is no item: loading, an empty queue, the end, an error — each says what to do. */
+import { formatCount } from '../../components/format';
+import { useRouteStore } from '../../state/route-store';
+import type { SessionSnapshot } from './annotation-session';
+import { DEFAULT_QUEUE_FILTERS, queueFilterKey, type QueueFilters } from './queue-filters';
+
+export interface QueueStateViewProps {
+  snapshot: SessionSnapshot;
+  filters: QueueFilters;
+  onFilters(filters: QueueFilters): void;
+}
+
+export function QueueStateView({ snapshot, filters, onFilters }: QueueStateViewProps) {
+  const navigate = useRouteStore((state) => state.navigate);
+  const filtered = queueFilterKey(filters) !== queueFilterKey(DEFAULT_QUEUE_FILTERS);
+  if (snapshot.status === 'error') {
+    return (
+      <div className="empty-state" data-testid="annotate-error">
+        <p>Could not load the queue: {snapshot.error?.message ?? 'unknown error'}</p>
+        <p className="small muted">{snapshot.error?.hint ?? 'Check the connection banner above, then change a filter to try again.'}</p>
+      </div>
+    );
+  }
+  if (snapshot.status === 'empty') {
+    return (
+      <div className="empty-state" data-testid="annotate-empty">
+        {filtered ? (
+          <>
+            <p>No items match these filters.</p>
+            <button type="button" className="button" onClick={() => onFilters(DEFAULT_QUEUE_FILTERS)}>
+              Clear filters
+            </button>
+          </>
+        ) : (
+          <>
+            <p>You have judged every item in this project.</p>
+            <p className="small muted">Review your judgments (filter “Judged by me”), compare with others in Agreement, or import more items on Home.</p>
+            <div className="row">
+              <button type="button" className="button" onClick={() => onFilters({ ...DEFAULT_QUEUE_FILTERS, judged: 'by-me' })}>
+                Review mine
+              </button>
+              <button type="button" className="button primary" onClick={() => navigate('agreement')}>
+                Agreement
+              </button>
+            </div>
+          </>
+        )}
+      </div>
+    );
+  }
+  if (snapshot.status === 'done') {
+    return (
+      <div className="empty-state" data-testid="annotate-done">
+        <p>End of this queue.</p>
+        <p className="small muted">
+          {formatCount(snapshot.decided)} judged in this session. Press <kbd>k</kbd> to go back, <kbd>z</kbd> to undo, or change the filters above.
+        </p>
+      </div>
+    );
+  }
+  return (
+    <div className="empty-state muted" data-testid="annotate-loading">
+      Loading the queue…
+    </div>
+  );
+}

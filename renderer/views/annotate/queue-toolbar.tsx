@@ -1,0 +1,98 @@
+/** The queue's filters and where the person is in it. */
+import { forwardRef } from 'react';
+import type { Split } from '../../../app/store/types';
+import { formatCount } from '../../components/format';
+import { JUDGED_LABELS, type JudgedFilter, type QueueFilters } from './queue-filters';
+
+export interface QueueToolbarProps {
+  filters: QueueFilters;
+  onChange(filters: QueueFilters): void;
+  position: number;
+  total: number | null;
+  decided: number;
+  saving: number;
+  annotator: string;
+  onHelp(): void;
+}
+
+const SPLITS: readonly (Split | 'all')[] = ['all', 'train', 'val', 'test'];
+const JUDGED: readonly JudgedFilter[] = ['not-by-me', 'any', 'by-me', 'by-others', 'conflicting'];
+
+export const QueueToolbar = forwardRef<HTMLInputElement, QueueToolbarProps>(function QueueToolbar(props, searchRef) {
+  const { filters, onChange, position, total, decided, saving, annotator, onHelp } = props;
+  return (
+    <div className="queue-toolbar" data-testid="queue-toolbar">
+      <div className="segmented" role="group" aria-label="Split">
+        {SPLITS.map((split) => (
+          <button
+            key={split}
+            type="button"
+            tabIndex={-1}
+            className={filters.split === split ? 'segment active' : 'segment'}
+            aria-pressed={filters.split === split}
+            data-testid={`queue-split-${split}`}
+            onClick={() => onChange({ ...filters, split })}
+          >
+            {split}
+          </button>
+        ))}
+      </div>
+      <select
+        className="select compact"
+        aria-label="Judged"
+        value={filters.judged}
+        data-testid="queue-judged"
+        onChange={(event) => onChange({ ...filters, judged: event.target.value as JudgedFilter })}
+      >
+        {JUDGED.map((value) => (
+          <option key={value} value={value}>
+            {JUDGED_LABELS[value]}
+          </option>
+        ))}
+      </select>
+      <select
+        className="select compact"
+        aria-label="Flagged"
+        value={filters.flagged}
+        data-testid="queue-flagged"
+        onChange={(event) => onChange({ ...filters, flagged: event.target.value as QueueFilters['flagged'] })}
+      >
+        <option value="all">Flagged or not</option>
+        <option value="flagged">Flagged only</option>
+        <option value="unflagged">Not flagged</option>
+      </select>
+      <div className="search compact">
+        <input
+          ref={searchRef}
+          className="input"
+          type="search"
+          placeholder="Search query and responses"
+          aria-label="Search the queue"
+          spellCheck={false}
+          value={filters.search}
+          data-testid="queue-search"
+          onChange={(event) => onChange({ ...filters, search: event.target.value })}
+          onKeyDown={(event) => {
+            if (event.key === 'Escape' || event.key === 'Enter') event.currentTarget.blur();
+          }}
+        />
+        <kbd className="search-key" aria-hidden="true">
+          /
+        </kbd>
+      </div>
+      <span className="grow" />
+      <span className="queue-progress small muted" data-testid="queue-progress">
+        {total === null ? '…' : total === 0 ? '0 items' : `${formatCount(Math.min(position + 1, total))} of ${formatCount(total)}`}
+        {' · '}
+        <span data-testid="queue-decided">{formatCount(decided)}</span> judged now
+        {saving > 0 && <span className="saving-dot" title="Saving…" data-testid="queue-saving" />}
+      </span>
+      <span className="queue-annotator small" title="Judgments are recorded under this name (change it in Settings)">
+        as <strong data-testid="queue-annotator">{annotator}</strong>
+      </span>
+      <button type="button" tabIndex={-1} className="button small" data-testid="shortcuts-open" onClick={onHelp}>
+        Keys <kbd>?</kbd>
+      </button>
+    </div>
+  );
+});
