@@ -49,6 +49,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
       router: createRouter(createHandlers(studio)),
       events: studio.events,
       projectFile: (relPath) => studio.projectFile(relPath),
+      uploadDir: () => studio.uploadsDir(),
       rendererDir: RENDERER_DIR,
       host,
       port,

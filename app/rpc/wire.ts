@@ -29,6 +29,8 @@ export type ServerMessage = ResultMessage | EventMessage;
 export const WS_PATH = '/ws';
 /** Project files (media, thumbnails) for <img> tags in the browser; only inside the open project. */
 export const FILES_PATH = '/files/';
+/** Browser upload of a dataset file: POST the body to `${UPLOAD_PATH}?name=<file name>`; the reply is {"path": …}. */
+export const UPLOAD_PATH = '/upload';
 /** The same in Electron: a privileged scheme served by main/, also confined to the open project. */
 export const ELECTRON_MEDIA_SCHEME = 'rs-media';
 export const TOKEN_COOKIE = 'rs_token';

@@ -16,6 +16,7 @@ import { FILES_PATH, WS_PATH } from '../rpc/wire';
 import { checkAccessToken, newAccessToken, tokenCookieHeader } from './access-token';
 import { resolveInside } from './confined-path';
 import { contentTypeFor } from './content-types';
+import { DEFAULT_MAX_UPLOAD_BYTES, handleUpload, UPLOAD_PATH } from './upload';
 import { bindContractToWebSockets } from './websocket-binding';
 
 export interface StudioServerOptions {
@@ -28,6 +29,13 @@ export interface StudioServerOptions {
   host?: string;
   port?: number;
   token?: string;
+  /**
+   * Where `POST /upload` puts files: the open project's upload folder, or null when none is open.
+   * Without it the server accepts no uploads.
+   */
+  uploadDir?: () => string | null;
+  /** Largest accepted upload in bytes (default 4 GiB). */
+  maxUploadBytes?: number;
 }
 
 export interface StudioServer {
@@ -92,7 +100,10 @@ async function serveRenderer(request: IncomingMessage, response: ServerResponse,
   await sendFile(request, response, file, headers);
 }
 
-/** Browsers always send Origin on WebSocket upgrades; a foreign page must not drive the studio. */
+/**
+ * Browsers always send Origin on WebSocket upgrades and on cross-site POSTs; a foreign page must
+ * not drive the studio. Requests without Origin (curl, tests) are not from a page.
+ */
 function sameOrigin(request: IncomingMessage): boolean {
   const origin = request.headers.origin;
   if (!origin) return true;
@@ -114,11 +125,21 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
     if (!access.ok) {
       return reply(response, 403, 'Missing or wrong token. Open the URL that `reward-studio serve` printed (it ends in ?token=…).');
     }
-    if (request.method !== 'GET' && request.method !== 'HEAD') return reply(response, 405, 'Only GET is served over HTTP; the studio talks over its WebSocket.');
-    const cookie = access.fromQuery ? tokenCookieHeader(token, port) : null;
-    const work = url.pathname.startsWith(FILES_PATH)
-      ? serveProjectFile(request, response, options, url.pathname)
-      : serveRenderer(request, response, options.rendererDir, url.pathname, cookie);
+    let work: Promise<void>;
+    if (url.pathname === UPLOAD_PATH) {
+      // A page on another site could POST here with the cookie attached; only our own page may.
+      if (!sameOrigin(request)) return reply(response, 403, 'Uploads are accepted only from the studio\'s own page.');
+      const uploadDir = options.uploadDir;
+      if (!uploadDir) return reply(response, 404, 'This server accepts no uploads.');
+      work = handleUpload(request, response, url, { uploadDir, maxBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES }, SECURITY_HEADERS);
+    } else if (request.method !== 'GET' && request.method !== 'HEAD') {
+      return reply(response, 405, 'Only GET is served over HTTP (and POST to /upload); the studio talks over its WebSocket.');
+    } else {
+      const cookie = access.fromQuery ? tokenCookieHeader(token, port) : null;
+      work = url.pathname.startsWith(FILES_PATH)
+        ? serveProjectFile(request, response, options, url.pathname)
+        : serveRenderer(request, response, options.rendererDir, url.pathname, cookie);
+    }
     work.catch((error: unknown) => {
       console.error('reward-studio serve: request failed:', error);
       if (!response.headersSent) reply(response, 500, 'Internal error; see the terminal running reward-studio serve.');

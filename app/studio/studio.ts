@@ -43,6 +43,11 @@ export class Studio {
     return lookUpProjectFile(this.store, relPath);
   }
 
+  /** Where browser uploads of dataset files go: `<project>/cache/uploads`, or null with no project open. */
+  uploadsDir(): string | null {
+    return this.store ? path.join(this.store.dir, 'cache', 'uploads') : null;
+  }
+
   /** The open project, or an error that tells the person to open one. */
   project(): ProjectStore {
     if (!this.store) {
