@@ -47,6 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     tiny.add_argument("out")
     tiny.add_argument("--seed", type=int, default=0)
     tiny.add_argument("--text-only", "--text_only", action="store_true")
+    tiny.add_argument("--arch", default="qwen2_vl", choices=["qwen2_vl", "qwen2_5_vl", "qwen3_vl"],
+                      help="Vision-language architecture of the tiny model.")
     return parser
 
 
@@ -78,8 +80,9 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "tiny-model":
             from reward_studio.tiny_model import build_tiny_model
 
-            path = build_tiny_model(args.out, seed=args.seed, text_only=args.text_only)
-            print(json.dumps({"output": str(path), "text_only": args.text_only, "seed": args.seed}))
+            path = build_tiny_model(args.out, seed=args.seed, text_only=args.text_only, arch=args.arch)
+            print(json.dumps({"output": str(path), "text_only": args.text_only, "seed": args.seed,
+                              "arch": None if args.text_only else args.arch}))
     except WorkerError as exc:
         print(json.dumps({"event": "error", **exc.to_event()}), file=sys.stderr, flush=True)
         return 2

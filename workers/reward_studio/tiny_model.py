@@ -146,6 +146,47 @@ def tiny_vl_config(tokenizer, hidden: int = 64, layers: int = 2, heads: int = 4,
     )
 
 
+ARCHES = ("qwen2_vl", "qwen2_5_vl", "qwen3_vl")
+
+
+def tiny_arch_config(arch: str, tokenizer, hidden: int = 64, layers: int = 2, heads: int = 4,
+                     vision_dim: int = 32, vision_depth: int = 2):
+    """Qwen2.5-VL / Qwen3-VL variants of the tiny model (same tokenizer and special ids)."""
+    if arch == "qwen2_vl":
+        return tiny_vl_config(tokenizer, hidden, layers, heads, vision_dim, vision_depth)
+    ids = _special_ids(tokenizer)
+    head_dim = hidden // heads
+    half = head_dim // 2
+    vocab = ((len(tokenizer) + 63) // 64) * 64
+    text = dict(vocab_size=vocab, hidden_size=hidden, intermediate_size=hidden * 2, num_hidden_layers=layers,
+                num_attention_heads=heads, num_key_value_heads=max(1, heads // 2), max_position_embeddings=4096,
+                bos_token_id=ids["<|endoftext|>"], eos_token_id=ids["<|im_end|>"], pad_token_id=ids["<|endoftext|>"])
+    special = dict(image_token_id=ids["<|image_pad|>"], video_token_id=ids["<|video_pad|>"],
+                   vision_start_token_id=ids["<|vision_start|>"], vision_end_token_id=ids["<|vision_end|>"],
+                   tie_word_embeddings=True)
+    if arch == "qwen2_5_vl":
+        from transformers import Qwen2_5_VLConfig
+
+        mrope = [half - 2 * (half // 3), half // 3, half // 3]
+        text["rope_parameters"] = {"rope_type": "default", "rope_theta": 10000.0, "mrope_section": mrope}
+        vision = dict(depth=vision_depth, hidden_size=vision_dim, intermediate_size=vision_dim * 2, num_heads=2,
+                      out_hidden_size=hidden, patch_size=14, spatial_merge_size=2, temporal_patch_size=2,
+                      window_size=56, fullatt_block_indexes=[vision_depth - 1])
+        return Qwen2_5_VLConfig(text_config=text, vision_config=vision, **special)
+    if arch == "qwen3_vl":
+        from transformers import Qwen3VLConfig
+
+        # Qwen3-VL interleaves the m-RoPE axes; the sections still cover head_dim/2 frequencies.
+        mrope = [half - 2 * (half // 3), half // 3, half // 3]
+        text.update(head_dim=head_dim, rope_parameters={"rope_type": "default", "rope_theta": 10000.0,
+                                                        "mrope_section": mrope, "mrope_interleaved": True})
+        vision = dict(depth=vision_depth, hidden_size=vision_dim, intermediate_size=vision_dim * 2, num_heads=2,
+                      out_hidden_size=hidden, patch_size=16, spatial_merge_size=2, temporal_patch_size=2,
+                      num_position_embeddings=64, deepstack_visual_indexes=[0])
+        return Qwen3VLConfig(text_config=text, vision_config=vision, **special)
+    raise ValueError(f"unknown arch {arch!r}; choose from {ARCHES}")
+
+
 def tiny_text_config(tokenizer, hidden: int = 64, layers: int = 2, heads: int = 4):
     from transformers import Qwen2Config
 
@@ -167,15 +208,10 @@ def tiny_text_config(tokenizer, hidden: int = 64, layers: int = 2, heads: int = 
 
 
 def build_tiny_model(out: str | os.PathLike, seed: int = 0, text_only: bool = False, hidden: int = 64,
-                     layers: int = 2, heads: int = 4, vision_dim: int = 32, vision_depth: int = 2) -> Path:
+                     layers: int = 2, heads: int = 4, vision_dim: int = 32, vision_depth: int = 2,
+                     arch: str = "qwen2_vl") -> Path:
     """Write a loadable tiny model folder to `out` and return its path."""
-    from transformers import (
-        Qwen2ForCausalLM,
-        Qwen2VLForConditionalGeneration,
-        Qwen2VLImageProcessor,
-        Qwen2VLProcessor,
-        Qwen2VLVideoProcessor,
-    )
+    from transformers import AutoModelForImageTextToText, Qwen2ForCausalLM
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -186,23 +222,34 @@ def build_tiny_model(out: str | os.PathLike, seed: int = 0, text_only: bool = Fa
         model.save_pretrained(out)
         tokenizer.save_pretrained(out)
     else:
-        model = Qwen2VLForConditionalGeneration(
-            tiny_vl_config(tokenizer, hidden, layers, heads, vision_dim, vision_depth))
+        config = tiny_arch_config(arch, tokenizer, hidden, layers, heads, vision_dim, vision_depth)
+        model = AutoModelForImageTextToText.from_config(config)
         model.save_pretrained(out)
-        pixels = 56 * 56  # min == max: every image is resized to 56x56 -> 4x4 patches -> 4 merged tokens
-        image_processor = Qwen2VLImageProcessor(
-            min_pixels=pixels, max_pixels=pixels, patch_size=14, temporal_patch_size=2, merge_size=2
-        )
-        # The processor class insists on a video processor even though the studio never feeds videos.
-        video_processor = Qwen2VLVideoProcessor(min_pixels=pixels, max_pixels=pixels)
-        processor = Qwen2VLProcessor(
-            image_processor=image_processor,
-            tokenizer=tokenizer,
-            video_processor=video_processor,
-            chat_template=CHAT_TEMPLATE,
-        )
-        processor.save_pretrained(out)
+        _processor(arch, tokenizer).save_pretrained(out)
     (out / "TINY_MODEL.json").write_text(
-        json.dumps({"seed": seed, "text_only": text_only, "note": "randomly initialised, for tests and demos"}, indent=2)
+        json.dumps({"seed": seed, "text_only": text_only, "arch": None if text_only else arch,
+                    "note": "randomly initialised, for tests and demos"}, indent=2)
     )
     return out
+
+
+def _processor(arch: str, tokenizer):
+    """min_pixels == max_pixels: every square image becomes a 2x2 grid of merged tokens (4 tokens)."""
+    from transformers import Qwen2VLImageProcessor, Qwen2VLVideoProcessor
+
+    patch = 16 if arch == "qwen3_vl" else 14
+    pixels = (patch * 4) ** 2  # 56x56 (Qwen2/2.5-VL) or 64x64 (Qwen3-VL): 4x4 patches -> 4 merged tokens
+    image = Qwen2VLImageProcessor(min_pixels=pixels, max_pixels=pixels, patch_size=patch, temporal_patch_size=2,
+                                  merge_size=2)
+    if arch == "qwen3_vl":
+        from transformers import Qwen3VLProcessor, Qwen3VLVideoProcessor
+
+        video = Qwen3VLVideoProcessor(size={"shortest_edge": pixels, "longest_edge": pixels}, patch_size=patch)
+        cls = Qwen3VLProcessor
+    else:
+        from transformers import Qwen2_5_VLProcessor, Qwen2VLProcessor
+
+        # The processor class insists on a video processor even though the studio never feeds videos.
+        video = Qwen2VLVideoProcessor(min_pixels=pixels, max_pixels=pixels)
+        cls = Qwen2_5_VLProcessor if arch == "qwen2_5_vl" else Qwen2VLProcessor
+    return cls(image_processor=image, tokenizer=tokenizer, video_processor=video, chat_template=CHAT_TEMPLATE)

@@ -1,5 +1,6 @@
 """Reward index arithmetic and the shared-prefix path against plain full concatenation."""
 
+import pytest
 import torch
 from PIL import Image
 
@@ -76,3 +77,32 @@ def test_image_changes_the_reward(tiny_vl, tmp_path):
         with torch.no_grad():
             out.append(model(collate([enc.encode(item)], enc.pad_id)))
     assert not torch.allclose(out[0], out[1])
+
+
+@pytest.mark.parametrize("arch", ["qwen2_5_vl", "qwen3_vl"])
+def test_other_qwen_vl_architectures(arch, tmp_path, colour_data):
+    """Qwen2.5-VL and Qwen3-VL (interleaved m-RoPE, deepstack): same paths, same rewards, and they train."""
+    from conftest import read_db, write_run
+    from reward_studio.cli import main
+    from reward_studio.tiny_model import build_tiny_model
+
+    path = build_tiny_model(tmp_path / arch, arch=arch)
+    _check_paths(path, tmp_path, vl=True)
+    train, val = colour_data
+    run = write_run(tmp_path / "run", base_model_name=str(path), train_data_path=str(train),
+                    val_data_path=str(val), batch_size=8, num_epochs=1, max_steps=3, learning_rate=1e-3,
+                    use_lora=True, lora_r=2)
+    assert main(["train", "--run-dir", str(run)]) == 0
+    assert read_db(run, "SELECT phase, step FROM status")[0] == ("finished", 3)
+
+
+def test_pixel_bounds_and_prefix_length(tiny_vl, tmp_path):
+    """min/max_pixels reach the image processor; the cheap length estimate matches real encoding."""
+    Image.new("RGB", (224, 224), (1, 2, 3)).save(tmp_path / "big.png")
+    item = Item("a", "What colour?", [ImageRef(path=str(tmp_path / "big.png"))], ["red", "blue"], [0, 1], "x")
+    for pixels, tokens in [(0, 4), (112 * 112, 16)]:
+        proc = load_processor(str(tiny_vl), True, pixels, pixels)
+        enc = Encoder(proc, True, 512, "truncate")
+        encoded = enc.encode(item)
+        assert sum(encoded.prefix_mm) == tokens
+        assert enc.prefix_length(item) == len(encoded.prefix_ids)
