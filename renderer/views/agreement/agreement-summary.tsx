@@ -20,7 +20,7 @@ export function AgreementSummary({ report }: { report: AgreementReport }) {
   return (
     <div className="stack">
       <div className="stats agreement-stats">
-        <Figure label="Annotators" value={formatCount(report.annotators.length)} note={report.annotators.join(', ') || 'none yet'} testId="agreement-annotators" />
+        <Figure label="Annotators sharing items" value={formatCount(report.annotators.length)} note={report.annotators.join(', ') || 'no shared items yet'} testId="agreement-annotators" />
         <Figure label="Items judged by ≥ 2" value={formatCount(report.itemsWithSeveral)} testId="agreement-overlap" />
         <Figure label="Pair agreement" value={formatShare(report.pairs.percentAgreement)} note={`${formatCount(report.pairs.items)} pairs`} testId="agreement-percent" />
         <Figure label="Cohen's κ" value={formatCoefficient(report.pairs.cohensKappa)} note={kappaWords(report.pairs.cohensKappa)} testId="agreement-kappa" />

@@ -8,6 +8,7 @@ import { ImportPanel } from './import-panel';
 import { PastImports } from './past-imports';
 import { AnnotatorTable, ProjectStats, SplitTable } from './project-overview';
 import { ResplitPanel } from './resplit-panel';
+import { NewProjectPanel } from './new-project-panel';
 
 export function HomeView() {
   const client = useStudioClient();
@@ -53,6 +54,7 @@ export function HomeView() {
           <SplitTable project={project} />
           <AnnotatorTable project={project} />
           <ResplitPanel key={project.dir} project={project} />
+          <NewProjectPanel />
         </div>
         <div className="home-column">
           <ImportPanel onImported={loadImports} />

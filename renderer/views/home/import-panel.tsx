@@ -10,8 +10,10 @@ import { formatBytes, formatCount } from '../../components/format';
 import { Panel } from '../../components/panel';
 import { PathField } from '../../components/path-field';
 import { SelectField, type SelectOption } from '../../components/select-field';
+import { uploadFile, UploadError } from '../../client/upload-file';
 import { useStudioEvent } from '../../hooks/use-studio-event';
-import { toastError, toastSuccess } from '../../state/toast-store';
+import { useProjectStore } from '../../state/project-store';
+import { toastError, toastSuccess, useToastStore } from '../../state/toast-store';
 import { ImportReportView } from './import-report-view';
 
 type ImportFormatChoice = 'auto' | 'seed' | 'trl' | 'parquet';
@@ -63,19 +65,20 @@ export function ImportPanel({ onImported }: { onImported(report: ImportReport): 
   const [running, setRunning] = useState(false);
   const [progress, setProgress] = useState<ImportProgress | null>(null);
   const [report, setReport] = useState<ImportReport | null>(null);
+  const [uploading, setUploading] = useState<string | null>(null);
+  // The desktop app has native dialogs and real paths; only a browser tab needs uploads.
+  const canUpload = useProjectStore((state) => state.environment !== null && !state.environment.nativeDialogs);
 
   useStudioEvent('dataset.onImportProgress', (payload) => {
     if (running) setProgress(payload);
   });
 
-  async function submit(event: FormEvent): Promise<void> {
-    event.preventDefault();
-    if (!file.trim() || running) return;
+  async function runImport(path: string): Promise<void> {
     setRunning(true);
     setProgress(null);
     setReport(null);
     try {
-      const result = await client.invoke('dataset.import', { file: file.trim(), format, split });
+      const result = await client.invoke('dataset.import', { file: path, format, split });
       setReport(result);
       onImported(result);
       if (result.errorCount === 0) toastSuccess(`Imported ${formatCount(result.added)} new items.`);
@@ -84,6 +87,29 @@ export function ImportPanel({ onImported }: { onImported(report: ImportReport): 
     } finally {
       setRunning(false);
     }
+  }
+
+  async function submit(event: FormEvent): Promise<void> {
+    event.preventDefault();
+    if (!file.trim() || running) return;
+    await runImport(file.trim());
+  }
+
+  async function upload(picked: File): Promise<void> {
+    if (running || uploading) return;
+    setUploading(picked.name);
+    let path: string;
+    try {
+      path = await uploadFile(picked);
+    } catch (error) {
+      const hint = error instanceof UploadError ? error.hint : undefined;
+      useToastStore.getState().push({ kind: 'error', message: error instanceof Error ? error.message : String(error), hint });
+      return;
+    } finally {
+      setUploading(null);
+    }
+    setFile(path);
+    await runImport(path);
   }
 
   return (
@@ -109,6 +135,29 @@ export function ImportPanel({ onImported }: { onImported(report: ImportReport): 
             </button>
           </div>
         </div>
+        {canUpload && (
+          <div className="upload-row">
+            <label className={running || uploading ? 'button disabled' : 'button'} data-testid="import-upload-label">
+              {uploading ? `Uploading ${uploading}…` : 'Upload a file…'}
+              <input
+                type="file"
+                className="visually-hidden"
+                accept=".jsonl,.json,.parquet"
+                disabled={running || uploading !== null}
+                data-testid="import-upload"
+                onChange={(event) => {
+                  const picked = event.target.files?.[0];
+                  event.target.value = '';
+                  if (picked) void upload(picked);
+                }}
+              />
+            </label>
+            <span className="small muted">
+              From this computer: the file is copied into the project, then imported. Images it names by relative path must be reachable from the
+              server; Parquet with embedded images or absolute paths always work.
+            </span>
+          </div>
+        )}
         <p className="small muted">
           Images are resolved relative to the data file and copied into the project. Bad rows are listed below; good rows land. Importing
           the same file again changes nothing.

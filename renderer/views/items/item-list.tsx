@@ -1,20 +1,23 @@
 /**
- * The virtualized item list: only the rows in view (plus a margin) exist in the DOM, positioned
- * absolutely inside a spacer as tall as all rows, so 100k items scroll like 100.
+ * The virtualized item table: only the rows in view (plus a margin) exist in the DOM, positioned
+ * absolutely inside a spacer as tall as all rows, so 100k items scroll like 100. Pages of rows
+ * are fetched by offset as they scroll into view.
  */
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
-import { ITEM_ROW_HEIGHT, ItemRow } from './item-row';
+import { ITEM_ROW_HEIGHT, ItemRow, type RowClick } from './item-row';
+import { isSelected, type Selection } from './item-selection';
 import type { ItemWindow } from './use-item-window';
 
 const OVERSCAN_ROWS = 8;
 
 export interface ItemListProps {
   window: ItemWindow;
-  selectedIndex: number;
-  onSelect(index: number, id: string): void;
+  currentIndex: number;
+  selection: Selection;
+  onRowClick(index: number, id: string, how: RowClick): void;
 }
 
-export function ItemList({ window: rows, selectedIndex, onSelect }: ItemListProps) {
+export function ItemList({ window: rows, currentIndex, selection, onRowClick }: ItemListProps) {
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [height, setHeight] = useState(600);
@@ -37,34 +40,56 @@ export function ItemList({ window: rows, selectedIndex, onSelect }: ItemListProp
     if (total > 0) ensureRange(first, last);
   }, [first, last, total, ensureRange]);
 
-  // Keyboard moves: keep the selected row in view without jumping when it already is.
+  // Keyboard moves: keep the current row in view without jumping when it already is.
   useEffect(() => {
     const element = scroller.current;
-    if (!element || selectedIndex < 0) return;
-    const rowTop = selectedIndex * ITEM_ROW_HEIGHT;
+    if (!element || currentIndex < 0) return;
+    const rowTop = currentIndex * ITEM_ROW_HEIGHT;
     if (rowTop < element.scrollTop) element.scrollTop = rowTop;
     else if (rowTop + ITEM_ROW_HEIGHT > element.scrollTop + element.clientHeight) {
       element.scrollTop = rowTop + ITEM_ROW_HEIGHT - element.clientHeight;
     }
-  }, [selectedIndex]);
+  }, [currentIndex]);
 
   const visible: number[] = [];
   for (let index = first; index < last; index += 1) visible.push(index);
 
   return (
-    <div
-      className="item-list"
-      ref={scroller}
-      role="listbox"
-      aria-label="Items"
-      tabIndex={-1}
-      data-testid="item-list"
-      onScroll={(event) => setScrollTop(event.currentTarget.scrollTop)}
-    >
-      <div className="item-list-spacer" style={{ height: total * ITEM_ROW_HEIGHT }}>
-        {visible.map((index) => (
-          <ItemRow key={index} index={index} item={rows.itemAt(index)} selected={index === selectedIndex} onSelect={onSelect} />
-        ))}
+    <div className="item-table" role="grid" aria-label="Items" aria-rowcount={total}>
+      <div className="item-table-head" role="row">
+        <span className="row-check" />
+        <span className="thumb-col" />
+        <span className="item-text">Query · id</span>
+        <span className="col-responses num" title="Responses">
+          Resp.
+        </span>
+        <span className="col-status">Status</span>
+        <span className="col-split">Split</span>
+        <span className="col-annotators">Annotators</span>
+        <span className="col-flag" />
+      </div>
+      <div
+        className="item-list"
+        ref={scroller}
+        tabIndex={-1}
+        data-testid="item-list"
+        onScroll={(event) => setScrollTop(event.currentTarget.scrollTop)}
+      >
+        <div className="item-list-spacer" style={{ height: total * ITEM_ROW_HEIGHT }}>
+          {visible.map((index) => {
+            const item = rows.itemAt(index);
+            return (
+              <ItemRow
+                key={index}
+                index={index}
+                item={item}
+                current={index === currentIndex}
+                checked={isSelected(selection, index, item?.id)}
+                onClick={onRowClick}
+              />
+            );
+          })}
+        </div>
       </div>
     </div>
   );

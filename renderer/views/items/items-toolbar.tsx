@@ -62,6 +62,15 @@ export const ItemsToolbar = forwardRef<HTMLInputElement, ItemsToolbarProps>(func
           </button>
         ))}
       </div>
+      <button
+        type="button"
+        className={filters.flagged === 'flagged' ? 'segment-toggle active' : 'segment-toggle'}
+        aria-pressed={filters.flagged === 'flagged'}
+        data-testid="items-filter-flagged"
+        onClick={() => onChange({ ...filters, flagged: filters.flagged === 'flagged' ? 'all' : 'flagged' })}
+      >
+        ⚑ flagged
+      </button>
       <span className="items-total muted small" data-testid="items-total">
         {total === null ? '…' : `${formatCount(total)} ${total === 1 ? 'item' : 'items'}`}
       </span>

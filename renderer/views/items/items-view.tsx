@@ -1,24 +1,19 @@
 /** Items: a filterable, virtualized list on the left, the selected item in full on the right. */
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { useDebounced } from '../../hooks/use-debounced';
 import { useProjectStore } from '../../state/project-store';
 import { useRouteStore } from '../../state/route-store';
 import { ItemDetailView } from './item-detail';
 import { ItemList } from './item-list';
+import { BulkActionBar } from './bulk-action-bar';
+import type { RowClick } from './item-row';
+import { applyToggles, baseIntervals, EMPTY_SELECTION, extendTo, selectAll, selectedCount, selectOnly, toggle, type Selection } from './item-selection';
 import { ItemsToolbar } from './items-toolbar';
 import { useItemDetail } from './use-item-detail';
 import { useItemWindow, type ItemFilters } from './use-item-window';
 import { useListKeys } from './use-list-keys';
 
 const SEARCH_DEBOUNCE_MS = 200;
-
-function useDebounced<T>(value: T, ms: number): T {
-  const [settled, setSettled] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setSettled(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return settled;
-}
 
 function EmptyList({ filtered, onClear, onHome }: { filtered: boolean; onClear(): void; onHome(): void }) {
   return (
@@ -43,7 +38,7 @@ function EmptyList({ filtered, onClear, onHome }: { filtered: boolean; onClear()
   );
 }
 
-const NO_FILTERS: ItemFilters = { split: 'all', status: 'all', search: '' };
+const NO_FILTERS: ItemFilters = { split: 'all', status: 'all', search: '', flagged: 'all' };
 
 export function ItemsView() {
   const revision = useProjectStore((state) => state.revision);
@@ -54,6 +49,10 @@ export function ItemsView() {
   const search = useDebounced(filters.search, SEARCH_DEBOUNCE_MS);
   const queryFilters: ItemFilters = { ...filters, search };
   const rows = useItemWindow(queryFilters, revision);
+  const [selection, setSelection] = useState<Selection>(EMPTY_SELECTION);
+  const filterKey = JSON.stringify([filters.split, filters.status, search, filters.flagged]);
+  // Other filters, other rows: a selection by index would point at different items.
+  useEffect(() => setSelection(EMPTY_SELECTION), [filterKey]);
   const detail = useItemDetail(itemId, revision);
   const searchRef = useRef<HTMLInputElement>(null);
   const viewRef = useRef<HTMLDivElement>(null);
@@ -91,6 +90,7 @@ export function ItemsView() {
       const from = pendingIndex ?? (selectedIndex >= 0 ? selectedIndex : -1);
       const to = Math.max(0, Math.min(total - 1, from + delta));
       const item = rows.itemAt(to);
+      setSelection(selectOnly(to));
       if (item) {
         setPendingIndex(null);
         selectItem(item.id);
@@ -103,15 +103,26 @@ export function ItemsView() {
   );
   useListKeys(move, searchRef);
 
-  const onSelect = useCallback(
-    (_index: number, id: string) => {
-      setPendingIndex(null);
-      selectItem(id);
+  const onRowClick = useCallback(
+    (index: number, id: string, how: RowClick) => {
+      setSelection((previous) => (how === 'extend' ? extendTo(previous, index) : how === 'toggle' ? toggle(previous, index, id) : selectOnly(index)));
+      if (how === 'only') {
+        setPendingIndex(null);
+        selectItem(id);
+      }
     },
     [selectItem],
   );
 
-  const filtered = filters.split !== 'all' || filters.status !== 'all' || filters.search.trim() !== '';
+  const resolveIds = useCallback(async () => {
+    const total = rows.total ?? 0;
+    const base: { id: string; index: number }[] = [];
+    for (const [start, end] of baseIntervals(selection, total)) base.push(...(await rows.idsInRange(start, end)));
+    return applyToggles(selection, base);
+  }, [rows, selection]);
+
+  const filtered = filters.split !== 'all' || filters.status !== 'all' || filters.flagged !== 'all' || filters.search.trim() !== '';
+  const count = selectedCount(selection, rows.total ?? 0);
 
   return (
     <div className="items-view" ref={viewRef} tabIndex={-1} data-testid="items-view">
@@ -125,11 +136,19 @@ export function ItemsView() {
         ) : rows.total === 0 ? (
           <EmptyList filtered={filtered} onClear={() => setFilters(NO_FILTERS)} onHome={() => navigate('home')} />
         ) : (
-          <ItemList window={rows} selectedIndex={pendingIndex ?? selectedIndex} onSelect={onSelect} />
+          <ItemList window={rows} currentIndex={pendingIndex ?? selectedIndex} selection={selection} onRowClick={onRowClick} />
         )}
+        <BulkActionBar
+          count={count}
+          total={rows.total ?? 0}
+          allMatching={selection.all && selection.toggled.size === 0}
+          resolveIds={resolveIds}
+          onSelectAll={() => setSelection(selectAll())}
+          onClear={() => setSelection(EMPTY_SELECTION)}
+        />
         <div className="items-keys small muted" aria-hidden="true">
           <kbd>j</kbd>
-          <kbd>k</kbd> move · <kbd>/</kbd> search
+          <kbd>k</kbd> move · <kbd>/</kbd> search · <kbd>⇧</kbd>/<kbd>Ctrl</kbd>+click select several
         </div>
       </div>
       <div className="detail-pane" data-testid="detail-pane">

@@ -15,6 +15,7 @@ export interface ItemFilters {
   split: Split | 'all';
   status: 'all' | 'labeled' | 'unlabeled';
   search: string;
+  flagged: 'all' | 'flagged';
 }
 
 export interface ItemWindow {
@@ -28,10 +29,15 @@ export interface ItemWindow {
   error: { message: string; hint: string | undefined } | null;
   /** Changes whenever rows arrive, so memoized children rerender. */
   version: number;
+  /** Ids (with their index) of rows [start, end) under the current filters, fetched as needed (bulk actions). */
+  idsInRange(start: number, end: number): Promise<{ id: string; index: number }[]>;
 }
 
+/** items.list accepts at most 1000 rows per call. */
+const BULK_PAGE_SIZE = 1000;
+
 function filterKey(filters: ItemFilters): string {
-  return JSON.stringify([filters.split, filters.status, filters.search.trim()]);
+  return JSON.stringify([filters.split, filters.status, filters.search.trim(), filters.flagged]);
 }
 
 export function useItemWindow(filters: ItemFilters, revision: number): ItemWindow {
@@ -61,6 +67,7 @@ export function useItemWindow(filters: ItemFilters, revision: number): ItemWindo
           split: current.split === 'all' ? undefined : current.split,
           status: current.status,
           search: search || undefined,
+          flagged: current.flagged === 'flagged' ? true : undefined,
         })
         .then(
           (result) => {
@@ -123,5 +130,27 @@ export function useItemWindow(filters: ItemFilters, revision: number): ItemWindo
     [fetchPage, total],
   );
 
-  return { total, itemAt, indexOf, ensureRange, error, version };
+  const idsInRange = useCallback(
+    async (start: number, end: number) => {
+      const current = filtersRef.current;
+      const search = current.search.trim();
+      const out: { id: string; index: number }[] = [];
+      for (let offset = start; offset < end; offset += BULK_PAGE_SIZE) {
+        const page = await client.invoke('items.list', {
+          offset,
+          limit: Math.min(BULK_PAGE_SIZE, end - offset),
+          split: current.split === 'all' ? undefined : current.split,
+          status: current.status,
+          search: search || undefined,
+          flagged: current.flagged === 'flagged' ? true : undefined,
+        });
+        page.items.forEach((item, at) => out.push({ id: item.id, index: offset + at }));
+        if (page.items.length === 0) break;
+      }
+      return out;
+    },
+    [client],
+  );
+
+  return { total, itemAt, indexOf, ensureRange, error, version, idsInRange };
 }

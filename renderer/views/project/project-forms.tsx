@@ -33,7 +33,8 @@ export function OpenProjectForm({ actions, autoFocus }: { actions: ProjectAction
   );
 }
 
-export function CreateProjectForm({ actions }: { actions: ProjectActions }) {
+/** `idPrefix` keeps ids and test ids unique when two of these forms are on screen (Home and the switcher). */
+export function CreateProjectForm({ actions, idPrefix = 'create-project' }: { actions: ProjectActions; idPrefix?: string }) {
   const [name, setName] = useState('');
   const [dir, setDir] = useState('');
   function submit(event: FormEvent): void {
@@ -41,18 +42,18 @@ export function CreateProjectForm({ actions }: { actions: ProjectActions }) {
     if (dir.trim()) void actions.create(dir.trim(), name);
   }
   return (
-    <form className="stack" onSubmit={submit} data-testid="create-project-form">
+    <form className="stack" onSubmit={submit} data-testid={`${idPrefix}-form`}>
       <div className="field">
-        <label className="field-label" htmlFor="create-project-name">
+        <label className="field-label" htmlFor={`${idPrefix}-name`}>
           Name
         </label>
         <input
-          id="create-project-name"
+          id={`${idPrefix}-name`}
           className="input"
           type="text"
           value={name}
           placeholder="e.g. Chart QA preferences"
-          data-testid="create-project-name"
+          data-testid={`${idPrefix}-name`}
           onChange={(event) => setName(event.target.value)}
         />
       </div>
@@ -62,11 +63,11 @@ export function CreateProjectForm({ actions }: { actions: ProjectActions }) {
         value={dir}
         onChange={setDir}
         placeholder="/path/to/new-project"
-        testId="create-project-path"
+        testId={`${idPrefix}-path`}
         dialogTitle="Choose a folder for the new project"
       />
       <div className="row end">
-        <button type="submit" className="button" disabled={!dir.trim() || actions.busy !== null} data-testid="create-project-submit">
+        <button type="submit" className="button" disabled={!dir.trim() || actions.busy !== null} data-testid={`${idPrefix}-submit`}>
           {actions.busy === 'create' ? 'Creating…' : 'Create project'}
         </button>
       </div>
