@@ -96,7 +96,9 @@ export function AnnotateWorkspace({ projectDir, annotator }: { projectDir: strin
   const itemId = item?.id ?? null;
   useLayoutEffect(() => {
     if (!itemId || status !== 'ready') return;
-    shownAt.current = null;
+    // Until the paint is confirmed, the commit is the best estimate (a key pressed within the same
+    // frame still gets a time).
+    shownAt.current = performance.now();
     const pending = pendingKey.current;
     pendingKey.current = null;
     let live = true;
@@ -123,7 +125,7 @@ export function AnnotateWorkspace({ projectDir, annotator }: { projectDir: strin
   }, [session]);
 
   function elapsed(): number | null {
-    return shownAt.current === null ? null : performance.now() - shownAt.current;
+    return shownAt.current === null ? null : Math.max(0, performance.now() - shownAt.current);
   }
 
   function movedOn(event: KeyboardEvent | null, move: () => void): void {
