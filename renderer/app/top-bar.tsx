@@ -32,7 +32,7 @@ export function TopBar() {
           data-testid="open-settings"
           onClick={openSettings}
         >
-          <span className="annotator-dot" aria-hidden="true" />
+          <span className={annotator ? 'annotator-dot' : 'annotator-dot unset'} aria-hidden="true" />
           <span data-testid="top-annotator">{annotator ?? 'Set your name'}</span>
         </button>
       )}

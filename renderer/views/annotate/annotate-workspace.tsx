@@ -98,7 +98,8 @@ export function AnnotateWorkspace({ projectDir, annotator }: { projectDir: strin
     if (!itemId || status !== 'ready') return;
     // Until the paint is confirmed, the commit is the best estimate (a key pressed within the same
     // frame still gets a time).
-    shownAt.current = performance.now();
+    const committedAt = performance.now();
+    shownAt.current = committedAt;
     const pending = pendingKey.current;
     pendingKey.current = null;
     let live = true;
@@ -107,7 +108,7 @@ export function AnnotateWorkspace({ projectDir, annotator }: { projectDir: strin
       if (!live) return;
       cancel = afterNextPaint((paintedAt) => {
         shownAt.current = paintedAt;
-        if (pending && latencyProbeEnabled()) recordLatency({ itemId, keyAt: pending.keyAt, paintedAt, prefetched: pending.prefetched });
+        if (pending && latencyProbeEnabled()) recordLatency({ itemId, keyAt: pending.keyAt, committedAt, paintedAt, prefetched: pending.prefetched });
       });
     };
     const image = viewer.current?.element() ?? null;

@@ -7,6 +7,8 @@ export interface LatencySample {
   itemId: string;
   /** `KeyboardEvent.timeStamp` of the key that moved on (same clock as performance.now()). */
   keyAt: number;
+  /** When React committed the new item to the DOM (input handling + render cost ends here). */
+  committedAt: number;
   /** After the frame that showed the new item's responses and decoded image was painted. */
   paintedAt: number;
   /** Whether the item's data was already prefetched when the key was pressed. */
