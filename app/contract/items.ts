@@ -17,6 +17,11 @@ export const itemFilters = z.object({
   /** Exact id lookup ("jump to item"). */
   id: itemId.optional(),
   annotator: annotatorName.optional(),
+  /**
+   * Own judgments only (an adjudication is not a vote). by-others: someone else judged it, whether
+   * or not `annotator` did too; conflicting: annotators' rankings differ (adjudicated or not).
+   * See app/annotation/README.md.
+   */
   judged: z.enum(['any', 'by-me', 'not-by-me', 'by-others', 'conflicting']).default('any'),
   flagged: z.boolean().optional(),
 });
