@@ -1,5 +1,7 @@
 /** The agreement report: pairs (percent agreement, Cohen's kappa, per annotator pair), rankings (Krippendorff's alpha), conflicts. */
-import type { AgreementReport } from '../../../app/annotation/types';
+import type { CommandResult } from '../../../app/contract';
+
+type AgreementReport = CommandResult<'judgments.agreement'>;
 import { formatCount } from '../../components/format';
 import { Panel } from '../../components/panel';
 import { formatCoefficient, formatShare, kappaWords } from './agreement-numbers';

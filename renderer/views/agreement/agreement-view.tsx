@@ -4,7 +4,7 @@
  * `judgments.adjudicate` records under the adjudicator's name (and export then uses).
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { AgreementReport, ConflictList } from '../../../app/annotation/types';
+import type { CommandResult } from '../../../app/contract';
 import type { Split } from '../../../app/store/types';
 import { useStudioClient } from '../../client/client-context';
 import { describeError } from '../../client/studio-client-error';
@@ -16,6 +16,9 @@ import { useSettingsStore } from '../../state/settings-store';
 import { toastError, toastSuccess } from '../../state/toast-store';
 import { AgreementSummary } from './agreement-summary';
 import { ConflictCard } from './conflict-card';
+
+type AgreementReport = CommandResult<'judgments.agreement'>;
+type ConflictList = CommandResult<'judgments.conflicts'>;
 
 const CONFLICT_PAGE = 50;
 const SPLITS: readonly (Split | 'all')[] = ['all', 'train', 'val', 'test'];
