@@ -217,7 +217,7 @@ export class ImportWriter {
         shownOrder: null,
         note: current?.note ?? null,
         flagged: current?.flagged ?? false,
-        source: current?.source === 'adjudication' ? 'adjudication' : 'import',
+        source: 'import',
       },
       now,
     );

@@ -5,10 +5,8 @@
  * Same access rules as everything else: the cookie set with the page goes along by itself; the
  * session's token, when there is one, rides in the Authorization header too.
  */
+import { UPLOAD_PATH } from '../../app/rpc/wire';
 import { TOKEN_STORAGE_KEY } from './access-token';
-
-/** The server's upload endpoint (app/server/upload.ts; not in the wire module, so repeated here). */
-export const UPLOAD_PATH = '/upload';
 
 export class UploadError extends Error {
   constructor(
