@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { minMaxDownsample, niceCeil } from '../../renderer/charts/minmax-downsample';
+
+/** A deterministic noisy loss curve (no Math.random: failures must reproduce). */
+function lossCurve(n: number): { xs: Float64Array; ys: Float64Array } {
+  const xs = new Float64Array(n);
+  const ys = new Float64Array(n);
+  let seed = 12345;
+  for (let i = 0; i < n; i += 1) {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    xs[i] = i + 1;
+    ys[i] = 0.7 * Math.exp(-i / (n / 4)) + 0.05 * (seed / 2 ** 31);
+  }
+  return { xs, ys };
+}
+
+describe('min/max bucket downsampling', () => {
+  it('keeps the minimum and maximum of every bucket', () => {
+    const n = 100_000;
+    const { xs, ys } = lossCurve(n);
+    const buckets = 500;
+    const out = minMaxDownsample({ xs, ys, length: n }, buckets);
+    const width = niceCeil((xs[n - 1]! - xs[0]!) / buckets);
+    const origin = Math.floor(xs[0]! / width) * width;
+    // Recompute each bucket's extremes by brute force and find them in the output.
+    const expected = new Map<number, { min: number; max: number }>();
+    for (let i = 0; i < n; i += 1) {
+      const bucket = Math.floor((xs[i]! - origin) / width);
+      const entry = expected.get(bucket) ?? { min: Infinity, max: -Infinity };
+      entry.min = Math.min(entry.min, ys[i]!);
+      entry.max = Math.max(entry.max, ys[i]!);
+      expected.set(bucket, entry);
+    }
+    const got = new Map<number, number[]>();
+    for (let k = 0; k < out.length; k += 1) {
+      const bucket = Math.floor((out.xs[k]! - origin) / width);
+      got.set(bucket, [...(got.get(bucket) ?? []), out.ys[k]!]);
+    }
+    expect(got.size).toBe(expected.size);
+    for (const [bucket, { min, max }] of expected) {
+      const values = got.get(bucket) ?? [];
+      expect(Math.min(...values)).toBe(min);
+      expect(Math.max(...values)).toBe(max);
+    }
+  });
+
+  it('bounds the output to about two points per bucket however long the series', () => {
+    for (const n of [1_000, 10_000, 100_000, 1_000_000]) {
+      const { xs, ys } = lossCurve(n);
+      for (const buckets of [16, 300, 800]) {
+        const out = minMaxDownsample({ xs, ys, length: n }, buckets);
+        expect(out.length).toBeLessThanOrEqual(2 * (buckets + 1));
+        if (n > 2 * buckets) expect(out.length).toBeGreaterThan(buckets);
+      }
+    }
+  });
+
+  it('lets a single-step loss spike (and a dip) survive 100k points squeezed into 200 buckets', () => {
+    const n = 100_000;
+    const { xs, ys } = lossCurve(n);
+    ys[43_210] = 9.5; // a divergence for one step
+    ys[77_777] = -3; // and a dip
+    const out = minMaxDownsample({ xs, ys, length: n }, 200);
+    const outYs = Array.from(out.ys.subarray(0, out.length));
+    expect(Math.max(...outYs)).toBe(9.5);
+    expect(Math.min(...outYs)).toBe(-3);
+    const spikeAt = outYs.indexOf(9.5);
+    expect(out.xs[spikeAt]).toBe(xs[43_210]);
+  });
+
+  it('keeps the global minimum and maximum and emits points in x order', () => {
+    const { xs, ys } = lossCurve(50_000);
+    const out = minMaxDownsample({ xs, ys, length: 50_000 }, 123);
+    const all = Array.from(ys);
+    const outYs = Array.from(out.ys.subarray(0, out.length));
+    expect(Math.max(...outYs)).toBe(Math.max(...all));
+    expect(Math.min(...outYs)).toBe(Math.min(...all));
+    for (let k = 1; k < out.length; k += 1) expect(out.xs[k]!).toBeGreaterThanOrEqual(out.xs[k - 1]!);
+  });
+
+  it('returns short series whole, skips NaN, and handles steps written twice by a resumed run', () => {
+    const short = minMaxDownsample({ xs: [1, 2, 3], ys: [0.5, Number.NaN, 0.3], length: 3 }, 100);
+    expect(Array.from(short.xs.subarray(0, short.length))).toEqual([1, 3]);
+    expect(Array.from(short.ys.subarray(0, short.length))).toEqual([0.5, 0.3]);
+
+    const xs = [...Array.from({ length: 1000 }, (_, i) => i), ...Array.from({ length: 500 }, (_, i) => 500 + i)];
+    const ys = xs.map((x, i) => (i === 1200 ? 50 : Math.sin(x / 50)));
+    const out = minMaxDownsample({ xs, ys, length: xs.length }, 50);
+    expect(out.length).toBeLessThanOrEqual(102);
+    expect(Math.max(...Array.from(out.ys.subarray(0, out.length)))).toBe(50);
+    for (let k = 1; k < out.length; k += 1) expect(out.xs[k]!).toBeGreaterThanOrEqual(out.xs[k - 1]!);
+  });
+
+  it('aligns bucket edges so a growing series keeps its earlier shape', () => {
+    const { xs, ys } = lossCurve(20_000);
+    const a = minMaxDownsample({ xs, ys, length: 19_000 }, 400);
+    const b = minMaxDownsample({ xs, ys, length: 19_500 }, 400);
+    // Same nice bucket width for both lengths: every point of the shorter output is also in the longer one.
+    const inB = new Set(Array.from(b.xs.subarray(0, b.length)));
+    const kept = Array.from(a.xs.subarray(0, a.length - 2)).filter((x) => inB.has(x)).length;
+    expect(kept).toBe(a.length - 2);
+  });
+
+  it('picks 1-2-5 bucket widths', () => {
+    expect(niceCeil(0.3)).toBe(0.5);
+    expect(niceCeil(3)).toBe(5);
+    expect(niceCeil(10)).toBe(10);
+    expect(niceCeil(11)).toBe(20);
+    expect(niceCeil(249)).toBe(500);
+    expect(niceCeil(0.2)).toBe(0.2);
+  });
+});
