@@ -10,6 +10,8 @@ import './styles/home.css';
 import './styles/items.css';
 import './styles/annotate.css';
 import './styles/agreement.css';
+import './styles/train.css';
+import './styles/runs.css';
 
 const rootElement = document.getElementById('root');
 if (!rootElement) throw new Error('index.html has no #root element.');

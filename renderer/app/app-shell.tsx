@@ -9,6 +9,8 @@ import { AgreementView } from '../views/agreement/agreement-view';
 import { AnnotateView } from '../views/annotate/annotate-view';
 import { HomeView } from '../views/home/home-view';
 import { ItemsView } from '../views/items/items-view';
+import { RunsView } from '../views/runs/runs-view';
+import { TrainView } from '../views/train/train-view';
 import { WelcomeView } from '../views/welcome/welcome-view';
 import { ConnectionBanner } from './connection-banner';
 import { SettingsDialog } from './settings-dialog';
@@ -27,6 +29,10 @@ function CurrentView({ view }: { view: ViewId }) {
       return <ItemsView />;
     case 'agreement':
       return <AgreementView />;
+    case 'train':
+      return <TrainView />;
+    case 'runs':
+      return <RunsView />;
   }
 }
 

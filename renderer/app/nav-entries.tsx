@@ -65,4 +65,23 @@ export const NAV_ENTRIES: readonly NavEntry[] = [
       </svg>
     ),
   },
+  {
+    id: 'train',
+    label: 'Train',
+    icon: (
+      <svg {...iconProps}>
+        <path d="M4.5 3v10l8-5z" />
+      </svg>
+    ),
+  },
+  {
+    id: 'runs',
+    label: 'Runs',
+    icon: (
+      <svg {...iconProps}>
+        <path d="M2.5 13.5h11" />
+        <path d="m3 11 3-4 2.5 2 4.5-6" />
+      </svg>
+    ),
+  },
 ];

@@ -1,17 +1,19 @@
 /**
- * Which view is showing, mirrored in the URL hash (`#/items/<id>`) so a reload lands on the same
- * screen and item. The hash, not the path, because `serve` and Electron's file URLs only know
+ * Which view is showing, mirrored in the URL hash (`#/items/<id>`, `#/runs/<run id>`) so a reload
+ * lands on the same screen, item and run. The hash, not the path, because `serve` and Electron's file URLs only know
  * one page.
  */
 import { create } from 'zustand';
 
-export type ViewId = 'home' | 'annotate' | 'items' | 'agreement';
-export const VIEW_IDS: readonly ViewId[] = ['home', 'annotate', 'items', 'agreement'];
+export type ViewId = 'home' | 'annotate' | 'items' | 'agreement' | 'train' | 'runs';
+export const VIEW_IDS: readonly ViewId[] = ['home', 'annotate', 'items', 'agreement', 'train', 'runs'];
 
 export interface Route {
   view: ViewId;
   /** The selected item in the Items view. */
   itemId: string | null;
+  /** The run shown in the Runs view. */
+  runId: number | null;
 }
 
 export function parseHash(hash: string): Route {
@@ -26,16 +28,20 @@ export function parseHash(hash: string): Route {
       itemId = null;
     }
   }
-  return { view: known, itemId };
+  const runNumber = known === 'runs' && /^\d+$/.test(rawId) ? Number(rawId) : null;
+  return { view: known, itemId, runId: runNumber !== null && runNumber > 0 ? runNumber : null };
 }
 
 export function formatHash(route: Route): string {
+  if (route.view === 'runs' && route.runId !== null) return `#/runs/${route.runId}`;
   return route.itemId ? `#/${route.view}/${encodeURIComponent(route.itemId)}` : `#/${route.view}`;
 }
 
 interface RouteState extends Route {
   navigate(view: ViewId): void;
   selectItem(itemId: string | null): void;
+  /** Shows a run in the Runs view (switching to it). */
+  openRun(runId: number | null): void;
 }
 
 function writeHash(route: Route): void {
@@ -47,13 +53,17 @@ function writeHash(route: Route): void {
 export const useRouteStore = create<RouteState>((set, get) => ({
   ...parseHash(window.location.hash),
   navigate(view) {
-    const route: Route = { view, itemId: view === 'items' ? get().itemId : null };
-    writeHash(view === 'items' ? route : { view, itemId: null });
+    const { itemId, runId } = get();
+    writeHash({ view, itemId: view === 'items' ? itemId : null, runId: view === 'runs' ? runId : null });
     set({ view });
   },
   selectItem(itemId) {
-    writeHash({ view: get().view, itemId });
+    writeHash({ view: get().view, itemId, runId: null });
     set({ itemId });
+  },
+  openRun(runId) {
+    writeHash({ view: 'runs', itemId: null, runId });
+    set({ view: 'runs', runId });
   },
 }));
 

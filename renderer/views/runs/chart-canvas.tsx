@@ -1,0 +1,98 @@
+/**
+ * The recharts drawing of one chart model. Memoised: it re-renders only when the model (a new
+ * frame's data), the size or the axis settings change — never on hover, which the layer above it
+ * handles without touching the SVG. Animations are off (DESIGN.md): an animated line restarts its
+ * tween on every batch and never settles while a run streams.
+ */
+import { memo } from 'react';
+import { CartesianGrid, Line, LineChart, XAxis, YAxis } from 'recharts';
+import type { ChartModel, XAxisMode } from '../../charts/chart-lines';
+import { formatElapsed, formatTick, type ChartSpec } from '../../charts/chart-specs';
+
+export const CHART_MARGIN = { top: 6, right: 10, bottom: 0, left: 0 } as const;
+export const Y_AXIS_WIDTH = 46;
+export const X_AXIS_HEIGHT = 22;
+
+export interface ChartCanvasProps {
+  spec: ChartSpec;
+  model: ChartModel;
+  width: number;
+  height: number;
+  xAxis: XAxisMode;
+  logScale: boolean;
+}
+
+function formatStep(value: number): string {
+  if (Math.abs(value) >= 10_000) return `${Math.round(value / 1000)}k`;
+  if (Math.abs(value) >= 1000) return `${(value / 1000).toFixed(1)}k`;
+  return String(Math.round(value));
+}
+
+export const ChartCanvas = memo(function ChartCanvas({ spec, model, width, height, xAxis, logScale }: ChartCanvasProps) {
+  const yDomain = !logScale && spec.yDomain ? [...spec.yDomain] : ['auto', 'auto'];
+  return (
+    <LineChart width={width} height={height} margin={CHART_MARGIN}>
+      <CartesianGrid vertical={false} className="chart-grid" />
+      <XAxis
+        type="number"
+        dataKey="x"
+        domain={model.xDomain ?? [0, 1]}
+        allowDataOverflow
+        height={X_AXIS_HEIGHT}
+        tickCount={5}
+        tickLine={false}
+        className="chart-axis"
+        tickFormatter={(value: number) => (xAxis === 'step' ? formatStep(value) : formatElapsed(value))}
+      />
+      <YAxis
+        type="number"
+        dataKey="y"
+        width={Y_AXIS_WIDTH}
+        scale={logScale ? 'log' : 'linear'}
+        domain={yDomain as [number, number] | ['auto', 'auto']}
+        allowDataOverflow={Boolean(spec.yDomain) && !logScale}
+        tickCount={4}
+        tickLine={false}
+        className="chart-axis"
+        tickFormatter={(value: number) => formatTick(value, spec.format)}
+      />
+      {model.lines.flatMap((line) => {
+        const dash = line.kind === 'eval' ? '4 3' : undefined;
+        const dot = line.dots ? { r: 2.5, strokeWidth: 0, fill: line.color } : false;
+        const drawn = [
+          <Line
+            key={`${line.key}:raw`}
+            data={line.raw}
+            dataKey="y"
+            type="linear"
+            stroke={line.color}
+            strokeWidth={line.smoothed ? 1 : 1.5}
+            strokeOpacity={line.smoothed ? 0.28 : 1}
+            strokeDasharray={dash}
+            dot={line.smoothed ? false : dot}
+            activeDot={false}
+            isAnimationActive={false}
+            connectNulls
+          />,
+        ];
+        if (line.smoothed) {
+          drawn.push(
+            <Line
+              key={`${line.key}:smoothed`}
+              data={line.smoothed}
+              dataKey="y"
+              type="linear"
+              stroke={line.color}
+              strokeWidth={1.6}
+              dot={false}
+              activeDot={false}
+              isAnimationActive={false}
+              connectNulls
+            />,
+          );
+        }
+        return drawn;
+      })}
+    </LineChart>
+  );
+});

@@ -1,0 +1,122 @@
+/**
+ * One live chart. Its points never pass through React state: the series store holds them, and a
+ * redraw — scheduled through the frame scheduler, so at most once per animation frame and spread
+ * over frames when many charts are due — builds a small model (downsampled to this chart's
+ * width) and commits it with flushSync so the scheduler can measure what it cost.
+ *
+ * `data-points` (raw points across the chart's series) and `data-rendered-points` (what recharts
+ * got) are what the e2e test and the benchmark read.
+ */
+import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
+import { buildChartModel, type ChartLine, type ChartModel, type ChartOptions, type ChartRun } from '../../charts/chart-lines';
+import { formatValue, type ChartSpec } from '../../charts/chart-specs';
+import { chartScheduler, seriesStore } from '../../charts/series-store-instance';
+import { SmoothedSeriesCache } from '../../charts/smoothed-series-cache';
+import { useElementWidth } from '../../hooks/use-element-width';
+import { ChartCanvas, CHART_MARGIN, Y_AXIS_WIDTH } from './chart-canvas';
+import { ChartHoverLayer } from './chart-hover-layer';
+
+export interface ChartRunRef {
+  runId: number;
+  name: string;
+  color: string;
+}
+
+export interface MetricChartProps {
+  spec: ChartSpec;
+  runs: readonly ChartRunRef[];
+  options: ChartOptions;
+  height: number;
+}
+
+const EMPTY_MODEL: ChartModel = { lines: [], pointCount: 0, renderedPoints: 0, xDomain: null };
+
+export function MetricChart({ spec, runs, options, height }: MetricChartProps) {
+  const box = useRef<HTMLDivElement>(null);
+  const width = useElementWidth(box);
+  const [cache] = useState(() => new SmoothedSeriesCache());
+  const [model, setModel] = useState<ChartModel>(EMPTY_MODEL);
+  const [loading, setLoading] = useState(true);
+  const taskKey = `${spec.id}:${useId()}`;
+  const latest = useRef({ runs, options, width });
+  latest.current = { runs, options, width };
+
+  const redraw = useCallback(() => {
+    const current = latest.current;
+    if (current.width <= 0) return;
+    const chartRuns: ChartRun[] = [];
+    let stillLoading = false;
+    for (const ref of current.runs) {
+      const series = seriesStore.peek(ref.runId);
+      if (!series) {
+        stillLoading = true;
+        continue;
+      }
+      if (series.loadState === 'loading' || series.loadState === 'idle') stillLoading = true;
+      chartRuns.push({ ...ref, series });
+    }
+    const plotWidth = current.width - CHART_MARGIN.left - CHART_MARGIN.right - Y_AXIS_WIDTH;
+    const next = buildChartModel(spec, chartRuns, current.options, plotWidth, cache);
+    flushSync(() => {
+      setModel(next);
+      setLoading(stillLoading && next.pointCount === 0);
+    });
+  }, [spec, cache]);
+
+  const runsKey = runs.map((run) => `${run.runId}:${run.color}:${run.name}`).join('|');
+  useEffect(() => {
+    chartScheduler.schedule(taskKey, redraw);
+  }, [taskKey, redraw, runsKey, options, width]);
+
+  useEffect(
+    () =>
+      seriesStore.subscribe((runId) => {
+        if (latest.current.runs.some((run) => run.runId === runId)) chartScheduler.schedule(taskKey, redraw);
+      }),
+    [taskKey, redraw],
+  );
+  useEffect(() => () => chartScheduler.cancel(taskKey), [taskKey]);
+
+  const smoothedOf = useCallback(
+    (line: ChartLine) => (line.smoothed && options.smoothing > 0 ? cache.get(`${line.runId}:${line.tag}`, line.buffer, options.smoothing) : null),
+    [cache, options.smoothing],
+  );
+
+  const latestValues = useMemo(
+    () =>
+      model.lines
+        .filter((line) => line.buffer.length > 0)
+        .map((line) => ({ key: line.key, color: line.color, label: line.label, value: line.buffer.lastValue() ?? Number.NaN, kind: line.kind })),
+    [model],
+  );
+
+  return (
+    <section className="metric-chart" data-testid={`chart-${spec.id}`} data-points={model.pointCount} data-rendered-points={model.renderedPoints} data-lines={model.lines.length}>
+      <header className="metric-chart-header">
+        <h3 className="metric-chart-title">
+          {spec.title}
+          {spec.unit && <span className="muted"> ({spec.unit})</span>}
+        </h3>
+        <span className="metric-chart-latest">
+          {runs.length === 1 &&
+            latestValues.map((entry) => (
+              <span key={entry.key} className={entry.kind === 'eval' ? 'latest eval' : 'latest'} title={`latest ${entry.label}`}>
+                {latestValues.length > 1 && <span className="muted">{entry.label} </span>}
+                {formatValue(entry.value, spec.format)}
+              </span>
+            ))}
+        </span>
+      </header>
+      <div className="metric-chart-body" ref={box} style={{ height }}>
+        {width > 0 && model.pointCount > 0 && (
+          <>
+            <ChartCanvas spec={spec} model={model} width={width} height={height} xAxis={options.xAxis} logScale={options.logScale} />
+            <ChartHoverLayer spec={spec} model={model} width={width} height={height} xAxis={options.xAxis} multipleRuns={runs.length > 1} smoothedOf={smoothedOf} />
+          </>
+        )}
+        {model.pointCount === 0 && <p className="metric-chart-empty muted small">{loading ? 'Loading…' : spec.emptyHint}</p>}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,85 @@
+/**
+ * One run in full: config, splits, data report and checkpoints (runs.get), followed live — the
+ * summary from runs.onChanged, checkpoints from checkpoints.onAdded — and its log tail.
+ */
+import { useEffect, useRef, useState } from 'react';
+import { useStudioClient } from '../../client/client-context';
+import { describeError } from '../../client/studio-client-error';
+import type { CheckpointInfo, RunDetail, RunSummary } from '../../client/training-types';
+import { useStudioEvent } from '../../hooks/use-studio-event';
+
+const MAX_LOG_LINES = 1000;
+
+function upsertCheckpoint(list: readonly CheckpointInfo[], checkpoint: CheckpointInfo): CheckpointInfo[] {
+  // A newly best checkpoint demotes the previous best.
+  const others = list.filter((entry) => entry.id !== checkpoint.id).map((entry) => (checkpoint.isBest && entry.isBest ? { ...entry, isBest: false } : entry));
+  return [...others, checkpoint].sort((a, b) => a.step - b.step);
+}
+
+export function useRunDetail(runId: number | null): { detail: RunDetail | null; error: string | null } {
+  const client = useStudioClient();
+  const [detail, setDetail] = useState<RunDetail | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    setDetail(null);
+    setError(null);
+    if (runId === null) return;
+    let cancelled = false;
+    client.invoke('runs.get', { id: runId }).then(
+      (value) => !cancelled && setDetail(value),
+      (failure: unknown) => !cancelled && setError(describeError(failure).message),
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [client, runId]);
+
+  const held = useRef(detail);
+  held.current = detail;
+  useStudioEvent('runs.onChanged', (summary: RunSummary) => {
+    if (summary.id !== runId) return;
+    setDetail((current) => (current ? { ...current, ...summary, checkpoints: current.checkpoints } : current));
+    // The summary counts checkpoints; if the count ran ahead of what we hold (an event missed
+    // while reconnecting), fetch the list.
+    const current = held.current;
+    if (current && summary.checkpointCount > current.checkpoints.length) {
+      client.invoke('checkpoints.list', { runId: summary.id }).then(
+        (checkpoints) => setDetail((latest) => (latest && latest.id === summary.id ? { ...latest, checkpoints } : latest)),
+        () => undefined,
+      );
+    }
+  });
+
+  useStudioEvent('checkpoints.onAdded', (checkpoint) => {
+    if (checkpoint.runId !== runId) return;
+    setDetail((current) => (current ? { ...current, checkpoints: upsertCheckpoint(current.checkpoints, checkpoint) } : current));
+  });
+
+  return { detail, error };
+}
+
+export function useRunLog(runId: number | null): string[] {
+  const client = useStudioClient();
+  const [lines, setLines] = useState<string[]>([]);
+
+  useEffect(() => {
+    setLines([]);
+    if (runId === null) return;
+    let cancelled = false;
+    client.invoke('runs.log', { id: runId, lines: 300 }).then(
+      (result) => !cancelled && setLines((live) => [...result.lines, ...live].slice(-MAX_LOG_LINES)),
+      () => undefined,
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [client, runId]);
+
+  useStudioEvent('runs.onLog', (event) => {
+    if (event.runId !== runId) return;
+    setLines((current) => [...current, ...event.lines].slice(-MAX_LOG_LINES));
+  });
+
+  return lines;
+}

@@ -1,0 +1,50 @@
+/** The project's runs, kept current by runs.onChanged (status, step, ETA, checkpoints). */
+import { useCallback, useEffect, useState } from 'react';
+import { useStudioClient } from '../../client/client-context';
+import { describeError } from '../../client/studio-client-error';
+import type { RunSummary } from '../../client/training-types';
+import { useStudioEvent } from '../../hooks/use-studio-event';
+import { useProjectStore } from '../../state/project-store';
+
+export interface RunsList {
+  runs: RunSummary[] | null;
+  error: string | null;
+  reload(): void;
+  remove(runId: number): void;
+}
+
+export function useRunsList(): RunsList {
+  const client = useStudioClient();
+  const projectDir = useProjectStore((state) => state.project?.dir ?? null);
+  const [runs, setRuns] = useState<RunSummary[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const reload = useCallback(() => {
+    client.invoke('runs.list', {}).then(
+      (list) => {
+        setRuns(list);
+        setError(null);
+      },
+      (failure: unknown) => setError(describeError(failure).message),
+    );
+  }, [client]);
+
+  useEffect(() => {
+    setRuns(null);
+    if (projectDir) reload();
+  }, [projectDir, reload]);
+
+  useStudioEvent('runs.onChanged', (run) => {
+    setRuns((current) => {
+      if (!current) return current;
+      const index = current.findIndex((entry) => entry.id === run.id);
+      if (index < 0) return [run, ...current];
+      const next = [...current];
+      next[index] = run;
+      return next;
+    });
+  });
+
+  const remove = useCallback((runId: number) => setRuns((current) => current?.filter((run) => run.id !== runId) ?? current), []);
+  return { runs, error, reload, remove };
+}
