@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { StudioSettings } from '../store/types';
-import { command } from './define';
+import type { ModelCheck, TrainingEnvironment } from '../training/types';
+import { command, event } from './define';
 
 export interface EnvironmentInfo {
   version: string;
@@ -25,11 +26,27 @@ export const pickPathInput = z.object({
 export type { StudioSettings } from '../store/types';
 
 export const environmentCommands = {
+  /** Python, torch / transformers / peft versions, CUDA, every GPU with free memory. */
+  'environment.training': command<TrainingEnvironment>()(z.object({ refresh: z.boolean().default(false) })),
+  /** Creates .venv and installs the worker, streaming the log through `environment.onSetupLog`. */
+  'environment.setupTraining': command<TrainingEnvironment>()(z.object({})),
+  /** Validates a local Hugging Face model folder for the Train view's model picker. */
+  'environment.checkModel': command<ModelCheck>()(z.object({ path: z.string().trim().min(1) })),
+  /** The tiny random Qwen2-VL for demos (made once, in the settings folder). */
+  'environment.tinyModel': command<ModelCheck>()(z.object({})),
   'environment.settings': command<StudioSettings>()(z.object({})),
   'environment.updateSettings': command<StudioSettings>()(
-    z.object({ annotator: z.string().trim().min(1).max(100).optional() }),
+    z.object({
+      annotator: z.string().trim().min(1).max(100).optional(),
+      /** Absolute path of the training interpreter; null or '' = the repository's .venv. */
+      pythonPath: z.string().trim().max(1000).nullable().optional(),
+    }),
   ),
   'environment.info': command<EnvironmentInfo>()(z.object({})),
   /** A native open/save dialog (desktop only); `path` is null when the person cancels. */
   'environment.pickPath': command<{ path: string | null }>()(pickPathInput),
+};
+
+export const environmentEvents = {
+  'environment.onSetupLog': event<{ line: string }>(),
 };

@@ -6,7 +6,9 @@
 import type { z } from 'zod';
 import type { CommandDef, EventDef } from './define';
 import { datasetCommands, datasetEvents } from './dataset';
-import { environmentCommands } from './environment';
+import { checkpointCommands, checkpointEvents } from './checkpoints';
+import { environmentCommands, environmentEvents } from './environment';
+import { runCommands, runEvents } from './runs';
 import { itemCommands } from './items';
 import { judgmentCommands, judgmentEvents } from './judgments';
 import { projectCommands, projectEvents } from './projects';
@@ -16,6 +18,8 @@ export const commands = {
   ...itemCommands,
   ...judgmentCommands,
   ...datasetCommands,
+  ...runCommands,
+  ...checkpointCommands,
   ...environmentCommands,
 } as const;
 
@@ -23,6 +27,9 @@ export const events = {
   ...projectEvents,
   ...judgmentEvents,
   ...datasetEvents,
+  ...runEvents,
+  ...checkpointEvents,
+  ...environmentEvents,
 } as const;
 
 export type Commands = typeof commands;

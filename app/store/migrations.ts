@@ -220,6 +220,26 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX items_live_judged ON items(judgments_n) WHERE deleted_at IS NULL;
     `,
   },
+  {
+    version: 6,
+    name: 'runs: the studio\'s choices (preset, GPUs, splits, snapshot counts) and progress figures',
+    // Progress (step, loss, best accuracy) is copied from each run's metrics.sqlite while it is
+    // tailed, so the runs list reads one table instead of opening every run's database.
+    // `error` keeps its column and now holds JSON {message, hint}.
+    sql: `
+      ALTER TABLE runs ADD COLUMN preset_id TEXT;
+      ALTER TABLE runs ADD COLUMN base_model TEXT NOT NULL DEFAULT '';
+      ALTER TABLE runs ADD COLUMN gpus_json TEXT NOT NULL DEFAULT '[]';
+      ALTER TABLE runs ADD COLUMN splits_json TEXT NOT NULL DEFAULT '{"train":[],"val":[]}';
+      ALTER TABLE runs ADD COLUMN train_items INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE runs ADD COLUMN val_items INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE runs ADD COLUMN step INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE runs ADD COLUMN total_steps INTEGER;
+      ALTER TABLE runs ADD COLUMN best_eval_accuracy REAL;
+      ALTER TABLE runs ADD COLUMN last_loss REAL;
+      CREATE INDEX runs_status ON runs(status);
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -171,4 +171,6 @@ export interface RecentProject {
 export interface StudioSettings {
   /** The name judgments are recorded under; null until the person sets it (asked on first use). */
   annotator: string | null;
+  /** The Python interpreter for training; absent or null = the repository's `.venv`. */
+  pythonPath?: string | null;
 }

@@ -1,5 +1,5 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
 import { StudioError } from '../errors';
 import { settingsDir } from './recent-projects';
 import type { StudioSettings } from './types';
@@ -26,10 +26,13 @@ export function readUserSettings(): StudioSettings {
     return { ...DEFAULTS };
   }
   if (typeof parsed !== 'object' || parsed === null) return { ...DEFAULTS };
-  const annotator = (parsed as { annotator?: unknown }).annotator;
-  return {
+  const { annotator, pythonPath } = parsed as { annotator?: unknown; pythonPath?: unknown };
+  const settings: StudioSettings = {
     annotator: typeof annotator === 'string' && annotator.trim() !== '' ? annotator.trim().slice(0, MAX_ANNOTATOR_NAME) : null,
   };
+  // Written only when chosen, so settings files (and answers) without one stay as they were.
+  if (typeof pythonPath === 'string' && pythonPath.trim() !== '') settings.pythonPath = pythonPath.trim();
+  return settings;
 }
 
 /** Applies the given fields (others keep their values) and saves atomically; returns the new settings. */
@@ -42,6 +45,18 @@ export function updateUserSettings(patch: Partial<StudioSettings>): StudioSettin
       throw new StudioError('invalid_input', `the annotator name is ${name.length} characters long`, `Use at most ${MAX_ANNOTATOR_NAME} characters.`);
     }
     next.annotator = name;
+  }
+  if (patch.pythonPath !== undefined) {
+    const python = patch.pythonPath === null ? '' : patch.pythonPath.trim();
+    if (python !== '' && (!isAbsolute(python) || !existsSync(python))) {
+      throw new StudioError(
+        'invalid_input',
+        `no Python interpreter at "${python}"`,
+        'Give the absolute path of a python executable (e.g. /opt/envs/train/bin/python), or clear the field to use the studio\'s .venv.',
+      );
+    }
+    if (python === '') delete next.pythonPath;
+    else next.pythonPath = python;
   }
   writeAtomically(settingsFile(), `${JSON.stringify(next, null, 2)}\n`);
   return next;

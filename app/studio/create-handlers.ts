@@ -1,9 +1,11 @@
 import type { Handlers } from '../rpc/router';
+import { checkpointHandlers } from './handlers/checkpoint-handlers';
 import { datasetHandlers } from './handlers/dataset-handlers';
 import { environmentHandlers } from './handlers/environment-handlers';
 import { itemHandlers } from './handlers/item-handlers';
 import { judgmentHandlers } from './handlers/judgment-handlers';
 import { projectHandlers } from './handlers/project-handlers';
+import { runHandlers } from './handlers/run-handlers';
 import type { Studio } from './studio';
 
 /** The complete handler table; the `Handlers` type makes a missing command a compile error. */
@@ -14,5 +16,7 @@ export function createHandlers(studio: Studio): Handlers {
     ...judgmentHandlers(studio),
     ...datasetHandlers(studio),
     ...environmentHandlers(studio),
+    ...runHandlers(studio),
+    ...checkpointHandlers(studio),
   };
 }

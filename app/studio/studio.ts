@@ -10,6 +10,7 @@ import { createSampleProject } from '../sample/create-sample-project';
 import { ProjectStore } from '../store/project-store';
 import { addRecentProject, readRecentProjects, settingsDir } from '../store/recent-projects';
 import type { ProjectSummary } from '../store/types';
+import { RunManager, type RunManagerOptions } from '../training/run-manager';
 import { lookUpProjectFile, type ProjectFileLookup } from './project-files';
 
 export interface PickPathRequest {
@@ -27,12 +28,25 @@ export interface StudioHost {
 
 export const SAMPLE_PROJECT_FOLDER = 'sample-project';
 
+/** Run manager settings a host or a test may change (the project and event bus come from the studio). */
+export type RunManagerSettings = Omit<RunManagerOptions, 'store' | 'events'>;
+
 export class Studio {
   readonly events = new EventBus();
   private store: ProjectStore | null = null;
+  private runManager: RunManager | null = null;
   private readonly running = new Set<string>();
 
-  constructor(readonly host: StudioHost) {}
+  constructor(
+    readonly host: StudioHost,
+    private readonly runSettings: RunManagerSettings = {},
+  ) {}
+
+  /** The open project's run manager (one per open project; see app/training/README.md). */
+  runs(): RunManager {
+    this.project();
+    return this.runManager as RunManager;
+  }
 
   get projectDir(): string | null {
     return this.store?.dir ?? null;
@@ -116,7 +130,10 @@ export class Studio {
     }
   }
 
+  /** Closing stops following runs, never the runs: workers keep training and are picked up on the next open. */
   close(): void {
+    this.runManager?.detach();
+    this.runManager = null;
     this.store?.close();
     this.store = null;
   }
@@ -126,8 +143,18 @@ export class Studio {
       store.close();
       throw new StudioError('busy', `Cannot switch projects while ${[...this.running].join(', ')} runs.`, 'Wait for it to finish.');
     }
-    if (this.store !== store) this.store?.close();
+    if (this.store !== store) {
+      this.runManager?.detach();
+      this.runManager = null;
+      this.store?.close();
+    }
     this.store = store;
+    if (!this.runManager) {
+      this.runManager = new RunManager({ ...this.runSettings, store, events: this.events });
+      const manager = this.runManager;
+      // Reattaching reads every active run's metrics.sqlite; a damaged one must not stop the project opening.
+      manager.resume().catch((error: unknown) => console.error('reward-studio: resuming runs failed:', error));
+    }
     addRecentProject(store.dir, store.name);
     return this.projectChanged() as ProjectSummary;
   }

@@ -1,0 +1,34 @@
+import type { Handlers } from '../../rpc/router';
+import { readPresets } from '../../training/presets';
+import { trainingPython } from '../../training/python-interpreter';
+import { describeConfig } from '../../training/worker-config-schema';
+import type { Studio } from '../studio';
+
+type RunHandlers = Pick<
+  Handlers,
+  | 'runs.list'
+  | 'runs.get'
+  | 'runs.configSchema'
+  | 'runs.presets'
+  | 'runs.estimate'
+  | 'runs.start'
+  | 'runs.stop'
+  | 'runs.delete'
+  | 'runs.metrics'
+  | 'runs.log'
+>;
+
+export function runHandlers(studio: Studio): RunHandlers {
+  return {
+    'runs.list': () => studio.runs().list(),
+    'runs.get': ({ id }) => studio.runs().get(id),
+    'runs.configSchema': () => describeConfig(trainingPython()),
+    'runs.presets': () => readPresets(),
+    'runs.estimate': ({ config, splits, gpus }) => studio.runs().estimate({ config, splits, gpus }),
+    'runs.start': (input) => studio.runs().start(input),
+    'runs.stop': ({ id }) => studio.runs().stop(id),
+    'runs.delete': ({ id }) => studio.runs().delete(id),
+    'runs.metrics': ({ ids, afterId, tags }) => studio.runs().metrics(ids, afterId, tags),
+    'runs.log': ({ id, lines }) => studio.runs().log(id, lines),
+  };
+}
