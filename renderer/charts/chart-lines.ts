@@ -53,16 +53,26 @@ export interface ChartModel {
   /** Points actually handed to recharts. */
   renderedPoints: number;
   xDomain: [number, number] | null;
+  /** Lowest and highest y drawn (raw and smoothed), for the axis; null when nothing is drawn. */
+  yRange: [number, number] | null;
 }
 
 const DOT_THRESHOLD = 60;
 
-function toPoints(xs: ArrayLike<number>, ys: ArrayLike<number>, length: number, logScale: boolean): LinePoint[] {
+interface Range {
+  min: number;
+  max: number;
+}
+
+function toPoints(xs: ArrayLike<number>, ys: ArrayLike<number>, length: number, logScale: boolean, range: Range): LinePoint[] {
   const points: LinePoint[] = [];
   for (let i = 0; i < length; i += 1) {
     const y = ys[i] as number;
     // A log axis cannot place 0 or negatives; they are left out rather than clamped to a fake value.
     if (logScale && !(y > 0)) continue;
+    if (!Number.isFinite(y)) continue;
+    if (y < range.min) range.min = y;
+    if (y > range.max) range.max = y;
     points.push({ x: xs[i] as number, y });
   }
   return points;
@@ -72,33 +82,52 @@ export function xValues(buffer: SeriesBuffer, mode: XAxisMode): Float64Array {
   return mode === 'step' ? buffer.steps : buffer.elapsed;
 }
 
+/**
+ * The x range of everything a run recorded, not just this chart's series: every chart of the
+ * run then shares one x axis (eval loss starting at its first evaluation would otherwise stretch
+ * differently from train loss, and the eye compares charts by position).
+ */
+function extendByRun(run: RunSeries, mode: XAxisMode, range: { min: number; max: number }): void {
+  for (const buffer of run.series.values()) {
+    if (buffer.length === 0) continue;
+    const xs = xValues(buffer, mode);
+    if (mode === 'time' || buffer.stepsAscending) {
+      range.min = Math.min(range.min, xs[0] as number);
+      range.max = Math.max(range.max, xs[buffer.length - 1] as number);
+      continue;
+    }
+    for (let i = 0; i < buffer.length; i += 1) {
+      const x = xs[i] as number;
+      if (x < range.min) range.min = x;
+      if (x > range.max) range.max = x;
+    }
+  }
+}
+
 /** `widthPx` is the plot's width; buckets ≈ one per pixel, so ≤ ~2 points per pixel (DESIGN.md). */
 export function buildChartModel(spec: ChartSpec, runs: readonly ChartRun[], options: ChartOptions, widthPx: number, cache: SmoothedSeriesCache): ChartModel {
   const buckets = Math.max(16, Math.round(widthPx));
   const lines: ChartLine[] = [];
   let pointCount = 0;
   let renderedPoints = 0;
-  let xMin = Infinity;
-  let xMax = -Infinity;
+  const xRange: Range = { min: Infinity, max: -Infinity };
+  const yRange: Range = { min: Infinity, max: -Infinity };
   for (const run of runs) {
+    let drawn = false;
     for (const seriesSpec of spec.series) {
       const buffer = run.series.get(seriesSpec.tag);
       if (!buffer || buffer.length === 0) continue;
+      drawn = true;
       pointCount += buffer.length;
       const xs = xValues(buffer, options.xAxis);
-      for (let i = 0; i < buffer.length; i += 1) {
-        const x = xs[i] as number;
-        if (x < xMin) xMin = x;
-        if (x > xMax) xMax = x;
-      }
       const raw = minMaxDownsample({ xs, ys: buffer.values, length: buffer.length }, buckets);
       let smoothed: LinePoint[] | null = null;
-      if (options.smoothing > 0 && seriesSpec.kind === 'train') {
+      if (options.smoothing > 0 && seriesSpec.kind === 'train' && seriesSpec.smooth !== false) {
         const values = cache.get(`${run.runId}:${seriesSpec.tag}`, buffer, options.smoothing);
         const reduced = minMaxDownsample({ xs, ys: values, length: buffer.length }, buckets);
-        smoothed = toPoints(reduced.xs, reduced.ys, reduced.length, options.logScale);
+        smoothed = toPoints(reduced.xs, reduced.ys, reduced.length, options.logScale, yRange);
       }
-      const rawPoints = toPoints(raw.xs, raw.ys, raw.length, options.logScale);
+      const rawPoints = toPoints(raw.xs, raw.ys, raw.length, options.logScale, yRange);
       renderedPoints += rawPoints.length + (smoothed?.length ?? 0);
       lines.push({
         key: `${run.runId}:${seriesSpec.tag}`,
@@ -114,7 +143,8 @@ export function buildChartModel(spec: ChartSpec, runs: readonly ChartRun[], opti
         buffer,
       });
     }
+    if (drawn) extendByRun(run.series, options.xAxis, xRange);
   }
-  const xDomain: [number, number] | null = Number.isFinite(xMin) ? [xMin, xMax > xMin ? xMax : xMin + 1] : null;
-  return { lines, pointCount, renderedPoints, xDomain };
+  const xDomain: [number, number] | null = Number.isFinite(xRange.min) ? [xRange.min, xRange.max > xRange.min ? xRange.max : xRange.min + 1] : null;
+  return { lines, pointCount, renderedPoints, xDomain, yRange: Number.isFinite(yRange.min) ? [yRange.min, yRange.max] : null };
 }

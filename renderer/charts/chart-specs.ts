@@ -10,6 +10,8 @@ export interface ChartSeriesSpec {
   tag: string;
   label: string;
   kind: SeriesKind;
+  /** False for scheduled values (the learning rate): an average of a schedule only lags it. */
+  smooth?: boolean;
 }
 
 export interface ChartSpec {
@@ -49,11 +51,11 @@ export const CHART_SPECS: readonly ChartSpec[] = [
     unit: 'reward',
     emptyHint: 'Mean reward gap between the better and the worse response.',
   },
-  { id: 'learning-rate', title: 'Learning rate', series: [{ tag: 'learning_rate', label: 'lr', kind: 'train' }], format: 'scientific', emptyHint: 'Appears after the first logged step.' },
+  { id: 'learning-rate', title: 'Learning rate', series: [{ tag: 'learning_rate', label: 'lr', kind: 'train', smooth: false }], format: 'scientific', emptyHint: 'Appears after the first logged step.' },
   { id: 'grad-norm', title: 'Grad norm', series: [{ tag: 'grad_norm', label: 'norm', kind: 'train' }], format: 'decimal', emptyHint: 'Gradient norm before clipping.' },
   { id: 'samples-per-second', title: 'Throughput · samples', series: [{ tag: 'samples_per_second', label: 'samples/s', kind: 'train' }], format: 'decimal', unit: '/s', emptyHint: 'Items trained per second.' },
   { id: 'tokens-per-second', title: 'Throughput · tokens', series: [{ tag: 'tokens_per_second', label: 'tokens/s', kind: 'train' }], format: 'integer', unit: '/s', emptyHint: 'Tokens the backbone processed per second.' },
-  { id: 'gpu-memory', title: 'GPU memory', series: [{ tag: 'gpu_memory_gb', label: 'memory', kind: 'train' }], format: 'gigabytes', emptyHint: 'Only recorded on a CUDA GPU; CPU runs have none.' },
+  { id: 'gpu-memory', title: 'GPU memory', series: [{ tag: 'gpu_memory_gb', label: 'memory', kind: 'train', smooth: false }], format: 'gigabytes', emptyHint: 'Only recorded on a CUDA GPU; CPU runs have none.' },
 ];
 
 /** Distinct in both themes, and none of them the danger red (a failed run is shown in words). */

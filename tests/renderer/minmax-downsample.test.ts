@@ -110,3 +110,19 @@ describe('min/max bucket downsampling', () => {
     expect(niceCeil(0.2)).toBe(0.2);
   });
 });
+
+describe('y axis ticks', () => {
+  it('covers the data with 1-2-5 steps and no duplicate ticks', async () => {
+    const { linearAxis, logAxis } = await import('../../renderer/charts/axis-ticks');
+    const axis = linearAxis(0.556, 0.775);
+    expect(axis.ticks).toEqual([0.5, 0.6, 0.7, 0.8]);
+    expect(axis.domain).toEqual([0.5, 0.8]);
+    expect(new Set(axis.ticks).size).toBe(axis.ticks.length);
+    expect(linearAxis(-0.12, 0.31).ticks).toEqual([-0.2, 0, 0.2, 0.4]);
+    const flat = linearAxis(3e-4, 3e-4);
+    expect(flat.domain[0]).toBeLessThan(3e-4);
+    expect(flat.domain[1]).toBeGreaterThan(3e-4);
+    expect(logAxis(0.03, 0.8).ticks).toEqual([0.02, 0.05, 0.1, 0.2, 0.5, 1]);
+    expect(logAxis(0.001, 50).ticks).toEqual([0.001, 0.01, 0.1, 1, 10, 100]);
+  });
+});

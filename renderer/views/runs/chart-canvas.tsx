@@ -6,6 +6,7 @@
  */
 import { memo } from 'react';
 import { CartesianGrid, Line, LineChart, XAxis, YAxis } from 'recharts';
+import { linearAxis, logAxis, type YAxisLayout } from '../../charts/axis-ticks';
 import type { ChartModel, XAxisMode } from '../../charts/chart-lines';
 import { formatElapsed, formatTick, type ChartSpec } from '../../charts/chart-specs';
 
@@ -28,11 +29,18 @@ function formatStep(value: number): string {
   return String(Math.round(value));
 }
 
+function yLayout(spec: ChartSpec, model: ChartModel, logScale: boolean): YAxisLayout {
+  const [min, max] = model.yRange ?? [0, 1];
+  if (logScale) return logAxis(min, max);
+  if (spec.yDomain) return linearAxis(Math.min(spec.yDomain[0], min), Math.max(spec.yDomain[1], max), 5);
+  return linearAxis(min, max, 4);
+}
+
 export const ChartCanvas = memo(function ChartCanvas({ spec, model, width, height, xAxis, logScale }: ChartCanvasProps) {
-  const yDomain = !logScale && spec.yDomain ? [...spec.yDomain] : ['auto', 'auto'];
+  const y = yLayout(spec, model, logScale);
   return (
     <LineChart width={width} height={height} margin={CHART_MARGIN}>
-      <CartesianGrid vertical={false} className="chart-grid" />
+      <CartesianGrid vertical={false} horizontalValues={y.ticks} stroke="currentColor" className="chart-gridlines" />
       <XAxis
         type="number"
         dataKey="x"
@@ -49,9 +57,10 @@ export const ChartCanvas = memo(function ChartCanvas({ spec, model, width, heigh
         dataKey="y"
         width={Y_AXIS_WIDTH}
         scale={logScale ? 'log' : 'linear'}
-        domain={yDomain as [number, number] | ['auto', 'auto']}
-        allowDataOverflow={Boolean(spec.yDomain) && !logScale}
-        tickCount={4}
+        domain={y.domain}
+        ticks={y.ticks}
+        allowDataOverflow
+        interval={0}
         tickLine={false}
         className="chart-axis"
         tickFormatter={(value: number) => formatTick(value, spec.format)}

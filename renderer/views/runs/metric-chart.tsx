@@ -30,7 +30,7 @@ export interface MetricChartProps {
   height: number;
 }
 
-const EMPTY_MODEL: ChartModel = { lines: [], pointCount: 0, renderedPoints: 0, xDomain: null };
+const EMPTY_MODEL: ChartModel = { lines: [], pointCount: 0, renderedPoints: 0, xDomain: null, yRange: null };
 
 export function MetricChart({ spec, runs, options, height }: MetricChartProps) {
   const box = useRef<HTMLDivElement>(null);

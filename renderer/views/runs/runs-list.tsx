@@ -36,7 +36,7 @@ export function RunsList({ runs, shownId, overlayIds, colorOf, onShow, onToggleO
               data-testid="run-overlay"
               onChange={(event) => onToggleOverlay(run.id, event.target.checked)}
             />
-            <button type="button" className="run-entry-main" onClick={() => onShow(run.id)} aria-current={shown ? 'true' : undefined}>
+            <button type="button" className="run-entry-main" onClick={() => onShow(run.id)} aria-current={shown ? 'true' : undefined} title={run.name}>
               <span className="run-entry-name">
                 {color && <span className="swatch" style={{ background: color }} />}
                 {run.name}

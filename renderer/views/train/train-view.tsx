@@ -121,7 +121,7 @@ function TrainForm({ fields, setup, environmentPanel }: TrainFormProps) {
   const check = useMemo(() => checkDraft(fields, draft, model.path), [fields, draft, model.path]);
   const { [MODEL_FIELD]: modelError, ...optionErrors } = check.errors;
   const optionErrorCount = Object.keys(optionErrors).length;
-  const estimate = useRunEstimate(optionErrorCount === 0 ? check.config : null, splits);
+  const estimate = useRunEstimate(optionErrorCount === 0 ? check.config : null, splits, selectedGpus);
 
   const labeled = project ? labeledIn(project, splits.train) : 0;
   const nameProblem = runNameProblem(name);
