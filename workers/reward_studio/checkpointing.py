@@ -152,6 +152,8 @@ def list_checkpoints(run_dir: Path) -> list[tuple[int, Path]]:
 def resolve_resume_path(path: str) -> Path:
     """Accept a step-N folder, a run directory (latest checkpoint) or its checkpoints/ folder."""
     p = Path(path)
+    if p.is_file():  # seed 000 passes a checkpoint *file*; its folder is the checkpoint here
+        p = p.parent
     if (p / STATE_FILE).exists() or (p / REWARD_CONFIG).exists():
         return p
     for run in (p, p.parent):

@@ -47,6 +47,11 @@ def build_parser() -> argparse.ArgumentParser:
     tiny.add_argument("out")
     tiny.add_argument("--seed", type=int, default=0)
     tiny.add_argument("--text-only", "--text_only", action="store_true")
+    tiny.add_argument("--hidden", type=int, default=64, help="Text hidden size (also the merger's output).")
+    tiny.add_argument("--layers", type=int, default=2, help="Text decoder layers.")
+    tiny.add_argument("--heads", type=int, default=4, help="Attention heads (head_dim = hidden / heads).")
+    tiny.add_argument("--vision-dim", "--vision_dim", type=int, default=32, help="Vision tower width.")
+    tiny.add_argument("--vision-depth", "--vision_depth", type=int, default=2, help="Vision tower blocks.")
     tiny.add_argument("--arch", default="qwen2_vl", choices=["qwen2_vl", "qwen2_5_vl", "qwen3_vl"],
                       help="Vision-language architecture of the tiny model.")
     return parser
@@ -80,7 +85,9 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "tiny-model":
             from reward_studio.tiny_model import build_tiny_model
 
-            path = build_tiny_model(args.out, seed=args.seed, text_only=args.text_only, arch=args.arch)
+            path = build_tiny_model(args.out, seed=args.seed, text_only=args.text_only, arch=args.arch,
+                                    hidden=args.hidden, layers=args.layers, heads=args.heads,
+                                    vision_dim=args.vision_dim, vision_depth=args.vision_depth)
             print(json.dumps({"output": str(path), "text_only": args.text_only, "seed": args.seed,
                               "arch": None if args.text_only else args.arch}))
     except WorkerError as exc:

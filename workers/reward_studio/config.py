@@ -80,7 +80,8 @@ class TrainConfig:
                                 group="loss")
     margin: float = opt(0.5, "Margin for use_margin_loss.", unit="reward", group="loss")
     ranking_loss: str = opt("pairwise", "N-response rankings: all ordered pairs (ties skipped) or listwise "
-                            "Plackett-Luce.", choices=["pairwise", "plackett_luce"], group="loss")
+                            "Plackett-Luce (the margin applies to pairwise only).",
+                            choices=["pairwise", "plackett_luce"], group="loss")
     # --- LoRA ---------------------------------------------------------------------------------
     use_lora: bool = opt(False, "Train LoRA adapters (plus the score head) instead of all weights.", group="lora")
     lora_r: int = opt(16, "LoRA rank.", unit="rank", group="lora")

@@ -198,10 +198,12 @@ class Trainer:
         per_rank = math.ceil(n / self.world)
         self.batches_per_epoch = math.ceil(per_rank / cfg.batch_size)
         self.steps_per_epoch = math.ceil(self.batches_per_epoch / cfg.gradient_accumulation_steps)
-        total = self.steps_per_epoch * cfg.num_epochs
+        total = self.steps_per_epoch * max(cfg.num_epochs, 0)
         if cfg.max_steps > 0:
             total = min(total, cfg.max_steps) if cfg.num_epochs > 0 else cfg.max_steps
         self.total_steps = total
+        # num_epochs = 0 with max_steps: loop over the data until the step budget is spent
+        self.epoch_limit = cfg.num_epochs if cfg.num_epochs > 0 else 10**9
         if cfg.use_scheduler:
             warmup = int(cfg.warmup_ratio * total)
             fn = partial(lr_lambda, total=total, warmup=warmup, kind=cfg.lr_scheduler)
@@ -289,7 +291,7 @@ class Trainer:
             ck.set_rng_state(self.resume_rng)
         self.db.status("training", step=p.step, total_steps=self.total_steps, epoch=float(p.epoch))
         self.t_start = time.time()
-        while p.epoch < cfg.num_epochs and p.step < self.total_steps and not p.stop_reason:
+        while p.epoch < self.epoch_limit and p.step < self.total_steps and not p.stop_reason:
             self.train_epoch()
             if not p.stop_reason:
                 p.epoch += 1
@@ -377,7 +379,7 @@ class Trainer:
             self.db.scalars(p.step, m)
             self.log_wandb(m)
         self.db.status("training", step=p.step, total_steps=self.total_steps, epoch=m["epoch"])
-        last = p.step >= self.total_steps or (epoch_end and p.epoch + 1 >= cfg.num_epochs)
+        last = p.step >= self.total_steps or (epoch_end and p.epoch + 1 >= self.epoch_limit)
         do_eval = bool(self.val_items) and (
             (cfg.eval_steps > 0 and p.step % cfg.eval_steps == 0) or (cfg.eval_steps <= 0 and epoch_end) or last)
         improved = False

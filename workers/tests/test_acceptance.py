@@ -19,9 +19,19 @@ from conftest import read_db, run_worker, series, write_run
 REPO = Path(__file__).resolve().parents[2]
 CLI = REPO / "bin" / "reward-studio.mjs"
 
-# Tuned for the tiny model (hidden 64, 2 layers, vision width 32): fixed seeds, cosine schedule.
-TRAIN = dict(batch_size=8, num_epochs=8, learning_rate=3e-4, use_scheduler=True, lr_scheduler="cosine",
+# Tuned on this task: the default tiny model (hidden 64, vision width 32) gets there only for lucky seeds
+# (77-98% across seeds at 8 epochs); at hidden 128 / vision width 64 (~0.6M parameters) it reaches
+# 95-100% by epoch 4-6 across the seeds tried. Fixed seeds, cosine schedule.
+MODEL = dict(hidden=128, layers=2, heads=4, vision_dim=64, vision_depth=2, seed=0)
+TRAIN = dict(batch_size=8, num_epochs=6, learning_rate=3e-4, use_scheduler=True, lr_scheduler="cosine",
              warmup_ratio=0.1, seed=42, early_stopping_patience=0, save_total_limit=1)
+
+
+@pytest.fixture(scope="module")
+def small_vl(tmp_path_factory) -> Path:
+    from reward_studio.tiny_model import build_tiny_model
+
+    return build_tiny_model(tmp_path_factory.mktemp("acceptance-model") / "small-vl", **MODEL)
 
 
 def generate(out: Path) -> Path:
@@ -60,14 +70,14 @@ def train(run: Path, model: Path, data: Path) -> tuple[float, dict[int, float]]:
     return wall, series(run, "eval_accuracy")
 
 
-def test_colour_task_needs_the_image(tmp_path, tiny_vl):
+def test_colour_task_needs_the_image(tmp_path, small_vl):
     data = generate(tmp_path / "sample")
     rows = [json.loads(x) for x in (data / "val.jsonl").read_text().splitlines() if x.strip()]
     assert rows and all(r["image"] for r in rows)
 
-    wall, acc = train(tmp_path / "run", tiny_vl, data)
+    wall, acc = train(tmp_path / "run", small_vl, data)
     final = acc[max(acc)]
-    blank_wall, blank = train(tmp_path / "blank-run", tiny_vl, blank_copy(data, tmp_path / "blank"))
+    blank_wall, blank = train(tmp_path / "blank-run", small_vl, blank_copy(data, tmp_path / "blank"))
     blank_final = blank[max(blank)]
     report = {"wall_seconds": round(wall, 1), "eval_accuracy": acc, "blank_wall_seconds": round(blank_wall, 1),
               "blank_eval_accuracy": blank}

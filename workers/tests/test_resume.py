@@ -3,6 +3,7 @@
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -10,6 +11,7 @@ import time
 import pytest
 
 from conftest import read_db, run_worker, series, write_run
+from reward_studio.cli import main
 
 TAGS = ["loss", "accuracy", "margin", "mean_reward", "reward_std", "grad_norm", "learning_rate"]
 
@@ -38,9 +40,13 @@ def test_sigterm_then_resume_matches_uninterrupted(tmp_path, tiny_vl, colour_dat
                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.time() + 240
     while time.time() < deadline:
-        rows = read_db(run, "SELECT step FROM status") if (run / "metrics.sqlite").exists() else []
+        try:
+            rows = read_db(run, "SELECT step FROM status") if (run / "metrics.sqlite").exists() else []
+        except sqlite3.OperationalError:  # created but the schema is not committed yet
+            rows = []
         if rows and rows[0][0] >= 7:
             break
+        assert child.poll() is None, child.communicate()[1][-2000:]
         time.sleep(0.05)
     child.send_signal(signal.SIGTERM)
     out, err = child.communicate(timeout=120)
@@ -54,8 +60,6 @@ def test_sigterm_then_resume_matches_uninterrupted(tmp_path, tiny_vl, colour_dat
     assert state["global_step"] == k and {"epoch", "batch_in_epoch", "sampler_seed"} <= set(state)
 
     # leave a stale row behind, as a crash between the checkpoint and more logging would
-    import sqlite3
-
     with sqlite3.connect(run / "metrics.sqlite") as c:
         c.execute("INSERT INTO scalars(step, tag, value, wall_time) VALUES (?, 'loss', 123.0, 0)", (k + 1,))
     proc = run_worker(["train", "--run-dir", str(run), "--resume_from_checkpoint", str(run)])
@@ -76,11 +80,13 @@ def test_sigterm_then_resume_matches_uninterrupted(tmp_path, tiny_vl, colour_dat
 def test_load_weights_only_starts_fresh(tmp_path, tiny_vl, colour_data):
     cfg = {**config(tiny_vl, colour_data), "num_epochs": 1, "eval_steps": 0}
     first = write_run(tmp_path / "first", **cfg)
-    assert run_worker(["train", "--run-dir", str(first)]).returncode == 0
+    assert main(["train", "--run-dir", str(first)]) == 0
     second = write_run(tmp_path / "second", **cfg)
-    proc = run_worker(["train", "--run-dir", str(second), "--resume_from_checkpoint",
-                       str(first / "checkpoints" / "step-6"), "--load_weights_only"])
-    assert proc.returncode == 0, proc.stderr[-2000:]
+    # seed 000 passes a checkpoint file; its folder is used
+    assert main(["train", "--run-dir", str(second), "--resume_from_checkpoint",
+                 str(first / "checkpoints" / "step-6" / "adapter_model.safetensors"), "--load_weights_only"]) == 0
+    logs = [json.loads(j)["message"] for k, j in read_db(second, "SELECT kind, json FROM events") if k == "log"]
+    assert any("loaded weights from" in m for m in logs)
     steps = sorted(series(second, "loss"))
     assert steps[0] == 1 and steps[-1] == 6  # fresh step counter and schedule
     # trained weights were loaded: the first loss is far below the untrained run's first loss
