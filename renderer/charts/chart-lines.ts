@@ -4,10 +4,10 @@
  * layer needs to turn a pixel back into a step. Pure apart from the smoothing cache it is given.
  */
 import type { ChartSpec, SeriesKind } from './chart-specs';
-import { minMaxDownsample } from './minmax-downsample';
+import type { ChartCache } from './chart-cache';
+import type { DownsampledSeries } from './minmax-downsample';
 import type { RunSeries } from './run-series-store';
 import type { SeriesBuffer } from './series-buffer';
-import type { SmoothedSeriesCache } from './smoothed-series-cache';
 
 export type XAxisMode = 'step' | 'time';
 
@@ -25,11 +25,6 @@ export interface ChartRun {
   series: RunSeries;
 }
 
-export interface LinePoint {
-  x: number;
-  y: number;
-}
-
 export interface ChartLine {
   key: string;
   runId: number;
@@ -38,10 +33,13 @@ export interface ChartLine {
   label: string;
   kind: SeriesKind;
   color: string;
-  /** The raw series: the only line without smoothing, a faint one under the smoothed line with it. */
-  raw: LinePoint[];
-  smoothed: LinePoint[] | null;
-  /** Sparse series (evaluations) get dots so single points are visible. */
+  /**
+   * The raw series, downsampled: the only line without smoothing, a faint one under the smoothed
+   * line with it. Typed arrays, not point objects: they go straight into an SVG path string.
+   */
+  raw: DownsampledSeries;
+  smoothed: DownsampledSeries | null;
+  /** Short series (a few evaluations) get dots so single points are visible. */
   dots: boolean;
   buffer: SeriesBuffer;
 }
@@ -64,18 +62,19 @@ interface Range {
   max: number;
 }
 
-function toPoints(xs: ArrayLike<number>, ys: ArrayLike<number>, length: number, logScale: boolean, range: Range): LinePoint[] {
-  const points: LinePoint[] = [];
-  for (let i = 0; i < length; i += 1) {
-    const y = ys[i] as number;
-    // A log axis cannot place 0 or negatives; they are left out rather than clamped to a fake value.
+/** Widens `range` by the drawable y values; returns how many there are. */
+function extendY(series: DownsampledSeries, logScale: boolean, range: Range): number {
+  let drawable = 0;
+  for (let i = 0; i < series.length; i += 1) {
+    const y = series.ys[i] as number;
+    // A log axis cannot place 0 or negatives; the path skips them rather than clamping to a fake value.
     if (logScale && !(y > 0)) continue;
     if (!Number.isFinite(y)) continue;
     if (y < range.min) range.min = y;
     if (y > range.max) range.max = y;
-    points.push({ x: xs[i] as number, y });
+    drawable += 1;
   }
-  return points;
+  return drawable;
 }
 
 export function xValues(buffer: SeriesBuffer, mode: XAxisMode): Float64Array {
@@ -105,7 +104,7 @@ function extendByRun(run: RunSeries, mode: XAxisMode, range: { min: number; max:
 }
 
 /** `widthPx` is the plot's width; buckets ≈ one per pixel, so ≤ ~2 points per pixel (DESIGN.md). */
-export function buildChartModel(spec: ChartSpec, runs: readonly ChartRun[], options: ChartOptions, widthPx: number, cache: SmoothedSeriesCache): ChartModel {
+export function buildChartModel(spec: ChartSpec, runs: readonly ChartRun[], options: ChartOptions, widthPx: number, cache: ChartCache): ChartModel {
   const buckets = Math.max(16, Math.round(widthPx));
   const lines: ChartLine[] = [];
   let pointCount = 0;
@@ -120,26 +119,28 @@ export function buildChartModel(spec: ChartSpec, runs: readonly ChartRun[], opti
       drawn = true;
       pointCount += buffer.length;
       const xs = xValues(buffer, options.xAxis);
-      const raw = minMaxDownsample({ xs, ys: buffer.values, length: buffer.length }, buckets);
-      let smoothed: LinePoint[] | null = null;
+      const key = `${run.runId}:${seriesSpec.tag}`;
+      const raw = cache.downsampler(`${key}:${options.xAxis}:raw`).update(buffer, { xs, ys: buffer.values, length: buffer.length }, buckets);
+      let smoothed: DownsampledSeries | null = null;
       if (options.smoothing > 0 && seriesSpec.kind === 'train' && seriesSpec.smooth !== false) {
-        const values = cache.get(`${run.runId}:${seriesSpec.tag}`, buffer, options.smoothing);
-        const reduced = minMaxDownsample({ xs, ys: values, length: buffer.length }, buckets);
-        smoothed = toPoints(reduced.xs, reduced.ys, reduced.length, options.logScale, yRange);
+        const values = cache.smoothed.get(key, buffer, options.smoothing);
+        const source = cache.smoothed.source(key) ?? buffer;
+        smoothed = cache.downsampler(`${key}:${options.xAxis}:smoothed`).update(source, { xs, ys: values, length: buffer.length }, buckets);
+        renderedPoints += extendY(smoothed, options.logScale, yRange);
       }
-      const rawPoints = toPoints(raw.xs, raw.ys, raw.length, options.logScale, yRange);
-      renderedPoints += rawPoints.length + (smoothed?.length ?? 0);
+      const rawDrawn = extendY(raw, options.logScale, yRange);
+      renderedPoints += rawDrawn;
       lines.push({
-        key: `${run.runId}:${seriesSpec.tag}`,
+        key,
         runId: run.runId,
         runName: run.name,
         tag: seriesSpec.tag,
         label: seriesSpec.label,
         kind: seriesSpec.kind,
         color: run.color,
-        raw: rawPoints,
+        raw,
         smoothed,
-        dots: seriesSpec.kind === 'eval' || buffer.length <= DOT_THRESHOLD,
+        dots: rawDrawn <= DOT_THRESHOLD,
         buffer,
       });
     }

@@ -105,6 +105,11 @@ export function minMaxDownsample(input: DownsampleInput, buckets: number): Downs
     if (high < 0 || y > (input.ys[high] as number)) maxIndex[bucket] = i;
   }
 
+  return emitBuckets(input, minIndex, maxIndex, bucketCount);
+}
+
+/** Each bucket's min and max point, buckets in x order, the two points of a bucket in x order. */
+function emitBuckets(input: DownsampleInput, minIndex: Int32Array, maxIndex: Int32Array, bucketCount: number): DownsampledSeries {
   const xs = new Float64Array(bucketCount * 2);
   const ys = new Float64Array(bucketCount * 2);
   let length = 0;
@@ -134,4 +139,80 @@ export function minMaxDownsample(input: DownsampleInput, buckets: number): Downs
     }
   }
   return { xs, ys, length };
+}
+
+/**
+ * The same downsampling, kept up to date as a series grows: while the bucket width and origin
+ * stay the same (they only change when the range outgrows a 1-2-5 step), only the new points are
+ * placed in buckets, so a redraw costs O(new points + buckets) instead of O(series). A different
+ * `source` (another buffer, re-smoothed values), a different bucket count or a shorter series
+ * starts over. Results are identical to minMaxDownsample on the whole series.
+ */
+export class MinMaxDownsampler {
+  private source: object | null = null;
+  private target = 0;
+  private scanned = 0;
+  private usable = 0;
+  private xMin = Infinity;
+  private xMax = -Infinity;
+  private width = 0;
+  private origin = 0;
+  private bucketCount = 0;
+  private bucketed = 0;
+  private minIndex = new Int32Array(0);
+  private maxIndex = new Int32Array(0);
+
+  update(source: object, input: DownsampleInput, buckets: number): DownsampledSeries {
+    const target = Math.max(1, Math.floor(buckets));
+    if (source !== this.source || target !== this.target || input.length < this.scanned) {
+      this.source = source;
+      this.target = target;
+      this.scanned = 0;
+      this.usable = 0;
+      this.xMin = Infinity;
+      this.xMax = -Infinity;
+      this.width = 0;
+    }
+    for (let i = this.scanned; i < input.length; i += 1) {
+      const x = input.xs[i] as number;
+      if (!isUsable(x, input.ys[i] as number)) continue;
+      this.usable += 1;
+      if (x < this.xMin) this.xMin = x;
+      if (x > this.xMax) this.xMax = x;
+    }
+    this.scanned = input.length;
+    if (this.usable <= 2 * target || this.xMax <= this.xMin) {
+      this.width = 0;
+      return copyUsable(input);
+    }
+
+    const width = niceCeil((this.xMax - this.xMin) / target);
+    const origin = Math.floor(this.xMin / width) * width;
+    const bucketCount = Math.min(target + 1, Math.floor((this.xMax - origin) / width) + 1);
+    if (width !== this.width || origin !== this.origin || bucketCount < this.bucketCount) {
+      this.width = width;
+      this.origin = origin;
+      this.bucketed = 0;
+      if (this.minIndex.length < target + 1) {
+        this.minIndex = new Int32Array(target + 1);
+        this.maxIndex = new Int32Array(target + 1);
+      }
+      this.minIndex.fill(-1);
+      this.maxIndex.fill(-1);
+    }
+    this.bucketCount = bucketCount;
+
+    for (let i = this.bucketed; i < input.length; i += 1) {
+      const x = input.xs[i] as number;
+      const y = input.ys[i] as number;
+      if (!isUsable(x, y)) continue;
+      const bucket = Math.min(target, Math.floor((x - origin) / width));
+      const low = this.minIndex[bucket] as number;
+      if (low < 0 || y < (input.ys[low] as number)) this.minIndex[bucket] = i;
+      const high = this.maxIndex[bucket] as number;
+      if (high < 0 || y > (input.ys[high] as number)) this.maxIndex[bucket] = i;
+    }
+    this.bucketed = input.length;
+    return emitBuckets(input, this.minIndex, this.maxIndex, this.bucketCount);
+  }
 }

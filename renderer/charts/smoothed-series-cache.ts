@@ -32,4 +32,9 @@ export class SmoothedSeriesCache {
     entry.length = buffer.length;
     return entry.values;
   }
+
+  /** Identity of the current smoothed copy: a new object whenever it was recomputed from scratch. */
+  source(key: string): object | undefined {
+    return this.entries.get(key);
+  }
 }

@@ -38,7 +38,7 @@ async function chartPoints(page: Page, chartId: string): Promise<number> {
 async function drawnVertices(page: Page, chartId: string): Promise<number> {
   return page.getByTestId(`chart-${chartId}`).evaluate((element) => {
     let count = 0;
-    for (const path of element.querySelectorAll('path.recharts-curve')) count += (path.getAttribute('d')?.match(/[ML]/g) ?? []).length;
+    for (const path of element.querySelectorAll('path.series-path')) count += (path.getAttribute('d')?.match(/[ML]/g) ?? []).length;
     return count;
   });
 }

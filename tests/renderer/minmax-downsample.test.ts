@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { minMaxDownsample, niceCeil } from '../../renderer/charts/minmax-downsample';
+import { MinMaxDownsampler, minMaxDownsample, niceCeil } from '../../renderer/charts/minmax-downsample';
 
 /** A deterministic noisy loss curve (no Math.random: failures must reproduce). */
 function lossCurve(n: number): { xs: Float64Array; ys: Float64Array } {
@@ -99,6 +99,27 @@ describe('min/max bucket downsampling', () => {
     const inB = new Set(Array.from(b.xs.subarray(0, b.length)));
     const kept = Array.from(a.xs.subarray(0, a.length - 2)).filter((x) => inB.has(x)).length;
     expect(kept).toBe(a.length - 2);
+  });
+
+  it('incremental downsampling of a growing series equals downsampling it whole', () => {
+    const n = 60_000;
+    const { xs, ys } = lossCurve(n);
+    ys[12_345] = Number.NaN;
+    ys[40_000] = 7;
+    const downsampler = new MinMaxDownsampler();
+    const source = {};
+    for (let length = 50; length <= n; length += 1_237 + (length % 17)) {
+      const incremental = downsampler.update(source, { xs, ys, length }, 300);
+      const whole = minMaxDownsample({ xs, ys, length }, 300);
+      expect(incremental.length).toBe(whole.length);
+      expect(Array.from(incremental.xs.subarray(0, incremental.length))).toEqual(Array.from(whole.xs.subarray(0, whole.length)));
+      expect(Array.from(incremental.ys.subarray(0, incremental.length))).toEqual(Array.from(whole.ys.subarray(0, whole.length)));
+    }
+    // A new source (re-smoothed values) starts over rather than mixing old buckets in.
+    const other = ys.map((y) => y * 2);
+    const restarted = downsampler.update({}, { xs, ys: other, length: n }, 300);
+    const expected = minMaxDownsample({ xs, ys: other, length: n }, 300);
+    expect(Array.from(restarted.ys.subarray(0, restarted.length))).toEqual(Array.from(expected.ys.subarray(0, expected.length)));
   });
 
   it('picks 1-2-5 bucket widths', () => {

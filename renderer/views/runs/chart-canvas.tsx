@@ -1,14 +1,16 @@
 /**
- * The recharts drawing of one chart model. Memoised: it re-renders only when the model (a new
- * frame's data), the size or the axis settings change — never on hover, which the layer above it
- * handles without touching the SVG. Animations are off (DESIGN.md): an animated line restarts its
- * tween on every batch and never settles while a run streams.
+ * The recharts drawing of one chart model: axes, grid and ticks from recharts, the lines from
+ * SeriesPaths through the same scales. Memoised: it re-renders only when the model (a new frame's
+ * data), the size or the axis settings change — never on hover, which the layer above it handles
+ * without touching the SVG. Nothing animates (DESIGN.md: an animated line restarts its tween on
+ * every batch and never settles while a run streams).
  */
 import { memo } from 'react';
-import { CartesianGrid, Line, LineChart, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, LineChart, XAxis, YAxis } from 'recharts';
 import { linearAxis, logAxis, type YAxisLayout } from '../../charts/axis-ticks';
 import type { ChartModel, XAxisMode } from '../../charts/chart-lines';
 import { formatElapsed, formatTick, type ChartSpec } from '../../charts/chart-specs';
+import { SeriesPaths } from './series-paths';
 
 export const CHART_MARGIN = { top: 6, right: 10, bottom: 0, left: 0 } as const;
 export const Y_AXIS_WIDTH = 46;
@@ -65,43 +67,7 @@ export const ChartCanvas = memo(function ChartCanvas({ spec, model, width, heigh
         className="chart-axis"
         tickFormatter={(value: number) => formatTick(value, spec.format)}
       />
-      {model.lines.flatMap((line) => {
-        const dash = line.kind === 'eval' ? '4 3' : undefined;
-        const dot = line.dots ? { r: 2.5, strokeWidth: 0, fill: line.color } : false;
-        const drawn = [
-          <Line
-            key={`${line.key}:raw`}
-            data={line.raw}
-            dataKey="y"
-            type="linear"
-            stroke={line.color}
-            strokeWidth={line.smoothed ? 1 : 1.5}
-            strokeOpacity={line.smoothed ? 0.28 : 1}
-            strokeDasharray={dash}
-            dot={line.smoothed ? false : dot}
-            activeDot={false}
-            isAnimationActive={false}
-            connectNulls
-          />,
-        ];
-        if (line.smoothed) {
-          drawn.push(
-            <Line
-              key={`${line.key}:smoothed`}
-              data={line.smoothed}
-              dataKey="y"
-              type="linear"
-              stroke={line.color}
-              strokeWidth={1.6}
-              dot={false}
-              activeDot={false}
-              isAnimationActive={false}
-              connectNulls
-            />,
-          );
-        }
-        return drawn;
-      })}
+      <SeriesPaths lines={model.lines} logScale={logScale} />
     </LineChart>
   );
 });

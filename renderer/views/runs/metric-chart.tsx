@@ -12,7 +12,7 @@ import { flushSync } from 'react-dom';
 import { buildChartModel, type ChartLine, type ChartModel, type ChartOptions, type ChartRun } from '../../charts/chart-lines';
 import { formatValue, type ChartSpec } from '../../charts/chart-specs';
 import { chartScheduler, seriesStore } from '../../charts/series-store-instance';
-import { SmoothedSeriesCache } from '../../charts/smoothed-series-cache';
+import { ChartCache } from '../../charts/chart-cache';
 import { useElementWidth } from '../../hooks/use-element-width';
 import { ChartCanvas, CHART_MARGIN, Y_AXIS_WIDTH } from './chart-canvas';
 import { ChartHoverLayer } from './chart-hover-layer';
@@ -30,21 +30,39 @@ export interface MetricChartProps {
   height: number;
 }
 
+function drawSignature(spec: ChartSpec, runs: readonly ChartRunRef[], options: ChartOptions, width: number): string {
+  let signature = `${width}|${options.xAxis}|${options.smoothing}|${options.logScale}`;
+  for (const ref of runs) {
+    const series = seriesStore.peek(ref.runId);
+    signature += `|${ref.runId}:${ref.color}:${series?.loadState ?? 'none'}`;
+    for (const seriesSpec of spec.series) signature += `:${series?.get(seriesSpec.tag)?.version ?? -1}`;
+  }
+  return signature;
+}
+
 const EMPTY_MODEL: ChartModel = { lines: [], pointCount: 0, renderedPoints: 0, xDomain: null, yRange: null };
 
 export function MetricChart({ spec, runs, options, height }: MetricChartProps) {
   const box = useRef<HTMLDivElement>(null);
   const width = useElementWidth(box);
-  const [cache] = useState(() => new SmoothedSeriesCache());
+  const [cache] = useState(() => new ChartCache());
   const [model, setModel] = useState<ChartModel>(EMPTY_MODEL);
   const [loading, setLoading] = useState(true);
   const taskKey = `${spec.id}:${useId()}`;
   const latest = useRef({ runs, options, width });
   latest.current = { runs, options, width };
+  /** Off-screen charts skip their redraws and catch up when scrolled into view. */
+  const visible = useRef(true);
+  const drawnSignature = useRef('');
 
   const redraw = useCallback(() => {
     const current = latest.current;
-    if (current.width <= 0) return;
+    if (current.width <= 0 || !visible.current) return;
+    // Only this chart's series count: a batch that touched other tags (eval loss between
+    // evaluations) costs this chart nothing.
+    const signature = drawSignature(spec, current.runs, current.options, current.width);
+    if (signature === drawnSignature.current) return;
+    drawnSignature.current = signature;
     const chartRuns: ChartRun[] = [];
     let stillLoading = false;
     for (const ref of current.runs) {
@@ -78,8 +96,24 @@ export function MetricChart({ spec, runs, options, height }: MetricChartProps) {
   );
   useEffect(() => () => chartScheduler.cancel(taskKey), [taskKey]);
 
+  useEffect(() => {
+    const element = box.current;
+    if (!element) return;
+    const observer = new IntersectionObserver(
+      (entries) => {
+        const entry = entries[entries.length - 1];
+        if (!entry) return;
+        visible.current = entry.isIntersecting;
+        if (entry.isIntersecting) chartScheduler.schedule(taskKey, redraw);
+      },
+      { rootMargin: '200px 0px' },
+    );
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [taskKey, redraw]);
+
   const smoothedOf = useCallback(
-    (line: ChartLine) => (line.smoothed && options.smoothing > 0 ? cache.get(`${line.runId}:${line.tag}`, line.buffer, options.smoothing) : null),
+    (line: ChartLine) => (line.smoothed && options.smoothing > 0 ? cache.smoothed.get(line.key, line.buffer, options.smoothing) : null),
     [cache, options.smoothing],
   );
 
