@@ -39,7 +39,7 @@ export interface ChartLine {
    */
   raw: DownsampledSeries;
   smoothed: DownsampledSeries | null;
-  /** Short series (a few evaluations) get dots so single points are visible. */
+  /** A few evaluations get dots (their dashed line alone hides where the evaluations were). */
   dots: boolean;
   buffer: SeriesBuffer;
 }
@@ -53,6 +53,12 @@ export interface ChartModel {
   xDomain: [number, number] | null;
   /** Lowest and highest y drawn (raw and smoothed), for the axis; null when nothing is drawn. */
   yRange: [number, number] | null;
+  /**
+   * The settings the model was built with. The chart draws with these, not with the current
+   * ones: for one frame after a toggle the two differ, and a linear model on a log axis puts
+   * negative values at NaN.
+   */
+  options: ChartOptions;
 }
 
 const DOT_THRESHOLD = 60;
@@ -140,12 +146,13 @@ export function buildChartModel(spec: ChartSpec, runs: readonly ChartRun[], opti
         color: run.color,
         raw,
         smoothed,
-        dots: rawDrawn <= DOT_THRESHOLD,
+        // A single point draws no line at all, so it always gets a dot.
+        dots: (seriesSpec.kind === 'eval' && rawDrawn <= DOT_THRESHOLD) || rawDrawn <= 2,
         buffer,
       });
     }
     if (drawn) extendByRun(run.series, options.xAxis, xRange);
   }
   const xDomain: [number, number] | null = Number.isFinite(xRange.min) ? [xRange.min, xRange.max > xRange.min ? xRange.max : xRange.min + 1] : null;
-  return { lines, pointCount, renderedPoints, xDomain, yRange: Number.isFinite(yRange.min) ? [yRange.min, yRange.max] : null };
+  return { lines, pointCount, renderedPoints, xDomain, yRange: Number.isFinite(yRange.min) ? [yRange.min, yRange.max] : null, options };
 }

@@ -42,7 +42,7 @@ export const ChartCanvas = memo(function ChartCanvas({ spec, model, width, heigh
   const y = yLayout(spec, model, logScale);
   return (
     <LineChart width={width} height={height} margin={CHART_MARGIN}>
-      <CartesianGrid vertical={false} horizontalValues={y.ticks} stroke="currentColor" className="chart-gridlines" />
+      <CartesianGrid vertical={false} horizontalValues={y.ticks} className="chart-gridlines" />
       <XAxis
         type="number"
         dataKey="x"

@@ -40,7 +40,7 @@ function drawSignature(spec: ChartSpec, runs: readonly ChartRunRef[], options: C
   return signature;
 }
 
-const EMPTY_MODEL: ChartModel = { lines: [], pointCount: 0, renderedPoints: 0, xDomain: null, yRange: null };
+const EMPTY_MODEL: ChartModel = { lines: [], pointCount: 0, renderedPoints: 0, xDomain: null, yRange: null, options: { xAxis: 'step', smoothing: 0, logScale: false } };
 
 export function MetricChart({ spec, runs, options, height }: MetricChartProps) {
   const box = useRef<HTMLDivElement>(null);
@@ -113,8 +113,8 @@ export function MetricChart({ spec, runs, options, height }: MetricChartProps) {
   }, [taskKey, redraw]);
 
   const smoothedOf = useCallback(
-    (line: ChartLine) => (line.smoothed && options.smoothing > 0 ? cache.smoothed.get(line.key, line.buffer, options.smoothing) : null),
-    [cache, options.smoothing],
+    (line: ChartLine) => (line.smoothed && model.options.smoothing > 0 ? cache.smoothed.get(line.key, line.buffer, model.options.smoothing) : null),
+    [cache, model.options.smoothing],
   );
 
   const latestValues = useMemo(
@@ -145,8 +145,8 @@ export function MetricChart({ spec, runs, options, height }: MetricChartProps) {
       <div className="metric-chart-body" ref={box} style={{ height }}>
         {width > 0 && model.pointCount > 0 && (
           <>
-            <ChartCanvas spec={spec} model={model} width={width} height={height} xAxis={options.xAxis} logScale={options.logScale} />
-            <ChartHoverLayer spec={spec} model={model} width={width} height={height} xAxis={options.xAxis} multipleRuns={runs.length > 1} smoothedOf={smoothedOf} />
+            <ChartCanvas spec={spec} model={model} width={width} height={height} xAxis={model.options.xAxis} logScale={model.options.logScale} />
+            <ChartHoverLayer spec={spec} model={model} width={width} height={height} xAxis={model.options.xAxis} multipleRuns={runs.length > 1} smoothedOf={smoothedOf} />
           </>
         )}
         {model.pointCount === 0 && <p className="metric-chart-empty muted small">{loading ? 'Loading…' : spec.emptyHint}</p>}

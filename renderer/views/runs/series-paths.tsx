@@ -59,9 +59,11 @@ export function SeriesPaths({ lines, logScale }: SeriesPathsProps) {
             {line.dots &&
               Array.from({ length: line.raw.length }, (_, i) => {
                 const value = line.raw.ys[i] as number;
+                if (!Number.isFinite(value) || (logScale && !(value > 0))) return null;
                 const cx = xScale(line.raw.xs[i]);
-                const cy = logScale && !(value > 0) ? undefined : yScale(value);
-                return cx === undefined || cy === undefined ? null : <circle key={i} cx={cx} cy={cy} r={2.5} fill={line.color} />;
+                const cy = yScale(value);
+                if (cx === undefined || cy === undefined || !Number.isFinite(cx) || !Number.isFinite(cy)) return null;
+                return <circle key={i} cx={cx} cy={cy} r={2.5} fill={line.color} />;
               })}
           </g>
         );

@@ -59,6 +59,19 @@ export function useRunDetail(runId: number | null): { detail: RunDetail | null; 
   return { detail, error };
 }
 
+/**
+ * The fetched tail followed by the lines that arrived live meanwhile, without the lines both
+ * contain (a line written while runs.log was answering comes both ways).
+ */
+export function joinLog(fetched: readonly string[], live: readonly string[]): string[] {
+  for (let overlap = Math.min(fetched.length, live.length); overlap > 0; overlap -= 1) {
+    let same = true;
+    for (let k = 0; k < overlap && same; k += 1) same = fetched[fetched.length - overlap + k] === live[k];
+    if (same) return [...fetched, ...live.slice(overlap)];
+  }
+  return [...fetched, ...live];
+}
+
 export function useRunLog(runId: number | null): string[] {
   const client = useStudioClient();
   const [lines, setLines] = useState<string[]>([]);
@@ -68,7 +81,7 @@ export function useRunLog(runId: number | null): string[] {
     if (runId === null) return;
     let cancelled = false;
     client.invoke('runs.log', { id: runId, lines: 300 }).then(
-      (result) => !cancelled && setLines((live) => [...result.lines, ...live].slice(-MAX_LOG_LINES)),
+      (result) => !cancelled && setLines((live) => joinLog(result.lines, live).slice(-MAX_LOG_LINES)),
       () => undefined,
     );
     return () => {

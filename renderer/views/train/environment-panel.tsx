@@ -29,6 +29,7 @@ export function EnvironmentPanel({ environment, onRefresh, onSetUp }: Environmen
   const [settingUp, setSettingUp] = useState(false);
   const [log, setLog] = useState<string[]>([]);
   const [setupError, setSetupError] = useState<{ message: string; hint: string | undefined } | null>(null);
+  const [showDetails, setShowDetails] = useState(false);
 
   useStudioEvent('environment.onSetupLog', ({ line }) => {
     setLog((lines) => (lines.length >= MAX_LOG_LINES ? [...lines.slice(-MAX_LOG_LINES + 1), line] : [...lines, line]));
@@ -74,7 +75,27 @@ export function EnvironmentPanel({ environment, onRefresh, onSetUp }: Environmen
         </p>
       )}
       {env === null && !environment.error && <p className="muted small">Looking for Python, PyTorch and GPUs…</p>}
-      {env && (
+      {env && ready && !showDetails && (
+        <p className="env-summary small muted" data-testid="environment-summary">
+          <span>
+            Python <span className="mono">{env.python?.version}</span>
+          </span>
+          <span>
+            torch <span className="mono">{env.packages.torch}</span>
+          </span>
+          <span>
+            transformers <span className="mono">{env.packages.transformers}</span>
+          </span>
+          <span>
+            peft <span className="mono">{env.packages.peft}</span>
+          </span>
+          <span>{env.gpus.length === 0 ? 'CPU only (no CUDA GPU)' : env.gpus.map((gpu) => `GPU ${gpu.index} ${gpu.name} · ${gigabytes(gpu.memoryFreeMb)} free`).join(' · ')}</span>
+          <button type="button" className="link-button" onClick={() => setShowDetails(true)} data-testid="environment-details">
+            Details
+          </button>
+        </p>
+      )}
+      {env && (!ready || showDetails) && (
         <dl className="env-grid small">
           <dt>Python</dt>
           <dd className="mono" title={env.python?.path}>
@@ -107,7 +128,7 @@ export function EnvironmentPanel({ environment, onRefresh, onSetUp }: Environmen
           ))}
         </ul>
       )}
-      {(env !== null || environment.error) && (
+      {(env !== null || environment.error) && (!ready || showDetails) && (
         <div className="row env-actions">
           <button
             type="button"

@@ -27,6 +27,7 @@ export function PresetPicker({ presets, selectedId, onSelect, hasGpu }: PresetPi
             aria-checked={selected}
             className={selected ? 'preset-card selected' : 'preset-card'}
             data-testid={`preset-${preset.id}`}
+            title={`${preset.description}\n\n${preset.hardware}`}
             onClick={() => onSelect(preset)}
           >
             <span className="preset-title">{preset.label}</span>

@@ -152,7 +152,7 @@ function TrainForm({ fields, setup, environmentPanel }: TrainFormProps) {
     <div className="train-grid">
       <div className="train-column">
         {environmentPanel}
-        <Panel title="Preset" testId="preset-panel" aside={preset ? <span className="muted small">{preset.hardware}</span> : undefined}>
+        <Panel title="Preset" testId="preset-panel" aside={<span className="muted small">fills every option; edit any afterwards</span>}>
           {setup.presets.error ? <p className="inline-error">{setup.presets.error.message}</p> : <PresetPicker presets={presets} selectedId={preset?.id ?? null} onSelect={applyPreset} hasGpu={gpus.length > 0} />}
         </Panel>
         <Panel title="Base model" testId="model-panel">
