@@ -164,26 +164,37 @@ function TrainForm({ fields, setup, environmentPanel }: TrainFormProps) {
             <GpuPicker gpus={gpus} selected={selectedGpus} onChange={setSelectedGpus} />
           </div>
         </Panel>
+      </div>
+      <div className="train-column">
         <Panel title="Start" testId="start-panel" className="start-panel">
           <div className="stack">
-            <div className="field">
-              <label className="field-label" htmlFor="run-name">
-                Run name
-              </label>
-              <input
-                id="run-name"
-                className="input mono"
-                value={name}
-                spellCheck={false}
-                aria-invalid={nameProblem ? true : undefined}
-                data-testid="run-name"
-                onChange={(event) => {
-                  setName(event.target.value);
-                  setNameEdited(true);
-                }}
-              />
+            <div className="row start-row">
+              <div className="field grow">
+                <label className="field-label" htmlFor="run-name">
+                  Run name
+                </label>
+                <input
+                  id="run-name"
+                  className="input mono"
+                  value={name}
+                  spellCheck={false}
+                  aria-invalid={nameProblem ? true : undefined}
+                  data-testid="run-name"
+                  onChange={(event) => {
+                    setName(event.target.value);
+                    setNameEdited(true);
+                  }}
+                />
+              </div>
+              <button type="button" className="button primary train-button" disabled={blockers.length > 0 || starting} onClick={() => void start()} data-testid="train-start">
+                {starting ? 'Starting…' : 'Train'}
+              </button>
             </div>
             <EstimateLine state={estimate} />
+            <p className="muted small">
+              {labeled.toLocaleString()} labeled items in {splits.train.join(' + ') || 'no split'} · validating on {splits.val.join(' + ') || 'nothing'} ·{' '}
+              {selectedGpus.length === 0 ? 'CPU' : `GPU ${selectedGpus.join(', ')}`}
+            </p>
             {blockers.length > 0 && (
               <ul className="problem-list small" data-testid="start-blockers">
                 {blockers.map((blocker) => (
@@ -197,18 +208,8 @@ function TrainForm({ fields, setup, environmentPanel }: TrainFormProps) {
                 {startError.hint && <span className="muted"> {startError.hint}</span>}
               </p>
             )}
-            <div className="row">
-              <button type="button" className="button primary" disabled={blockers.length > 0 || starting} onClick={() => void start()} data-testid="train-start">
-                {starting ? 'Starting…' : 'Train'}
-              </button>
-              <span className="muted small">
-                {labeled.toLocaleString()} labeled items · {selectedGpus.length === 0 ? 'CPU' : `GPU ${selectedGpus.join(', ')}`}
-              </span>
-            </div>
           </div>
         </Panel>
-      </div>
-      <div className="train-column">
         <Panel title="All options" testId="options-panel" className="options-panel">
           <ConfigForm
             fields={fields}
