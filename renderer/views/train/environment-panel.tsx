@@ -9,6 +9,7 @@ import type { TrainingEnvironment } from '../../client/training-types';
 import { LogTail } from '../../components/log-tail';
 import { Panel } from '../../components/panel';
 import { useStudioEvent } from '../../hooks/use-studio-event';
+import { PythonChoice } from './python-choice';
 import type { Loadable } from './use-train-setup';
 
 const PACKAGES = ['torch', 'transformers', 'peft', 'accelerate', 'reward_studio'] as const;
@@ -149,6 +150,7 @@ export function EnvironmentPanel({ environment, onRefresh, onSetUp }: Environmen
           {setupError.hint && <span className="muted"> {setupError.hint}</span>}
         </p>
       )}
+      {(!ready || showDetails) && (env !== null || environment.error) && <PythonChoice onChanged={onRefresh} />}
       {(settingUp || log.length > 0) && <LogTail lines={log} testId="environment-setup-log" emptyText="Starting…" maxHeight={180} />}
     </Panel>
   );
