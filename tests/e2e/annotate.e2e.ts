@@ -14,10 +14,11 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, openStudioPage, type StudioPage } from './harness/browser';
+import type { StudioPage } from './harness/browser';
+import { openSampleStudio, type SampleStudio } from './harness/sample-studio';
+import { tempFolder } from './harness/temp-folders';
 import { REPO_ROOT } from './harness/renderer-build';
-import { runCli, startServe, type RunningStudio } from './harness/studio-process';
-import { removeTempFolders, tempFolder } from './harness/temp-folders';
+import type { RunningStudio } from './harness/studio-process';
 
 const SCREENSHOT_DIR = process.env.UPDATE_SCREENSHOTS ? join(REPO_ROOT, 'docs', 'screenshots') : join(REPO_ROOT, 'test-results', 'screenshots');
 
@@ -192,6 +193,7 @@ describe('annotating by keyboard, agreement and adjudication', () => {
   let studio: RunningStudio;
   let browser: Browser;
   let ui: StudioPage;
+  let opened: SampleStudio | undefined;
   let projectDir: string;
   let responses: Map<string, string[]>;
   const alice: Expected[] = [];
@@ -199,20 +201,14 @@ describe('annotating by keyboard, agreement and adjudication', () => {
   const bob: Expected[] = [];
 
   beforeAll(async () => {
-    const home = tempFolder('home');
-    projectDir = join(tempFolder('sample'), 'sample-project');
-    await runCli(home, ['sample-project', projectDir]);
+    opened = await openSampleStudio();
+    ({ studio, browser, ui } = opened);
+    projectDir = opened.projectDir;
     responses = readResponses(projectDir);
-    studio = await startServe({ home, project: projectDir });
-    browser = await launchBrowser();
-    ui = await openStudioPage(browser, studio.url);
   });
 
   afterAll(async () => {
-    await ui?.context.close();
-    await browser?.close();
-    await studio?.stop();
-    removeTempFolders();
+    await opened?.close();
   });
 
   it('asks for the annotator name before the first judgment', async () => {

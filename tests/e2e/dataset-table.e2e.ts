@@ -8,9 +8,10 @@ import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, openStudioPage, type StudioPage } from './harness/browser';
-import { runCli, startServe, type RunningStudio } from './harness/studio-process';
-import { removeTempFolders, tempFolder } from './harness/temp-folders';
+import type { StudioPage } from './harness/browser';
+import { openSampleStudio, type SampleStudio } from './harness/sample-studio';
+import { tempFolder } from './harness/temp-folders';
+import type { RunningStudio } from './harness/studio-process';
 
 function query<T>(projectDir: string, sql: string): T[] {
   const db = new Database(join(projectDir, 'project.sqlite'), { readonly: true, fileMustExist: true });
@@ -31,22 +32,17 @@ describe('dataset table and upload in the browser UI', () => {
   let studio: RunningStudio;
   let browser: Browser;
   let ui: StudioPage;
+  let opened: SampleStudio | undefined;
   let projectDir: string;
 
   beforeAll(async () => {
-    const home = tempFolder('home');
-    projectDir = join(tempFolder('sample'), 'sample-project');
-    await runCli(home, ['sample-project', projectDir]);
-    studio = await startServe({ home, project: projectDir });
-    browser = await launchBrowser();
-    ui = await openStudioPage(browser, studio.url);
+    opened = await openSampleStudio();
+    ({ studio, browser, ui } = opened);
+    projectDir = opened.projectDir;
   });
 
   afterAll(async () => {
-    await ui?.context.close();
-    await browser?.close();
-    await studio?.stop();
-    removeTempFolders();
+    await opened?.close();
   });
 
   it('selects with click, shift-click and ctrl-click, and moves the selection to another split', async () => {

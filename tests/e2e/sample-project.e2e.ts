@@ -7,10 +7,10 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, openStudioPage, type StudioPage } from './harness/browser';
+import type { StudioPage } from './harness/browser';
+import { openSampleStudio, type SampleStudio } from './harness/sample-studio';
 import { REPO_ROOT } from './harness/renderer-build';
-import { runCli, startServe, type RunningStudio } from './harness/studio-process';
-import { removeTempFolders, tempFolder } from './harness/temp-folders';
+import type { RunningStudio } from './harness/studio-process';
 
 /**
  * The README's screenshots are refreshed on request (`UPDATE_SCREENSHOTS=1 npm run test:e2e`);
@@ -32,21 +32,15 @@ describe('sample project in the browser UI', () => {
   let studio: RunningStudio;
   let browser: Browser;
   let ui: StudioPage;
+  let opened: SampleStudio | undefined;
 
   beforeAll(async () => {
-    const home = tempFolder('home');
-    const sampleDir = join(tempFolder('sample'), 'sample-project');
-    await runCli(home, ['sample-project', sampleDir]);
-    studio = await startServe({ home, project: sampleDir });
-    browser = await launchBrowser();
-    ui = await openStudioPage(browser, studio.url);
+    opened = await openSampleStudio();
+    ({ studio, browser, ui } = opened);
   });
 
   afterAll(async () => {
-    await ui?.context.close();
-    await browser?.close();
-    await studio?.stop();
-    removeTempFolders();
+    await opened?.close();
   });
 
   it('opens on Home with the project counts', async () => {

@@ -14,10 +14,10 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, openStudioPage, type StudioPage } from './harness/browser';
+import type { StudioPage } from './harness/browser';
+import { openSampleStudio, type SampleStudio } from './harness/sample-studio';
 import { REPO_ROOT } from './harness/renderer-build';
-import { runCli, startServe, type RunningStudio } from './harness/studio-process';
-import { removeTempFolders, tempFolder } from './harness/temp-folders';
+import type { RunningStudio } from './harness/studio-process';
 
 const SCREENSHOT_DIR = process.env.UPDATE_SCREENSHOTS ? join(REPO_ROOT, 'docs', 'screenshots') : join(REPO_ROOT, 'test-results', 'screenshots');
 const VENV_PYTHON = join(REPO_ROOT, '.venv', 'bin', 'python');
@@ -47,25 +47,21 @@ async function runStatus(page: Page): Promise<string | null> {
   return page.getByTestId('run-header').getAttribute('data-status');
 }
 
-describe.skipIf(!existsSync(VENV_PYTHON))('training from the browser UI', () => {
+describe('training from the browser UI', () => {
   let studio: RunningStudio;
   let browser: Browser;
   let ui: StudioPage;
+  let opened: SampleStudio | undefined;
 
   beforeAll(async () => {
-    const home = tempFolder('home');
-    const sampleDir = join(tempFolder('sample'), 'sample-project');
-    await runCli(home, ['sample-project', sampleDir]);
-    studio = await startServe({ home, project: sampleDir });
-    browser = await launchBrowser();
-    ui = await openStudioPage(browser, studio.url);
+    // Never skipped: without the worker this capability is broken, and the test says how to fix it.
+    if (!existsSync(VENV_PYTHON)) throw new Error(`No training environment at ${VENV_PYTHON}: run "npm run setup:worker" first.`);
+    opened = await openSampleStudio();
+    ({ studio, browser, ui } = opened);
   });
 
   afterAll(async () => {
-    await ui?.context.close();
-    await browser?.close();
-    await studio?.stop();
-    removeTempFolders();
+    await opened?.close();
   });
 
   it('shows the environment, the presets and every worker option', async () => {
