@@ -75,15 +75,21 @@ describe('dataset table and upload in the browser UI', () => {
     await page.getByTestId('items-filter-flagged').click();
     await expect.poll(() => page.getByTestId('items-total').textContent()).toBe(`${valCount} items`);
     await page.getByTestId('items-filter-flagged').click();
+    // The next test reads rows by position: wait until the unfiltered list is back.
+    const all = query<{ n: number }>(projectDir, 'SELECT COUNT(*) AS n FROM items WHERE deleted_at IS NULL')[0]?.n ?? 0;
+    await expect.poll(() => page.getByTestId('items-total').textContent()).toBe(`${all} items`);
   });
 
   it('deletes only after confirmation', async () => {
     const { page } = ui;
     await page.getByTestId('item-row').nth(2).waitFor();
-    const [first, second] = await rowIds(page, 2);
     const before = query<{ n: number }>(projectDir, 'SELECT COUNT(*) AS n FROM items WHERE deleted_at IS NULL')[0]?.n ?? 0;
     await page.getByTestId('item-row').nth(0).click();
     await page.getByTestId('item-row').nth(1).click({ modifiers: ['Shift'] });
+    await expect.poll(() => page.getByTestId('bulk-count').textContent()).toBe('2 selected');
+    // The ids of what is selected, read after selecting: the rows a person saw when confirming.
+    const selected = page.locator('[data-testid="item-row"][aria-selected="true"]');
+    const [first, second] = await selected.evaluateAll((rows) => rows.map((row) => row.getAttribute('data-item-id') as string));
     await page.getByTestId('bulk-delete').click();
     await page.getByTestId('bulk-delete-confirm').waitFor();
     expect(query<{ n: number }>(projectDir, 'SELECT COUNT(*) AS n FROM items WHERE deleted_at IS NULL')[0]?.n).toBe(before);
