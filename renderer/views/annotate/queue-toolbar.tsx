@@ -2,6 +2,7 @@
 import { forwardRef } from 'react';
 import type { Split } from '../../../app/store/types';
 import { formatCount } from '../../components/format';
+import { SearchField } from '../../components/search-field';
 import { JUDGED_LABELS, type JudgedFilter, type QueueFilters } from './queue-filters';
 
 export interface QueueToolbarProps {
@@ -61,25 +62,13 @@ export const QueueToolbar = forwardRef<HTMLInputElement, QueueToolbarProps>(func
         <option value="flagged">Flagged only</option>
         <option value="unflagged">Not flagged</option>
       </select>
-      <div className="search compact">
-        <input
-          ref={searchRef}
-          className="input"
-          type="search"
-          placeholder="Search query and responses"
-          aria-label="Search the queue"
-          spellCheck={false}
-          value={filters.search}
-          data-testid="queue-search"
-          onChange={(event) => onChange({ ...filters, search: event.target.value })}
-          onKeyDown={(event) => {
-            if (event.key === 'Escape' || event.key === 'Enter') event.currentTarget.blur();
-          }}
-        />
-        <kbd className="search-key" aria-hidden="true">
-          /
-        </kbd>
-      </div>
+      <SearchField
+        ref={searchRef} className="compact"
+        label="Search the queue"
+        testId="queue-search"
+        value={filters.search}
+        onChange={(search) => onChange({ ...filters, search })}
+      />
       <span className="grow" />
       <span className="queue-progress small muted" data-testid="queue-progress">
         {total === null ? '…' : total === 0 ? '0 items' : `${formatCount(Math.min(position + 1, total))} of ${formatCount(total)}`}

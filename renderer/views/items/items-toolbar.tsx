@@ -1,6 +1,7 @@
 import { forwardRef } from 'react';
 import type { Split } from '../../../app/store/types';
 import { formatCount } from '../../components/format';
+import { SearchField } from '../../components/search-field';
 import type { ItemFilters } from './use-item-window';
 
 export interface ItemsToolbarProps {
@@ -15,25 +16,13 @@ const STATUS_CHOICES: readonly ItemFilters['status'][] = ['all', 'labeled', 'unl
 export const ItemsToolbar = forwardRef<HTMLInputElement, ItemsToolbarProps>(function ItemsToolbar({ filters, onChange, total }, searchRef) {
   return (
     <div className="items-toolbar" data-testid="items-toolbar">
-      <div className="search">
-        <input
-          ref={searchRef}
-          className="input"
-          type="search"
-          placeholder="Search query and responses"
-          aria-label="Search items"
-          spellCheck={false}
-          value={filters.search}
-          data-testid="items-search"
-          onChange={(event) => onChange({ ...filters, search: event.target.value })}
-          onKeyDown={(event) => {
-            if (event.key === 'Escape' || event.key === 'Enter') event.currentTarget.blur();
-          }}
-        />
-        <kbd className="search-key" aria-hidden="true">
-          /
-        </kbd>
-      </div>
+      <SearchField
+        ref={searchRef}
+        label="Search items"
+        testId="items-search"
+        value={filters.search}
+        onChange={(search) => onChange({ ...filters, search })}
+      />
       <div className="segmented" role="group" aria-label="Split">
         {SPLIT_CHOICES.map((split) => (
           <button
