@@ -8,10 +8,12 @@ import type { CommandDef, EventDef } from './define';
 import { datasetCommands, datasetEvents } from './dataset';
 import { checkpointCommands, checkpointEvents } from './checkpoints';
 import { environmentCommands, environmentEvents } from './environment';
+import { evaluationCommands, evaluationEvents } from './evaluations';
 import { runCommands, runEvents } from './runs';
 import { itemCommands } from './items';
 import { judgmentCommands, judgmentEvents } from './judgments';
 import { projectCommands, projectEvents } from './projects';
+import { scoringCommands, scoringEvents } from './scoring';
 
 export const commands = {
   ...projectCommands,
@@ -21,6 +23,8 @@ export const commands = {
   ...runCommands,
   ...checkpointCommands,
   ...environmentCommands,
+  ...evaluationCommands,
+  ...scoringCommands,
 } as const;
 
 export const events = {
@@ -30,6 +34,8 @@ export const events = {
   ...runEvents,
   ...checkpointEvents,
   ...environmentEvents,
+  ...evaluationEvents,
+  ...scoringEvents,
 } as const;
 
 export type Commands = typeof commands;

@@ -34,8 +34,12 @@ export const itemCommands = {
       /**
        * 'id': import order. 'queue': what `annotator` should judge next — items nobody judged
        * first, then items only others judged, then the rest (each in import order).
+       * 'uncertain' (model in the loop): the queue's items ordered by the gap between their two
+       * highest scores in `evaluationId` (default: the newest finished evaluation of the most
+       * recent evaluated checkpoint), smallest first; items it did not score follow in queue order.
        */
-      order: z.enum(['id', 'queue']).default('id'),
+      order: z.enum(['id', 'queue', 'uncertain']).default('id'),
+      evaluationId: z.number().int().min(1).optional(),
     }),
   ),
   /** With `annotator`, `shownOrder` is that annotator's stable shuffled display order of the responses. */

@@ -1,0 +1,27 @@
+/**
+ * What every scoring engine offers the studio: the playground, the HTTP API, evaluations with an
+ * ONNX export and the benchmarks all talk to a loaded model through this one interface.
+ *
+ * Engines: the Python worker kept warm with one model loaded (app/scoring/python-scorer.ts) and
+ * onnxruntime-node over an ONNX export (app/onnx/onnx-reward-scorer.ts).
+ */
+
+/** One prompt (query plus an optional image) and the responses to score under it. */
+export interface ScoreItem {
+  query: string;
+  responses: string[];
+  /** The encoded image file (PNG, JPEG, WebP, ...), already checked against the studio's image limits. */
+  image: Buffer | null;
+}
+
+export interface RewardScorer {
+  readonly engine: 'python' | 'onnx';
+  /** What a person calls this model (run name and step, or a folder name). */
+  readonly label: string;
+  /** True when the model reads images (a text-only model rejects items with an image). */
+  readonly acceptsImages: boolean;
+  /** One array of scores per item, one score per response, in the order given. */
+  score(items: ScoreItem[]): Promise<number[][]>;
+  /** Frees the model (ends the worker process or releases the ONNX session). */
+  close(): Promise<void>;
+}

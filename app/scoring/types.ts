@@ -1,0 +1,64 @@
+/**
+ * Scoring outside evaluations: the playground, the reward-model HTTP API (`serve-model`, the Serve
+ * button) and exported models. Plain JSON — they cross the contract.
+ */
+
+/** A model the studio can score with: a checkpoint of a run (Python worker) or an ONNX export (onnxruntime-node). */
+export type ModelRef = { kind: 'checkpoint'; checkpointId: number } | { kind: 'export'; exportId: string };
+
+export interface ScoreRequest {
+  query: string;
+  responses: string[];
+  /** Optional image as a data URL (`data:image/png;base64,...`) or bare base64. */
+  image?: string | null;
+}
+
+export interface ScoreResult {
+  /** One score per response, in the order given. */
+  scores: number[];
+  engine: 'python' | 'onnx';
+  /** Human label of the model that scored (run name and step, or the export's folder name). */
+  model: string;
+  /** Wall time of this request in the scorer, model loading excluded. */
+  milliseconds: number;
+  /** True when this request had to load the model first (the first request to a model is slow). */
+  loaded: boolean;
+}
+
+export type ModelExportFormat = 'merged' | 'onnx';
+
+/** A folder under `<project>/exports/`: a standalone Hugging Face reward model (LoRA merged) or an ONNX export. */
+export interface ModelExport {
+  /** The folder name, unique in the project. */
+  id: string;
+  format: ModelExportFormat;
+  path: string;
+  checkpointId: number | null;
+  runName: string;
+  step: number;
+  createdAt: string;
+  sizeBytes: number;
+  /** Max |reward difference| between the export and the checkpoint on the export's probe batch. */
+  verifyMaxAbsDiff: number | null;
+  /** ONNX only: what the graph accepts (text-only, or images at a fixed resolution). */
+  note: string | null;
+}
+
+export interface ModelExportProgress {
+  checkpointId: number;
+  format: ModelExportFormat;
+  phase: 'loading' | 'merging' | 'exporting' | 'verifying' | 'done' | 'failed';
+  message: string;
+}
+
+/** The reward-model HTTP server the Serve button runs (the same one `reward-studio serve-model` runs). */
+export interface ServeStatus {
+  url: string;
+  host: string;
+  port: number;
+  model: ModelRef;
+  modelLabel: string;
+  engine: 'python' | 'onnx';
+  startedAt: string;
+  requests: number;
+}
