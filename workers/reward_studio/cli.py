@@ -43,6 +43,12 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--base_model_name", "--base-model-name", default=None)
     export.add_argument("--no-verify", action="store_true", help="Skip the reload-and-compare check.")
 
+    server = sub.add_parser("score-server", help="Load a model once, then score JSON-line requests from stdin.")
+    server.add_argument("--model_path", "--model-path", required=True,
+                        help="Checkpoint folder (step-N, best/, an export) or a run directory.")
+    server.add_argument("--base_model_name", "--base-model-name", default=None)
+    server.add_argument("--max_length", "--max-length", type=int, default=4096)
+
     tiny = sub.add_parser("tiny-model", help="Write a tiny random Qwen2-VL (or Qwen2 text LM) for tests/demos.")
     tiny.add_argument("out")
     tiny.add_argument("--seed", type=int, default=0)
@@ -82,6 +88,10 @@ def main(argv: list[str] | None = None) -> int:
             from reward_studio.export import export_main
 
             print(json.dumps(export_main(args.checkpoint, args.out, args.base_model_name, not args.no_verify)))
+        elif args.command == "score-server":
+            from reward_studio.score_server import serve_main
+
+            return serve_main(args.model_path, args.base_model_name, args.max_length)
         elif args.command == "tiny-model":
             from reward_studio.tiny_model import build_tiny_model
 
