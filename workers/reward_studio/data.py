@@ -9,6 +9,10 @@ HF-datasets image struct {"bytes": ..., "path": ...}.
 
 Everything is validated up front so a bad row fails the run before any training, naming
 file:line and what to do.
+
+Training needs a preference in every item. Scoring does not (`require_preference=False`): an item
+without human_ranking (or with every response tied) is scored all the same and carries
+`ranking=None` / its ties, and the score summaries leave it out of the metrics.
 """
 
 from __future__ import annotations
@@ -45,18 +49,21 @@ class Item:
     query: str
     images: list[ImageRef]
     responses: list[str]
-    ranking: list[int]
+    ranking: list[int] | None  # None: not labeled (only accepted for scoring)
     source: str  # "file:line" for messages
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def preference_pairs(ranking: list[int]) -> list[tuple[int, int]]:
-    """All ordered (better, worse) index pairs; ties produce no pair."""
+def preference_pairs(ranking: list[int] | None) -> list[tuple[int, int]]:
+    """All ordered (better, worse) index pairs; ties (and an unlabeled item) produce no pair."""
+    if ranking is None:
+        return []
     n = len(ranking)
     return [(i, j) for i in range(n) for j in range(n) if ranking[i] < ranking[j]]
 
 
-def load_items(path: str | Path, check_images: bool = True) -> list[Item]:
+def load_items(path: str | Path, check_images: bool = True, require_preference: bool = True) -> list[Item]:
+    """Validated items. `require_preference=False` (scoring) also takes unlabeled and all-tied items."""
     path = Path(path)
     if not path.exists():
         raise DataError(f"data file not found: {path}", "Check train_data_path / val_data_path.")
@@ -64,7 +71,7 @@ def load_items(path: str | Path, check_images: bool = True) -> list[Item]:
         rows = _read_parquet(path)
     else:
         rows = _read_jsonl(path)
-    items = [_parse_row(row, f"{path}:{line}", path.parent, check_images) for line, row in rows]
+    items = [_parse_row(row, f"{path}:{line}", path.parent, check_images, require_preference) for line, row in rows]
     if not items:
         raise DataError(f"{path}: the dataset is empty (no items)",
                         "Export at least one labeled item into this split, or point to another file.")
@@ -95,7 +102,7 @@ def _read_parquet(path: Path) -> list[tuple[int, Any]]:
     return [(i + 1, row) for i, row in enumerate(table.to_pylist())]
 
 
-def _parse_row(row: Any, where: str, base: Path, check_images: bool) -> Item:
+def _parse_row(row: Any, where: str, base: Path, check_images: bool, require_preference: bool = True) -> Item:
     fix = "Fix or remove this item (seed format: id, query, image, response[], human_ranking[])."
     if not isinstance(row, dict):
         raise DataError(f"{where}: expected a JSON object, got {type(row).__name__}", fix)
@@ -106,14 +113,19 @@ def _parse_row(row: Any, where: str, base: Path, check_images: bool) -> Item:
         if not isinstance(r, str) or not r.strip():
             raise DataError(f"{where}: response {i} is empty", "Write the response text or remove it (and its rank).")
     ranking = row.get("human_ranking")
-    if not isinstance(ranking, list) or len(ranking) != len(responses):
+    if ranking is None and not require_preference:
+        pass  # score-only: nothing to check
+    elif ranking is None:
+        raise DataError(f"{where}: no 'human_ranking' (the item is not labeled); training needs one for every item",
+                        "Label the item or leave it out of the training data (`score` takes unlabeled items).")
+    elif not isinstance(ranking, list) or len(ranking) != len(responses):
         got = len(ranking) if isinstance(ranking, list) else type(ranking).__name__
         raise DataError(f"{where}: 'human_ranking' has {got} entries but there are {len(responses)} responses",
                         "Give one rank per response (0 = best, equal ranks = tie).")
-    if not all(isinstance(r, int) and not isinstance(r, bool) and 0 <= r < len(responses) for r in ranking):
+    elif not all(isinstance(r, int) and not isinstance(r, bool) and 0 <= r < len(responses) for r in ranking):
         raise DataError(f"{where}: 'human_ranking' values {ranking} must be integers in 0..{len(responses) - 1}",
                         "Rank 0 is the best response; equal ranks mean a tie.")
-    if not preference_pairs(ranking):
+    elif require_preference and not preference_pairs(ranking):
         raise DataError(f"{where}: all responses are tied ({ranking}); nothing to learn from",
                         "Rank at least one response above another, or remove the item.")
     query = row.get("query")
@@ -126,7 +138,7 @@ def _parse_row(row: Any, where: str, base: Path, check_images: bool) -> Item:
         query=query,
         images=images,
         responses=list(responses),
-        ranking=[int(r) for r in ranking],
+        ranking=None if ranking is None else [int(r) for r in ranking],
         source=where,
     )
 

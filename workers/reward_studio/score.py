@@ -4,10 +4,15 @@ Per item: id, query, scores (one per response), predicted_ranking (same conventi
 rank of response[i], 0 = highest score), human_ranking, correct (the top-scored response is one the
 human ranked best), margin (score of the human-best response minus the best score among the others).
 Summary: accuracy (share of correct items), pairwise_accuracy (ordered pairs, ties skipped), mean_margin.
+
+Items without a human preference (no human_ranking, or every response tied) are scored too: their
+correct and margin are null (human_ranking as given) and the summary's accuracy and margin count
+labeled items only (`labeled_items`); `items` counts every scored item.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import sys
@@ -52,12 +57,15 @@ def rank_of(scores: list[float]) -> list[int]:
 
 
 def item_result(item: Any, scores: list[float]) -> dict[str, Any]:
+    pairs = preference_pairs(item.ranking)
+    if not pairs:  # score-only: nothing to be right or wrong about
+        return {"id": item.id, "query": item.query, "scores": scores, "predicted_ranking": rank_of(scores),
+                "human_ranking": item.ranking, "correct": None, "margin": None, "pairs_correct": 0, "pairs": 0}
     best = min(item.ranking)
     top = max(range(len(scores)), key=lambda i: scores[i])
     best_idx = [i for i, r in enumerate(item.ranking) if r == best]
     others = [scores[i] for i in range(len(scores)) if item.ranking[i] != best]
-    margin = max(scores[i] for i in best_idx) - max(others) if others else 0.0
-    pairs = preference_pairs(item.ranking)
+    margin = max(scores[i] for i in best_idx) - max(others)
     return {
         "id": item.id,
         "query": item.query,
@@ -84,7 +92,7 @@ def score_main(model_path: str, data_path: str, output_path: str | None, base_mo
     proc_src = mp if (mp / "tokenizer_config.json").exists() else Path(base_model_name or rc["base_model_name"])
     processor = load_processor(str(proc_src), core.is_vl)
     encoder = Encoder(processor, core.is_vl, max_length, "truncate")
-    items = load_items(data_path)
+    items = load_items(data_path, require_preference=False)
     items_kept, report, budgets = encoder.check_lengths(items)
     out = Path(output_path) if output_path else None
     if out is None or out.is_dir() or (output_path or "").endswith(("/", "\\")):
@@ -96,7 +104,10 @@ def score_main(model_path: str, data_path: str, output_path: str | None, base_mo
     with out.open("w", encoding="utf-8") as fh, torch.no_grad():
         for start in range(0, len(items_kept), batch_size):
             chunk = items_kept[start:start + batch_size]
-            batch = batch_to(collate([encoder.encode(it, budgets.get(it.source)) for it in chunk], encoder.pad_id),
+            # The encoder and collate want a ranking; an all-tied stand-in makes no training pairs.
+            encodable = [it if it.ranking is not None else dataclasses.replace(it, ranking=[0] * len(it.responses))
+                         for it in chunk]
+            batch = batch_to(collate([encoder.encode(it, budgets.get(it.source)) for it in encodable], encoder.pad_id),
                              device)
             rewards = model(batch).float().cpu().tolist()
             for (off, n, _), item in zip(batch["groups"], chunk):
@@ -104,16 +115,18 @@ def score_main(model_path: str, data_path: str, output_path: str | None, base_mo
                 results.append(res)
                 fh.write(json.dumps(res, ensure_ascii=False) + "\n")
             emit({"type": "progress", "done": len(results), "total": len(items_kept)})
-    n = max(len(results), 1)
-    pairs = sum(r["pairs"] for r in results)
+    labeled = [r for r in results if r["correct"] is not None]
+    n = max(len(labeled), 1)
+    pairs = sum(r["pairs"] for r in labeled)
     summary = {
         "model_path": str(mp),
         "data_path": str(data_path),
         "output_path": str(out),
         "items": len(results),
-        "accuracy": sum(r["correct"] for r in results) / n,
-        "pairwise_accuracy": sum(r["pairs_correct"] for r in results) / max(pairs, 1),
-        "mean_margin": sum(r["margin"] for r in results) / n,
+        "labeled_items": len(labeled),
+        "accuracy": sum(r["correct"] for r in labeled) / n,
+        "pairwise_accuracy": sum(r["pairs_correct"] for r in labeled) / max(pairs, 1),
+        "mean_margin": sum(r["margin"] for r in labeled) / n,
         "truncated_responses": report.truncated_responses,
         "dropped_items": report.dropped_items,
         "seconds": round(time.time() - t0, 3),
