@@ -1,4 +1,4 @@
-"""Command line: train, describe-config, score, export, tiny-model."""
+"""Command line: train, describe-config, score, export, export-onnx, tiny-model."""
 
 from __future__ import annotations
 
@@ -49,6 +49,18 @@ def build_parser() -> argparse.ArgumentParser:
     server.add_argument("--base_model_name", "--base-model-name", default=None)
     server.add_argument("--max_length", "--max-length", type=int, default=4096)
 
+    onnx = sub.add_parser("export-onnx", help="Write the reward model as one ONNX graph + what onnxruntime-node needs.")
+    onnx.add_argument("--checkpoint", required=True, help="Checkpoint folder (step-N, best/, a merged export).")
+    onnx.add_argument("--out", required=True, help="Output folder (must not exist or be empty).")
+    onnx.add_argument("--base_model_name", "--base-model-name", default=None,
+                      help="Base model folder for LoRA checkpoints (default: the one recorded in the checkpoint).")
+    onnx.add_argument("--opset", type=int, default=17, help="ONNX opset version.")
+    onnx.add_argument("--image-size", "--image_size", type=int, default=448,
+                      help="VL: the graph's fixed image resolution is smart_resize(SIZE, SIZE) under the "
+                           "processor's min/max pixels (56x56 for the tiny model whatever SIZE is).")
+    onnx.add_argument("--max_length", "--max-length", type=int, default=4096,
+                      help="Longest prompt + response in tokens (responses are truncated as `score` does).")
+
     tiny = sub.add_parser("tiny-model", help="Write a tiny random Qwen2-VL (or Qwen2 text LM) for tests/demos.")
     tiny.add_argument("out")
     tiny.add_argument("--seed", type=int, default=0)
@@ -92,6 +104,11 @@ def main(argv: list[str] | None = None) -> int:
             from reward_studio.score_server import serve_main
 
             return serve_main(args.model_path, args.base_model_name, args.max_length)
+        elif args.command == "export-onnx":
+            from reward_studio.onnx_export import export_onnx_main
+
+            print(json.dumps(export_onnx_main(args.checkpoint, args.out, args.base_model_name, args.opset,
+                                              args.image_size, args.max_length)))
         elif args.command == "tiny-model":
             from reward_studio.tiny_model import build_tiny_model
 
