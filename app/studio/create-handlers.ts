@@ -6,6 +6,7 @@ import { itemHandlers } from './handlers/item-handlers';
 import { judgmentHandlers } from './handlers/judgment-handlers';
 import { projectHandlers } from './handlers/project-handlers';
 import { runHandlers } from './handlers/run-handlers';
+import { scoringHandlers } from './handlers/scoring-handlers';
 import type { Studio } from './studio';
 
 /** The complete handler table; the `Handlers` type makes a missing command a compile error. */
@@ -18,5 +19,6 @@ export function createHandlers(studio: Studio): Handlers {
     ...environmentHandlers(studio),
     ...runHandlers(studio),
     ...checkpointHandlers(studio),
+    ...scoringHandlers(studio),
   };
 }

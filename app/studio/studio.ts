@@ -10,6 +10,8 @@ import { createSampleProject } from '../sample/create-sample-project';
 import { ProjectStore } from '../store/project-store';
 import { addRecentProject, readRecentProjects, settingsDir } from '../store/recent-projects';
 import type { ProjectSummary } from '../store/types';
+import { ScoringSession } from '../scoring/scoring-session';
+import { trainingPython } from '../training/python-interpreter';
 import { RunManager, type RunManagerOptions } from '../training/run-manager';
 import { lookUpProjectFile, type ProjectFileLookup } from './project-files';
 
@@ -35,6 +37,7 @@ export class Studio {
   readonly events = new EventBus();
   private store: ProjectStore | null = null;
   private runManager: RunManager | null = null;
+  private scoringSession: ScoringSession | null = null;
   private readonly running = new Set<string>();
 
   constructor(
@@ -46,6 +49,18 @@ export class Studio {
   runs(): RunManager {
     this.project();
     return this.runManager as RunManager;
+  }
+
+  /** The warm scorer and the reward-model HTTP API of the open project (app/scoring/scoring-session.ts). */
+  scoring(): ScoringSession {
+    const dir = this.project().dir;
+    this.scoringSession ??= new ScoringSession({ projectDir: dir, runs: () => this.runs(), python: () => this.python(), events: this.events });
+    return this.scoringSession;
+  }
+
+  /** The interpreter the worker runs with (the run settings' override, else the user's choice or .venv). */
+  python(): string {
+    return (this.runSettings.python ?? trainingPython)();
   }
 
   get projectDir(): string | null {
@@ -132,10 +147,18 @@ export class Studio {
 
   /** Closing stops following runs, never the runs: workers keep training and are picked up on the next open. */
   close(): void {
+    this.closeScoring();
     this.runManager?.detach();
     this.runManager = null;
     this.store?.close();
     this.store = null;
+  }
+
+  /** Checkpoint ids belong to one project: its loaded models and API server end with it. */
+  private closeScoring(): void {
+    const session = this.scoringSession;
+    this.scoringSession = null;
+    session?.close().catch((error: unknown) => console.error('reward-studio: closing the scoring models failed:', error));
   }
 
   private switchTo(store: ProjectStore): ProjectSummary {
@@ -144,6 +167,7 @@ export class Studio {
       throw new StudioError('busy', `Cannot switch projects while ${[...this.running].join(', ')} runs.`, 'Wait for it to finish.');
     }
     if (this.store !== store) {
+      this.closeScoring();
       this.runManager?.detach();
       this.runManager = null;
       this.store?.close();

@@ -1,0 +1,21 @@
+/**
+ * Loads a resolved model with its engine: the Python worker for checkpoints and merged exports,
+ * onnxruntime-node for ONNX exports.
+ */
+import { StudioError } from '../errors';
+import type { ResolvedModel } from './model-resolver';
+import { PythonRewardScorer } from './python-scorer';
+import type { RewardScorer } from './reward-scorer';
+
+export interface LoadScorerOptions {
+  python: string;
+  /** Test knob and large-model escape hatch; see PythonScorerOptions.readyTimeoutMs. */
+  readyTimeoutMs?: number;
+}
+
+export async function loadScorer(model: ResolvedModel, options: LoadScorerOptions): Promise<RewardScorer> {
+  if (model.engine === 'python') {
+    return PythonRewardScorer.start({ python: options.python, modelPath: model.path, label: model.label, readyTimeoutMs: options.readyTimeoutMs });
+  }
+  throw new StudioError('invalid_input', `${model.label} is an ONNX export, which this build cannot score yet.`, 'Export the checkpoint as a merged model instead.');
+}

@@ -1,0 +1,12 @@
+/**
+ * The limits every scoring request passes, wherever it comes from (the playground, the HTTP API).
+ * Text and image limits live in the contract (app/contract/scoring.ts) so the UI can show them;
+ * the HTTP-only ones are here.
+ */
+export { MAX_IMAGE_BASE64_CHARS, MAX_RESPONSES, MAX_TEXT_CHARS } from '../contract/scoring';
+
+/** Largest HTTP request body: one image at the contract's base64 limit plus text fits, a stream of garbage does not. */
+export const MAX_BODY_BYTES = 32 * 1024 * 1024;
+
+/** Items per `/score-batch` request; more should be split by the caller (one request holds the model). */
+export const MAX_BATCH_ITEMS = 64;

@@ -1,0 +1,233 @@
+/**
+ * The reward-model HTTP API (`reward-studio serve-model` and the Serve button), on plain node:http.
+ *
+ *   POST /score        {"prompt", "response", "image"?}            -> {"score"}
+ *   POST /score-pair   {"prompt", "chosen", "rejected", "image"?}  -> {"chosen_score", "rejected_score", "margin", "preferred"}
+ *   POST /score-batch  {"items": [{"prompt", "responses", "image"?}]} -> {"results": [{"scores"}]}
+ *   GET  /health       -> {"status", "model", "engine", "accepts_images"}
+ *
+ * Every failure is JSON {"error": {"message", "hint"}} with a 4xx/5xx status; nothing a client sends
+ * can take the server down. There is no token (seed 003's curl examples have none): it listens on
+ * loopback unless the person binds it elsewhere, and then gets a warning. See app/serving/README.md.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { z } from 'zod';
+import { StudioError } from '../errors';
+import type { RewardScorer, ScoreItem } from '../scoring/reward-scorer';
+import { decodeScoreImage } from '../scoring/score-image';
+import { MAX_BODY_BYTES } from '../scoring/score-limits';
+import { describeIssue, scoreBatchBody, scoreBody, scorePairBody } from './request-bodies';
+
+export interface RewardApiOptions {
+  host: string;
+  port: number;
+  model: { label: string; engine: 'python' | 'onnx' };
+  /** The model being loaded; requests get 503 until it resolves, and 503 with the reason if it fails. */
+  scorer: Promise<RewardScorer>;
+  /** Called once per request answered (counts for the Serve panel). */
+  onRequest?: () => void;
+  /** One line per request (`POST /score 200 12 ms`); the CLI prints these. */
+  log?: (line: string) => void;
+}
+
+export interface RewardApiServer {
+  url: string;
+  host: string;
+  port: number;
+  state(): ModelState['state'];
+  close(): Promise<void>;
+}
+
+type ModelState = { state: 'loading' } | { state: 'ready'; scorer: RewardScorer } | { state: 'failed'; error: StudioError };
+
+interface ApiError {
+  status: number;
+  message: string;
+  hint: string;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly hint: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+const ROUTES: Record<string, 'GET' | 'POST'> = { '/score': 'POST', '/score-pair': 'POST', '/score-batch': 'POST', '/health': 'GET' };
+const JSON_HINT = 'Send a JSON object with Content-Type: application/json (see the API examples printed at start-up).';
+
+export async function startRewardApi(options: RewardApiOptions): Promise<RewardApiServer> {
+  let model: ModelState = { state: 'loading' };
+  options.scorer.then(
+    (scorer) => {
+      model = { state: 'ready', scorer };
+    },
+    (error: unknown) => {
+      model = { state: 'failed', error: asStudioError(error) };
+    },
+  );
+
+  const ready = (): RewardScorer => {
+    if (model.state === 'ready') return model.scorer;
+    if (model.state === 'loading') throw new HttpError(503, `The model ${options.model.label} is still loading.`, 'Retry in a few seconds (GET /health says when it is ready).', { 'Retry-After': '5' });
+    throw new HttpError(503, `The model ${options.model.label} could not be loaded: ${model.error.message}`, model.error.hint ?? 'Restart the server with a model that loads.');
+  };
+
+  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<number> => {
+    const pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
+    const method = ROUTES[pathname];
+    if (!method) throw new HttpError(404, `There is no ${pathname} here.`, 'The API has POST /score, POST /score-pair, POST /score-batch and GET /health.');
+    if (request.method !== method) {
+      throw new HttpError(405, `${pathname} takes ${method}, not ${request.method}.`, `Send a ${method} request.`, { Allow: method });
+    }
+    if (pathname === '/health') {
+      const body = {
+        status: model.state === 'ready' ? 'ok' : model.state,
+        model: options.model.label,
+        engine: options.model.engine,
+        accepts_images: model.state === 'ready' ? model.scorer.acceptsImages : null,
+        ...(model.state === 'failed' ? { error: { message: model.error.message, hint: model.error.hint ?? '' } } : {}),
+      };
+      return sendJson(response, model.state === 'ready' ? 200 : 503, body);
+    }
+    const json = await readJsonBody(request);
+    const scorer = ready();
+    if (pathname === '/score') {
+      const body = parse(scoreBody, json);
+      const [scores] = await scoreItems(scorer, [{ query: body.prompt, responses: [body.response], image: body.image }], false);
+      return sendJson(response, 200, { score: scores?.[0] });
+    }
+    if (pathname === '/score-pair') {
+      const body = parse(scorePairBody, json);
+      const [scores] = await scoreItems(scorer, [{ query: body.prompt, responses: [body.chosen, body.rejected], image: body.image }], false);
+      const [chosen, rejected] = scores as [number, number];
+      return sendJson(response, 200, { chosen_score: chosen, rejected_score: rejected, margin: chosen - rejected, preferred: chosen >= rejected ? 'chosen' : 'rejected' });
+    }
+    const body = parse(scoreBatchBody, json);
+    const results = await scoreItems(scorer, body.items.map((item) => ({ query: item.prompt, responses: item.responses, image: item.image })), true);
+    return sendJson(response, 200, { results: results.map((scores) => ({ scores })) });
+  };
+
+  const server = createServer((request, response) => {
+    const started = Date.now();
+    handle(request, response)
+      .catch((error: unknown) => {
+        const failure = toApiError(error);
+        const headers = error instanceof HttpError ? error.headers : {};
+        // A body we stopped reading is left unread: close the connection rather than drain it.
+        if (failure.status === 413) headers.Connection = 'close';
+        return sendJson(response, failure.status, { error: { message: failure.message, hint: failure.hint } }, headers);
+      })
+      .then((status) => {
+        options.onRequest?.();
+        options.log?.(`${request.method} ${request.url} ${status} ${Date.now() - started} ms`);
+      })
+      .catch(() => undefined); // the client went away mid-response: nothing left to tell it
+  });
+  server.requestTimeout = 10 * 60_000; // a batch on a large CPU model may take minutes
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${hostForUrl}:${address.port}`,
+    host: options.host,
+    port: address.port,
+    state: () => model.state,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** Decodes and checks every image, then scores; a bad item is a 400 naming it. */
+async function scoreItems(scorer: RewardScorer, items: { query: string; responses: string[]; image?: string | null }[], batch: boolean): Promise<number[][]> {
+  const prepared: ScoreItem[] = [];
+  for (const [index, item] of items.entries()) {
+    const field = batch ? `items.${index}.image` : 'image';
+    const image = await decodeScoreImage(item.image, field);
+    if (image && !scorer.acceptsImages) {
+      throw new HttpError(400, `${field}: the model ${scorer.label} is text-only and cannot read images.`, 'Leave the image out, or serve a vision-language checkpoint.');
+    }
+    prepared.push({ query: item.query, responses: item.responses, image });
+  }
+  return scorer.score(prepared);
+}
+
+function parse<S extends z.ZodType>(schema: S, json: unknown): z.infer<S> {
+  const result = schema.safeParse(json);
+  if (!result.success) throw new HttpError(400, `Bad request body: ${describeIssue(result.error)}`, JSON_HINT);
+  return result.data;
+}
+
+async function readJsonBody(request: IncomingMessage): Promise<unknown> {
+  const type = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/json') {
+    throw new HttpError(415, `The body must be JSON (Content-Type: application/json), got ${type ? `"${type}"` : 'no Content-Type'}.`, 'Add -H "Content-Type: application/json" to the request.');
+  }
+  const tooLarge = new HttpError(413, `The body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB.`, 'Send fewer items per request, or a smaller image.');
+  const declared = Number(request.headers['content-length'] ?? 0);
+  if (declared > MAX_BODY_BYTES) throw tooLarge;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) throw tooLarge;
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text.trim() === '') throw new HttpError(400, 'The body is empty.', JSON_HINT);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new HttpError(400, `The body is not valid JSON (${(error as Error).message}).`, JSON_HINT);
+  }
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): number {
+  if (response.headersSent) {
+    response.end();
+    return status;
+  }
+  const text = JSON.stringify(body);
+  response.writeHead(status, {
+    ...headers,
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': String(Buffer.byteLength(text)),
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+  });
+  response.end(text);
+  return status;
+}
+
+function asStudioError(error: unknown): StudioError {
+  if (error instanceof StudioError) return error;
+  return new StudioError('internal', error instanceof Error ? error.message : String(error));
+}
+
+/** Studio errors map to HTTP: the client's fault is 400, the model not being able to answer is 503. */
+function toApiError(error: unknown): ApiError {
+  if (error instanceof HttpError) return { status: error.status, message: error.message, hint: error.hint };
+  if (error instanceof StudioError) {
+    const status = error.code === 'invalid_input' || error.code === 'bad_image' ? 400 : ['internal', 'cancelled', 'bad_file', 'busy'].includes(error.code) ? 503 : 500;
+    return { status, message: error.message, hint: error.hint ?? '' };
+  }
+  return { status: 500, message: error instanceof Error ? error.message : String(error), hint: 'This is a bug in Reward Studio; the server keeps running.' };
+}

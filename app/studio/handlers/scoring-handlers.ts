@@ -1,0 +1,27 @@
+import { createExport, deleteExport, listExports } from '../../scoring/model-exports';
+import type { Handlers } from '../../rpc/router';
+import type { Studio } from '../studio';
+
+type ScoringHandlers = Pick<
+  Handlers,
+  'scoring.score' | 'serving.start' | 'serving.stop' | 'serving.status' | 'models.exports' | 'models.export' | 'models.deleteExport'
+>;
+
+export function scoringHandlers(studio: Studio): ScoringHandlers {
+  return {
+    'scoring.score': ({ model, query, responses, image }) => studio.scoring().score(model, { query, responses, image }),
+    'serving.start': ({ model, host, port }) => studio.scoring().startServing(model, host, port),
+    'serving.stop': async () => ({ stopped: await studio.scoring().stopServing() }),
+    // No project open means nothing is served (the session ends with its project).
+    'serving.status': () => (studio.projectDir ? studio.scoring().status() : null),
+    'models.exports': () => listExports(studio.project().dir),
+    'models.export': ({ checkpointId, format }) => {
+      const projectDir = studio.project().dir;
+      // One export at a time per project: two would compete for memory and the exports folder.
+      return studio.exclusive('export of a model', () =>
+        createExport({ projectDir, runs: studio.runs(), python: studio.python(), events: studio.events }, checkpointId, format),
+      );
+    },
+    'models.deleteExport': ({ id }) => ({ deleted: deleteExport(studio.project().dir, id) }),
+  };
+}
