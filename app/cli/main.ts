@@ -9,11 +9,13 @@ import { importCommand } from './import-command';
 import { sampleDataCommand } from './sample-data-command';
 import { sampleProjectCommand } from './sample-project-command';
 import { serveCommand } from './serve-command';
+import { serveModelCommand } from './serve-model-command';
 
 type Command = (argv: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; summary: string }> = {
   serve: { run: serveCommand, summary: 'serve the studio UI to a browser (token-protected)' },
+  'serve-model': { run: serveModelCommand, summary: 'serve a reward model over HTTP (POST /score, /score-pair, /score-batch)' },
   import: { run: importCommand, summary: 'import seed JSONL, TRL JSONL or Parquet into a project' },
   export: { run: exportCommand, summary: 'export a project as seed-format or TRL JSONL' },
   'sample-project': { run: sampleProjectCommand, summary: 'create the sample project in a folder' },

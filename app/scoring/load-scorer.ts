@@ -11,11 +11,13 @@ export interface LoadScorerOptions {
   python: string;
   /** Test knob and large-model escape hatch; see PythonScorerOptions.readyTimeoutMs. */
   readyTimeoutMs?: number;
+  /** Aborting stops a load in progress (see PythonScorerOptions.signal). */
+  signal?: AbortSignal;
 }
 
 export async function loadScorer(model: ResolvedModel, options: LoadScorerOptions): Promise<RewardScorer> {
   if (model.engine === 'python') {
-    return PythonRewardScorer.start({ python: options.python, modelPath: model.path, label: model.label, readyTimeoutMs: options.readyTimeoutMs });
+    return PythonRewardScorer.start({ python: options.python, modelPath: model.path, label: model.label, readyTimeoutMs: options.readyTimeoutMs, signal: options.signal });
   }
   throw new StudioError('invalid_input', `${model.label} is an ONNX export, which this build cannot score yet.`, 'Export the checkpoint as a merged model instead.');
 }

@@ -21,6 +21,8 @@ export interface PythonScorerOptions {
   /** How long loading may take before the worker is given up on (a 7B model on a slow disk takes minutes). */
   readyTimeoutMs?: number;
   env?: Record<string, string>;
+  /** Aborting ends the worker at once (Ctrl-C while a large model is still loading). */
+  signal?: AbortSignal;
 }
 
 /** What the worker says once its model is loaded. */
@@ -101,6 +103,14 @@ class ScoreWorker {
         hint: SETUP_HINT,
       };
     });
+    options.signal?.addEventListener(
+      'abort',
+      () => {
+        this.closing = true;
+        this.child.kill('SIGKILL');
+      },
+      { once: true },
+    );
     this.child.stdin.on('error', () => undefined); // a dead worker's pipe: reported through 'close'
 
     lines(this.child.stdout, (line) => {
