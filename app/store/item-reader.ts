@@ -2,10 +2,15 @@ import type Database from 'better-sqlite3';
 import { mediaRelPath } from '../media/media-store';
 import { thumbnailRelPath } from '../media/thumbnails';
 import { JUDGMENT_COLUMNS, RESOLVED_ORDER, toJudgment, type JudgmentRow } from './judgment-rows';
+import { uncertainOrder, type UncertainOrder } from './evaluation-order';
 import { itemFilterSql, queueSegments, type FilterSql } from './item-filters';
 import type { ImageRef, ItemDetail, ItemList, ItemSummary, ListItemsQuery, PromptMessage, Split } from './types';
 
 const MAX_PAGE = 1000;
+
+/** A segment's own join and sort key (SQL over `items i`; import order breaks ties); absent: import order. */
+type SegmentOrdering = Pick<UncertainOrder, 'join' | 'key'>;
+type Segment = FilterSql & { ordering?: SegmentOrdering };
 
 interface SummaryRow {
   rowid: number;
@@ -34,9 +39,24 @@ export class ItemReader {
     const limit = Math.max(0, Math.min(query.limit ?? 100, MAX_PAGE));
     const offset = Math.max(0, query.offset ?? 0);
     const total = this.count(filter);
-    if (query.order !== 'queue') return { total, items: this.page(filter, limit, offset) };
-    // Walk the queue's segments; a segment is counted only when the offset may lie past it.
-    const segments = queueSegments(query.annotator, lookup);
+    if (query.order === 'uncertain') {
+      // Model in the loop: the scored items by their top gap, then the rest in queue order.
+      const uncertain = uncertainOrder(this.db, query.evaluationId);
+      if (uncertain !== null) {
+        const rest = queueSegments(query.annotator, lookup).map((segment) => ({
+          where: `${segment.where} AND ${uncertain.unscored.where}`,
+          params: { ...segment.params, ...uncertain.unscored.params },
+        }));
+        return { total, items: this.walk(filter, [{ ...uncertain.scored, ordering: uncertain }, ...rest], limit, offset) };
+      }
+    } else if (query.order !== 'queue') {
+      return { total, items: this.page(filter, limit, offset) };
+    }
+    return { total, items: this.walk(filter, queueSegments(query.annotator, lookup), limit, offset) };
+  }
+
+  /** Walks ordered segments; a segment is counted only when the offset may lie past it. */
+  private walk(filter: FilterSql, segments: Segment[], limit: number, offset: number): ItemSummary[] {
     const items: ItemSummary[] = [];
     let skip = offset;
     for (const [index, segment] of segments.entries()) {
@@ -49,10 +69,10 @@ export class ItemReader {
           continue;
         }
       }
-      items.push(...this.page(within, limit - items.length, skip));
+      items.push(...this.page(within, limit - items.length, skip, segment.ordering));
       skip = 0;
     }
-    return { total, items };
+    return items;
   }
 
   /** A page of items matching raw filter SQL (see item-filters.ts), in import order, with the total. */
@@ -70,8 +90,12 @@ export class ItemReader {
     return (this.statement(`SELECT COUNT(*) AS n FROM items i WHERE ${filter.where}`).get(filter.params) as { n: number }).n;
   }
 
-  private page(filter: FilterSql, limit: number, offset: number): ItemSummary[] {
+  private page(filter: FilterSql, limit: number, offset: number, ordering?: SegmentOrdering): ItemSummary[] {
     if (limit <= 0) return [];
+    // Import order unless the segment brings its own (a join and a sort key, e.g. the uncertain order).
+    const pick = ordering
+      ? `SELECT i.rowid AS rid, ${ordering.key} AS k FROM items i ${ordering.join} WHERE ${filter.where} ORDER BY k, i.rowid`
+      : `SELECT i.rowid AS rid FROM items i WHERE ${filter.where} ORDER BY i.rowid`;
     // The page is picked on rowids alone, so rows skipped by OFFSET never compute their columns;
     // CROSS JOIN keeps that page the outer loop (SQLite otherwise may scan every item to join it).
     // Only header fields of the first image are read; listing never touches image files.
@@ -82,11 +106,11 @@ export class ItemReader {
          im.sha256 AS first_sha, im.ext AS first_ext, im.width AS first_width, im.height AS first_height,
          (SELECT json_group_array(DISTINCT a.name) FROM judgments j JOIN annotators a ON a.id = j.annotator_id
             WHERE j.item_rowid = i.rowid) AS annotators_json
-       FROM (SELECT i.rowid AS rid FROM items i WHERE ${filter.where} ORDER BY i.rowid LIMIT @limit OFFSET @offset) p
+       FROM (${pick} LIMIT @limit OFFSET @offset) p
        CROSS JOIN items i ON i.rowid = p.rid
        LEFT JOIN item_images ii ON ii.item_rowid = i.rowid AND ii.position = 0
        LEFT JOIN images im ON im.sha256 = ii.sha256
-       ORDER BY i.rowid`,
+       ORDER BY ${ordering ? 'p.k, i.rowid' : 'i.rowid'}`,
     ).all({ ...filter.params, limit, offset }) as SummaryRow[];
     return rows.map(toItemSummary);
   }

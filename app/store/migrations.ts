@@ -240,6 +240,41 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX runs_status ON runs(status);
     `,
   },
+  {
+    version: 7,
+    name: 'evaluations: engine, scope, lifecycle and progress; per-item results for compare and the uncertain queue',
+    // evaluations.split now holds the scope (a split or 'unjudged'). evaluation_items keeps, per
+    // scored item, the human ranking frozen with the data and what follows from the stored scores
+    // (top response, gap between the two highest scores, correct, margin), so the compare filters,
+    // the margin scatter and the "most uncertain first" queue are index reads, not a pass over
+    // every score on 100k items. The scores themselves stay in `scores`, one row per response.
+    sql: `
+      ALTER TABLE evaluations ADD COLUMN engine TEXT NOT NULL DEFAULT 'python';
+      ALTER TABLE evaluations ADD COLUMN dir TEXT;
+      ALTER TABLE evaluations ADD COLUMN started_at TEXT;
+      ALTER TABLE evaluations ADD COLUMN finished_at TEXT;
+      ALTER TABLE evaluations ADD COLUMN error TEXT;
+      ALTER TABLE evaluations ADD COLUMN done INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE evaluations ADD COLUMN total INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE evaluations ADD COLUMN pid INTEGER;
+      CREATE INDEX evaluations_checkpoint ON evaluations(checkpoint_id, split, engine, status);
+      CREATE INDEX evaluations_status ON evaluations(status);
+
+      CREATE TABLE evaluation_items (
+        evaluation_id INTEGER NOT NULL REFERENCES evaluations(id) ON DELETE CASCADE,
+        item_rowid INTEGER NOT NULL REFERENCES items(rowid) ON DELETE CASCADE,
+        ranking_json TEXT,
+        scored INTEGER NOT NULL DEFAULT 0 CHECK (scored IN (0, 1)),
+        top_idx INTEGER,
+        top_gap REAL,
+        correct INTEGER CHECK (correct IN (0, 1)),
+        margin REAL,
+        PRIMARY KEY (evaluation_id, item_rowid)
+      ) WITHOUT ROWID;
+      CREATE INDEX evaluation_items_item ON evaluation_items(item_rowid);
+      CREATE INDEX evaluation_items_gap ON evaluation_items(evaluation_id, top_gap) WHERE scored = 1;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -79,8 +79,13 @@ export interface ItemFilter {
 export interface ListItemsQuery extends ItemFilter {
   offset?: number;
   limit?: number;
-  /** 'id': import order. 'queue': unjudged first, then judged only by others, then the rest. */
-  order?: 'id' | 'queue';
+  /**
+   * 'id': import order. 'queue': unjudged first, then judged only by others, then the rest.
+   * 'uncertain': items scored by `evaluationId` (default: the latest, see store/evaluation-order.ts)
+   * by the gap between their two highest scores, smallest first; then the rest in queue order.
+   */
+  order?: 'id' | 'queue' | 'uncertain';
+  evaluationId?: number;
 }
 
 export interface ItemList {

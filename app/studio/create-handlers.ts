@@ -2,6 +2,7 @@ import type { Handlers } from '../rpc/router';
 import { checkpointHandlers } from './handlers/checkpoint-handlers';
 import { datasetHandlers } from './handlers/dataset-handlers';
 import { environmentHandlers } from './handlers/environment-handlers';
+import { evaluationHandlers } from './handlers/evaluation-handlers';
 import { itemHandlers } from './handlers/item-handlers';
 import { judgmentHandlers } from './handlers/judgment-handlers';
 import { projectHandlers } from './handlers/project-handlers';
@@ -20,5 +21,6 @@ export function createHandlers(studio: Studio): Handlers {
     ...runHandlers(studio),
     ...checkpointHandlers(studio),
     ...scoringHandlers(studio),
+    ...evaluationHandlers(studio),
   };
 }

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../errors';
+import { EvaluationManager } from '../evaluation/evaluation-manager';
 import { EventBus } from '../rpc/event-bus';
 import { createSampleProject } from '../sample/create-sample-project';
 import { ProjectStore } from '../store/project-store';
@@ -38,6 +39,7 @@ export class Studio {
   private store: ProjectStore | null = null;
   private runManager: RunManager | null = null;
   private scoringSession: ScoringSession | null = null;
+  private evaluationManager: EvaluationManager | null = null;
   private readonly running = new Set<string>();
 
   constructor(
@@ -56,6 +58,19 @@ export class Studio {
     const dir = this.project().dir;
     this.scoringSession ??= new ScoringSession({ projectDir: dir, runs: () => this.runs(), python: () => this.python(), events: this.events });
     return this.scoringSession;
+  }
+
+  /**
+   * The open project's evaluation manager (app/evaluation/README.md), made on first use; making it
+   * marks evaluations a previous studio left running as failed and starts queued ones.
+   */
+  evaluations(): EvaluationManager {
+    const store = this.project();
+    if (!this.evaluationManager) {
+      this.evaluationManager = new EvaluationManager({ store, events: this.events, python: () => this.python() });
+      this.evaluationManager.resume().catch((error: unknown) => console.error('reward-studio: resuming evaluations failed:', error));
+    }
+    return this.evaluationManager;
   }
 
   /** The interpreter the worker runs with (the run settings' override, else the user's choice or .venv). */
@@ -148,6 +163,7 @@ export class Studio {
   /** Closing stops following runs, never the runs: workers keep training and are picked up on the next open. */
   close(): void {
     this.closeScoring();
+    this.closeEvaluations();
     this.runManager?.detach();
     this.runManager = null;
     this.store?.close();
@@ -161,6 +177,12 @@ export class Studio {
     session?.close().catch((error: unknown) => console.error('reward-studio: closing the scoring models failed:', error));
   }
 
+  /** A running evaluation's worker ends with its project (its row says so). */
+  private closeEvaluations(): void {
+    this.evaluationManager?.detach();
+    this.evaluationManager = null;
+  }
+
   private switchTo(store: ProjectStore): ProjectSummary {
     if (this.running.size > 0 && this.store && this.store.dir !== store.dir) {
       store.close();
@@ -168,6 +190,7 @@ export class Studio {
     }
     if (this.store !== store) {
       this.closeScoring();
+      this.closeEvaluations();
       this.runManager?.detach();
       this.runManager = null;
       this.store?.close();

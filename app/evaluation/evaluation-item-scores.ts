@@ -1,0 +1,62 @@
+/**
+ * One item's stored scores: from the evaluations asked for, or — the model-in-the-loop view —
+ * from the newest finished evaluation of the most recent checkpoint that scored the item.
+ */
+import type Database from 'better-sqlite3';
+import { StudioError } from '../errors';
+import type { ItemScores } from './types';
+
+interface ScoredRow {
+  evaluation_id: number;
+  checkpoint_id: number;
+  run_name: string;
+  step: number;
+  correct: number | null;
+  margin: number | null;
+  top_gap: number;
+  scores_json: string;
+}
+
+const SCORED = `SELECT ei.evaluation_id, e.checkpoint_id, r.name AS run_name, c.step, ei.correct, ei.margin, ei.top_gap,
+    (SELECT json_group_array(s.score) FROM (SELECT score FROM scores s WHERE s.evaluation_id = ei.evaluation_id
+       AND s.item_rowid = ei.item_rowid ORDER BY s.response_idx) s) AS scores_json
+  FROM evaluation_items ei
+  JOIN evaluations e ON e.id = ei.evaluation_id
+  JOIN checkpoints c ON c.id = e.checkpoint_id
+  JOIN runs r ON r.id = c.run_id
+  WHERE ei.item_rowid = @rowid AND ei.scored = 1`;
+
+/** "Most recent checkpoint": newest by creation time (then id), and its newest finished evaluation. */
+export const LATEST_FIRST = 'c.created_at DESC, c.id DESC, e.id DESC';
+
+export function itemScores(db: Database.Database, itemId: string, evaluationIds?: readonly number[]): ItemScores[] {
+  const item = db.prepare('SELECT rowid FROM items WHERE id = ? AND deleted_at IS NULL').get(itemId) as { rowid: number } | undefined;
+  if (item === undefined) throw new StudioError('not_found', `no item with id "${itemId}" in this project`, 'Refresh the item list.');
+  if (evaluationIds === undefined) {
+    const latest = db.prepare(`${SCORED} AND e.status = 'finished' ORDER BY ${LATEST_FIRST} LIMIT 1`).get({ rowid: item.rowid }) as ScoredRow | undefined;
+    return latest ? [toItemScores(latest)] : [];
+  }
+  const rows = db.prepare(`${SCORED} AND ei.evaluation_id IN (SELECT value FROM json_each(@ids))`).all({
+    rowid: item.rowid,
+    ids: JSON.stringify(evaluationIds),
+  }) as ScoredRow[];
+  const byId = new Map(rows.map((row) => [row.evaluation_id, row]));
+  // In the order asked for; an evaluation that did not score this item is left out.
+  return evaluationIds.flatMap((id) => {
+    const row = byId.get(id);
+    return row ? [toItemScores(row)] : [];
+  });
+}
+
+function toItemScores(row: ScoredRow): ItemScores {
+  return {
+    evaluationId: row.evaluation_id,
+    checkpointId: row.checkpoint_id,
+    runName: row.run_name,
+    step: row.step,
+    scores: JSON.parse(row.scores_json) as number[],
+    correct: row.correct === null ? null : row.correct === 1,
+    margin: row.margin,
+    topGap: row.top_gap,
+  };
+}

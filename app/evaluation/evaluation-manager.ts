@@ -1,0 +1,308 @@
+/**
+ * The evaluation manager of one open project: starts evaluations (or returns cached ones), runs
+ * them one at a time — freeze the scope's items, score them with an engine, store the scores and
+ * the metrics in one transaction — reports progress, cancels, deletes, and answers the compare
+ * and item-score queries. See app/evaluation/README.md.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { EventName, EventPayload } from '../contract';
+import { StudioError } from '../errors';
+import type { ProjectStore } from '../store/project-store';
+import { throttleProgress } from '../studio/progress-throttle';
+import { trainingPython } from '../training/python-interpreter';
+import { compareEvaluations, compareItemPage, type CompareItemsQuery } from './evaluation-compare';
+import { DATA_FILE, evaluationDir, freezeEvaluationData, RESULTS_FILE } from './evaluation-data';
+import { itemScores } from './evaluation-item-scores';
+import { ACTIVE_EVALUATION_STATUSES, EvaluationRecords, toEvaluationSummary, type EvaluationPatch, type EvaluationRow } from './evaluation-records';
+import { measureEvaluation, storeResults } from './evaluation-scores';
+import { PythonScoring } from './python-scoring';
+import { ScoringFailure, type RunningScoring, type ScoringEngineRunner } from './scoring-engine';
+import type { CompareItemPage, EvaluationComparison, EvaluationScope, EvaluationSummary, ItemScores, ScoringEngine } from './types';
+
+export interface EvaluationEventSink {
+  emit<K extends EventName>(name: K, payload: EventPayload<K>): void;
+}
+
+export interface StartEvaluationRequest {
+  checkpointIds: number[];
+  scope: EvaluationScope;
+  engine: ScoringEngine;
+  rerun: boolean;
+}
+
+export interface EvaluationManagerOptions {
+  store: ProjectStore;
+  events: EvaluationEventSink;
+  /** The interpreter for the Python engine, asked at each start (default: settings, else .venv). */
+  python?: () => string;
+  /** Engines by name; default: the Python worker. An engine missing here is refused at start. */
+  engines?: Partial<Record<ScoringEngine, ScoringEngineRunner>>;
+  /** Minimum time between two progress events of one evaluation. */
+  progressMs?: number;
+  /** SIGTERM → SIGKILL delay when cancelling a Python scoring. */
+  cancelGraceMs?: number;
+  /** Extra environment for the Python worker (tests). */
+  workerEnv?: Record<string, string>;
+}
+
+interface ActiveJob {
+  id: number;
+  scoring: RunningScoring | null;
+  cancelRequested: boolean;
+  progress: { push(value: number): void; flush(): void };
+}
+
+const ENDED_WHILE_CLOSED = {
+  message: 'the studio closed while this evaluation was running, so its scores were never stored',
+  hint: 'Start the evaluation again.',
+};
+
+export class EvaluationManager {
+  readonly records: EvaluationRecords;
+  private readonly store: ProjectStore;
+  private readonly events: EvaluationEventSink;
+  private readonly engines: Partial<Record<ScoringEngine, ScoringEngineRunner>>;
+  private readonly progressMs: number;
+  private active: ActiveJob | null = null;
+  private pumping: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  constructor(options: EvaluationManagerOptions) {
+    this.store = options.store;
+    this.events = options.events;
+    this.records = new EvaluationRecords(options.store.db);
+    this.progressMs = options.progressMs ?? 250;
+    this.engines = {
+      python: new PythonScoring({ python: options.python ?? trainingPython, env: options.workerEnv, cancelGraceMs: options.cancelGraceMs }),
+      ...options.engines,
+    };
+  }
+
+  // ---- lifecycle ---------------------------------------------------------------------------------
+
+  /**
+   * A row still 'running' belongs to a studio that is gone (scoring workers die with it): it is
+   * marked failed. Queued rows are started.
+   */
+  async resume(): Promise<void> {
+    for (const row of this.records.withStatus(['running'])) {
+      this.update(row.id, { status: 'failed', finishedAt: now(), pid: null, error: ENDED_WHILE_CLOSED });
+      this.emitChanged(row.id);
+    }
+    await this.pump();
+  }
+
+  /** Stops the running scoring (its row is marked failed) and forgets the queue until the next open. */
+  detach(): void {
+    this.closed = true;
+    const job = this.active;
+    if (job) {
+      job.cancelRequested = true;
+      job.scoring?.cancel();
+      this.update(job.id, { status: 'failed', finishedAt: now(), pid: null, error: ENDED_WHILE_CLOSED });
+    }
+  }
+
+  // ---- commands ----------------------------------------------------------------------------------
+
+  list(checkpointId?: number): EvaluationSummary[] {
+    return this.records.list(checkpointId).map(toEvaluationSummary);
+  }
+
+  get(id: number): EvaluationSummary {
+    return toEvaluationSummary(this.require(id));
+  }
+
+  /** One evaluation per checkpoint: the cached finished one (unless `rerun`), one in flight, or a new one queued. */
+  async start(request: StartEvaluationRequest): Promise<EvaluationSummary[]> {
+    this.assertOpen();
+    if (!this.engines[request.engine]) {
+      throw new StudioError(
+        'invalid_input',
+        `the ${request.engine} engine is not available in this studio`,
+        request.engine === 'onnx' ? 'Export the checkpoint to ONNX first, or evaluate with the Python engine.' : 'Set up the training environment.',
+      );
+    }
+    const missing = request.checkpointIds.filter((id) => this.records.checkpoint(id) === null);
+    if (missing.length > 0) {
+      throw new StudioError('not_found', `no checkpoint with id ${missing.join(', ')} in this project`, 'Refresh the checkpoint list; it may have been rotated away or its run deleted.');
+    }
+    const ids: number[] = [];
+    for (const checkpointId of new Set(request.checkpointIds)) {
+      const inFlight = this.records.latest(checkpointId, request.scope, request.engine, ACTIVE_EVALUATION_STATUSES);
+      const cached = request.rerun ? null : this.records.latest(checkpointId, request.scope, request.engine, ['finished']);
+      const existing = inFlight ?? cached;
+      if (existing) {
+        ids.push(existing.id);
+        continue;
+      }
+      const id = this.records.insert(checkpointId, request.scope, request.engine);
+      ids.push(id);
+      this.emitChanged(id);
+    }
+    void this.pump();
+    return ids.map((id) => this.get(id));
+  }
+
+  async cancel(id: number): Promise<EvaluationSummary> {
+    const row = this.require(id);
+    if (row.status === 'queued') {
+      this.update(id, { status: 'cancelled', finishedAt: now() });
+      this.emitChanged(id);
+    } else if (row.status === 'running' && this.active?.id === id && !this.active.cancelRequested) {
+      this.active.cancelRequested = true;
+      this.active.scoring?.cancel();
+    }
+    return this.get(id);
+  }
+
+  /** Cancels it if it runs (waiting for the worker to exit), then removes its folder and rows. */
+  async delete(id: number): Promise<{ deleted: number }> {
+    const row = this.require(id);
+    if (this.active?.id === id) {
+      await this.cancel(id);
+      const deadline = Date.now() + 15_000;
+      while (this.active?.id === id && Date.now() < deadline) await delay(50);
+      if (this.active?.id === id) {
+        throw new StudioError('busy', `evaluation ${id} did not stop in time`, 'Try again in a moment; nothing was deleted.');
+      }
+    }
+    await rm(row.dir ?? evaluationDir(this.store.dir, id), { recursive: true, force: true });
+    return { deleted: this.records.delete(id) };
+  }
+
+  compare(a: number, b: number): EvaluationComparison {
+    return compareEvaluations(this.store.db, this.require(a), this.require(b));
+  }
+
+  compareItems(query: CompareItemsQuery): CompareItemPage {
+    this.require(query.a);
+    this.require(query.b);
+    return compareItemPage(this.store.db, query);
+  }
+
+  itemScores(itemId: string, evaluationIds?: number[]): ItemScores[] {
+    for (const id of evaluationIds ?? []) this.require(id);
+    return itemScores(this.store.db, itemId, evaluationIds);
+  }
+
+  // ---- the queue -----------------------------------------------------------------------------------
+
+  /** Runs queued evaluations one at a time, oldest first. Serialized: two pumps never run one twice. */
+  private pump(): Promise<void> {
+    this.pumping = this.pumping.then(async () => {
+      for (;;) {
+        if (this.closed) return;
+        const next = this.records.withStatus(['queued'])[0];
+        if (!next) return;
+        await this.runOne(next);
+      }
+    });
+    return this.pumping;
+  }
+
+  private async runOne(row: EvaluationRow): Promise<void> {
+    const id = row.id;
+    const dir = evaluationDir(this.store.dir, id);
+    const job: ActiveJob = {
+      id,
+      scoring: null,
+      cancelRequested: false,
+      progress: throttleProgress((done: number) => {
+        if (!this.records.get(id)) return;
+        this.update(id, { done });
+        this.emitChanged(id);
+      }, this.progressMs),
+    };
+    this.active = job;
+    const startedAt = Date.now();
+    try {
+      await rm(dir, { recursive: true, force: true });
+      await mkdir(dir, { recursive: true });
+      this.update(id, { status: 'running', dir, startedAt: now(), done: 0, error: null });
+      this.emitChanged(id);
+      const dataFile = path.join(dir, DATA_FILE);
+      const resultsFile = path.join(dir, RESULTS_FILE);
+      const frozen = await freezeEvaluationData(this.store, id, row.scope, dataFile);
+      this.update(id, { total: frozen.items });
+      this.emitChanged(id);
+      if (!existsSync(row.checkpointPath)) {
+        throw new ScoringFailure(
+          `the checkpoint folder ${row.checkpointPath} (run "${row.runName}", step ${row.step}) is gone`,
+          'Choose another checkpoint; this one was deleted or moved.',
+        );
+      }
+      if (job.cancelRequested) throw new ScoringFailure('cancelled', undefined, true);
+      const engine = this.engines[row.engine] as ScoringEngineRunner;
+      const scoring = await engine.start(
+        { evaluationId: id, dir, dataFile, resultsFile, checkpointPath: row.checkpointPath, runConfig: row.runConfig, total: frozen.items },
+        (done) => job.progress.push(done),
+      );
+      job.scoring = scoring;
+      if (scoring.pid !== null) this.update(id, { pid: scoring.pid });
+      if (job.cancelRequested) scoring.cancel();
+      const report = await scoring.finished;
+      job.progress.flush();
+      const text = await readFile(resultsFile, 'utf8');
+      if (this.closed || !this.records.get(id)) return;
+      const seconds = Math.round((Date.now() - startedAt) / 10) / 100;
+      this.store.db.transaction(() => {
+        const stored = storeResults(this.store.db, id, text, resultsFile);
+        const metrics = measureEvaluation(this.store.db, id, { ...report, seconds });
+        this.update(id, { status: 'finished', finishedAt: now(), pid: null, done: stored.scoredItems, metrics });
+      })();
+      this.emitChanged(id);
+    } catch (error) {
+      job.progress.flush();
+      if (this.closed || !this.records.get(id)) return;
+      const cancelled = error instanceof ScoringFailure && error.cancelled;
+      this.store.db.prepare('DELETE FROM evaluation_items WHERE evaluation_id = ?').run(id);
+      this.update(id, {
+        status: cancelled ? 'cancelled' : 'failed',
+        finishedAt: now(),
+        pid: null,
+        error: cancelled ? null : describeFailure(error),
+      });
+      this.emitChanged(id);
+    } finally {
+      if (this.active === job) this.active = null;
+    }
+  }
+
+  // ---- helpers -------------------------------------------------------------------------------------
+
+  private require(id: number): EvaluationRow {
+    const row = this.records.get(id);
+    if (!row) throw new StudioError('not_found', `no evaluation with id ${id} in this project`, 'Refresh the list of evaluations.');
+    return row;
+  }
+
+  private update(id: number, patch: EvaluationPatch): void {
+    this.records.update(id, patch);
+  }
+
+  private emitChanged(id: number): void {
+    const row = this.records.get(id);
+    if (row) this.events.emit('evaluations.onChanged', toEvaluationSummary(row));
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new StudioError('no_project', 'This project was closed.', 'Open it again to evaluate.');
+  }
+}
+
+function describeFailure(error: unknown): { message: string; hint?: string } {
+  if (error instanceof ScoringFailure) return error.hint ? { message: error.message, hint: error.hint } : { message: error.message };
+  if (error instanceof StudioError) return error.hint ? { message: error.message, hint: error.hint } : { message: error.message };
+  return { message: error instanceof Error ? error.message : String(error), hint: 'Start the evaluation again; if it fails again, see console.log in the evaluation folder.' };
+}
+
+function now(): string {
+  return new Date().toISOString();
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,51 @@
+/**
+ * The "most uncertain first" order of items.list (model in the loop): which evaluation's scores
+ * order the queue, and the SQL pieces for its segments. The gap between an item's two highest
+ * scores is stored per item (evaluation_items.top_gap, migration 7), so the scored segment is a
+ * walk of the (evaluation_id, top_gap) index.
+ */
+import type Database from 'better-sqlite3';
+import { StudioError } from '../errors';
+import type { FilterSql } from './item-filters';
+
+/** Items the evaluation scored, and their order: smallest gap first, import order on a tie. */
+export interface UncertainOrder {
+  evaluationId: number;
+  scored: FilterSql;
+  unscored: FilterSql;
+  join: string;
+  /** Sort key; import order breaks ties. */
+  key: string;
+}
+
+/**
+ * `evaluationId` when given (it must exist and be finished); otherwise the newest finished
+ * evaluation of the most recently created checkpoint that has one. Null when none exists (the
+ * order is then plain queue order).
+ */
+export function uncertainOrder(db: Database.Database, evaluationId: number | undefined): UncertainOrder | null {
+  let id: number | undefined;
+  if (evaluationId !== undefined) {
+    const row = db.prepare('SELECT status FROM evaluations WHERE id = ?').get(evaluationId) as { status: string } | undefined;
+    if (row === undefined) throw new StudioError('not_found', `no evaluation with id ${evaluationId} in this project`, 'Pick another evaluation, or leave it out to use the latest.');
+    if (row.status !== 'finished') {
+      throw new StudioError('invalid_input', `evaluation ${evaluationId} is ${row.status}, so it has no scores to order by`, 'Wait for it to finish, or leave it out to use the latest finished one.');
+    }
+    id = evaluationId;
+  } else {
+    const row = db.prepare(
+      `SELECT e.id FROM evaluations e JOIN checkpoints c ON c.id = e.checkpoint_id WHERE e.status = 'finished'
+       ORDER BY c.created_at DESC, c.id DESC, e.id DESC LIMIT 1`,
+    ).get() as { id: number } | undefined;
+    id = row?.id;
+  }
+  if (id === undefined) return null;
+  const scoredSet = '(SELECT u.item_rowid FROM evaluation_items u WHERE u.evaluation_id = @uncertainEval AND u.scored = 1)';
+  return {
+    evaluationId: id,
+    scored: { where: `i.rowid IN ${scoredSet}`, params: { uncertainEval: id } },
+    unscored: { where: `i.rowid NOT IN ${scoredSet}`, params: { uncertainEval: id } },
+    join: 'JOIN evaluation_items u ON u.evaluation_id = @uncertainEval AND u.item_rowid = i.rowid AND u.scored = 1',
+    key: 'u.top_gap',
+  };
+}
