@@ -7,8 +7,11 @@ import { useRouteStore, type ViewId } from '../state/route-store';
 import { useSettingsStore } from '../state/settings-store';
 import { AgreementView } from '../views/agreement/agreement-view';
 import { AnnotateView } from '../views/annotate/annotate-view';
+import { CompareView } from '../views/compare/compare-view';
+import { EvaluateView } from '../views/evaluate/evaluate-view';
 import { HomeView } from '../views/home/home-view';
 import { ItemsView } from '../views/items/items-view';
+import { ModelsView } from '../views/models/models-view';
 import { RunsView } from '../views/runs/runs-view';
 import { TrainView } from '../views/train/train-view';
 import { WelcomeView } from '../views/welcome/welcome-view';
@@ -33,6 +36,12 @@ function CurrentView({ view }: { view: ViewId }) {
       return <TrainView />;
     case 'runs':
       return <RunsView />;
+    case 'evaluate':
+      return <EvaluateView />;
+    case 'compare':
+      return <CompareView />;
+    case 'models':
+      return <ModelsView />;
   }
 }
 

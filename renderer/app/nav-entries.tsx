@@ -84,4 +84,36 @@ export const NAV_ENTRIES: readonly NavEntry[] = [
       </svg>
     ),
   },
+  {
+    id: 'evaluate',
+    label: 'Evaluate',
+    icon: (
+      <svg {...iconProps}>
+        <circle cx="8" cy="8" r="5.5" />
+        <circle cx="8" cy="8" r="2.5" />
+        <path d="M8 2.5v1.5M8 12v1.5M2.5 8H4M12 8h1.5" />
+      </svg>
+    ),
+  },
+  {
+    id: 'compare',
+    label: 'Compare',
+    icon: (
+      <svg {...iconProps}>
+        <path d="M8 2v12" />
+        <path d="M2.5 11.5 5 6l2.5 5.5M8.5 11.5 11 6l2.5 5.5" />
+        <path d="M3 11.5h4M9 11.5h4" />
+      </svg>
+    ),
+  },
+  {
+    id: 'models',
+    label: 'Models',
+    icon: (
+      <svg {...iconProps}>
+        <path d="M8 2.2 13.5 5v6L8 13.8 2.5 11V5z" />
+        <path d="M2.7 5.1 8 8l5.3-2.9M8 8v5.6" />
+      </svg>
+    ),
+  },
 ];

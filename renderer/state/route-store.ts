@@ -5,8 +5,8 @@
  */
 import { create } from 'zustand';
 
-export type ViewId = 'home' | 'annotate' | 'items' | 'agreement' | 'train' | 'runs';
-export const VIEW_IDS: readonly ViewId[] = ['home', 'annotate', 'items', 'agreement', 'train', 'runs'];
+export type ViewId = 'home' | 'annotate' | 'items' | 'agreement' | 'train' | 'runs' | 'evaluate' | 'compare' | 'models';
+export const VIEW_IDS: readonly ViewId[] = ['home', 'annotate', 'items', 'agreement', 'train', 'runs', 'evaluate', 'compare', 'models'];
 
 export interface Route {
   view: ViewId;
@@ -14,6 +14,16 @@ export interface Route {
   itemId: string | null;
   /** The run shown in the Runs view. */
   runId: number | null;
+  /** The two evaluations (A, B) in the Compare view: `#/compare/<a>/<b>`. */
+  compareIds: [number, number] | null;
+}
+
+function parseComparePair(rawId: string): [number, number] | null {
+  const match = /^(\d+)\/(\d+)$/.exec(rawId);
+  if (!match) return null;
+  const a = Number(match[1]);
+  const b = Number(match[2]);
+  return a > 0 && b > 0 ? [a, b] : null;
 }
 
 export function parseHash(hash: string): Route {
@@ -29,11 +39,13 @@ export function parseHash(hash: string): Route {
     }
   }
   const runNumber = known === 'runs' && /^\d+$/.test(rawId) ? Number(rawId) : null;
-  return { view: known, itemId, runId: runNumber !== null && runNumber > 0 ? runNumber : null };
+  const compareIds = known === 'compare' ? parseComparePair(rawId) : null;
+  return { view: known, itemId, runId: runNumber !== null && runNumber > 0 ? runNumber : null, compareIds };
 }
 
 export function formatHash(route: Route): string {
   if (route.view === 'runs' && route.runId !== null) return `#/runs/${route.runId}`;
+  if (route.view === 'compare' && route.compareIds) return `#/compare/${route.compareIds[0]}/${route.compareIds[1]}`;
   return route.itemId ? `#/${route.view}/${encodeURIComponent(route.itemId)}` : `#/${route.view}`;
 }
 
@@ -42,6 +54,8 @@ interface RouteState extends Route {
   selectItem(itemId: string | null): void;
   /** Shows a run in the Runs view (switching to it). */
   openRun(runId: number | null): void;
+  /** Shows two evaluations side by side in the Compare view (switching to it); null: pick them there. */
+  openCompare(pair: [number, number] | null): void;
 }
 
 function writeHash(route: Route): void {
@@ -53,17 +67,21 @@ function writeHash(route: Route): void {
 export const useRouteStore = create<RouteState>((set, get) => ({
   ...parseHash(window.location.hash),
   navigate(view) {
-    const { itemId, runId } = get();
-    writeHash({ view, itemId: view === 'items' ? itemId : null, runId: view === 'runs' ? runId : null });
+    const { itemId, runId, compareIds } = get();
+    writeHash({ view, itemId: view === 'items' ? itemId : null, runId: view === 'runs' ? runId : null, compareIds: view === 'compare' ? compareIds : null });
     set({ view });
   },
   selectItem(itemId) {
-    writeHash({ view: get().view, itemId, runId: null });
+    writeHash({ view: get().view, itemId, runId: null, compareIds: null });
     set({ itemId });
   },
   openRun(runId) {
-    writeHash({ view: 'runs', itemId: null, runId });
+    writeHash({ view: 'runs', itemId: null, runId, compareIds: null });
     set({ view: 'runs', runId });
+  },
+  openCompare(pair) {
+    writeHash({ view: 'compare', itemId: null, runId: null, compareIds: pair });
+    set({ view: 'compare', compareIds: pair });
   },
 }));
 

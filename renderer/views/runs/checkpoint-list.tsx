@@ -1,6 +1,9 @@
 /** Checkpoints as the worker saves them (checkpoints.onAdded), the best by validation accuracy marked. */
 import type { CheckpointInfo } from '../../client/training-types';
 import { formatCount } from '../../components/format';
+import { CheckpointActions } from './checkpoint-actions';
+import { useRouteStore } from '../../state/route-store';
+import { useEvaluatePreselect } from '../evaluate/evaluate-preselect';
 
 function metric(checkpoint: CheckpointInfo, name: string, percent: boolean): string {
   const value = checkpoint.metrics[name];
@@ -8,7 +11,9 @@ function metric(checkpoint: CheckpointInfo, name: string, percent: boolean): str
   return percent ? `${(value * 100).toFixed(1)}%` : value.toFixed(4);
 }
 
-export function CheckpointList({ checkpoints }: { checkpoints: readonly CheckpointInfo[] }) {
+export function CheckpointList({ checkpoints, runName }: { checkpoints: readonly CheckpointInfo[]; runName: string }) {
+  const navigate = useRouteStore((state) => state.navigate);
+  const preselect = useEvaluatePreselect((state) => state.preselect);
   if (checkpoints.length === 0) {
     return (
       <p className="muted small" data-testid="checkpoints-empty">
@@ -24,6 +29,8 @@ export function CheckpointList({ checkpoints }: { checkpoints: readonly Checkpoi
           <th className="num">Eval acc.</th>
           <th className="num">Eval loss</th>
           <th>Folder</th>
+          <th aria-label="Actions" />
+          <th />
         </tr>
       </thead>
       <tbody>
@@ -37,6 +44,17 @@ export function CheckpointList({ checkpoints }: { checkpoints: readonly Checkpoi
             <td className="num">{metric(checkpoint, 'eval_loss', false)}</td>
             <td className="mono small checkpoint-path" title={checkpoint.path}>
               {checkpoint.path.split(/[\\/]/).filter(Boolean).slice(-2).join('/')}
+            </td>
+            <td className="num">
+              <button type="button" className="button small" title="Score this checkpoint on a split (Evaluate view)" data-testid="checkpoint-evaluate" onClick={() => {
+                preselect([checkpoint.id]);
+                navigate('evaluate');
+              }}>
+                Evaluate
+              </button>
+            </td>
+            <td className="checkpoint-actions-cell">
+              <CheckpointActions checkpoint={checkpoint} runName={runName} />
             </td>
           </tr>
         ))}
