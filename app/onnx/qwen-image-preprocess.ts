@@ -122,7 +122,7 @@ function pass(src: Uint8Array, w: number, h: number, axis: AxisTaps, horizontal:
 /** Planar (CHW) uint8 resize, width pass first, a pass skipped when its size does not change. */
 export function resizeBicubicAA(image: RgbImage, outW: number, outH: number): Uint8Array {
   const { width: w, height: h } = image;
-  let planar = new Uint8Array(3 * w * h);
+  let planar: Uint8Array = new Uint8Array(3 * w * h);
   for (let i = 0; i < w * h; i += 1) {
     for (let c = 0; c < 3; c += 1) planar[c * w * h + i] = image.data[i * 3 + c] as number;
   }

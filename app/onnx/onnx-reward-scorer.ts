@@ -1,0 +1,111 @@
+/**
+ * Scores with an ONNX export (`python -m reward_studio export-onnx`) in-process through
+ * onnxruntime-node on the CPU: no Python needed. Each item is one graph run, its responses the rows
+ * (prompt + response per row, as the worker's full-concatenation path), so scores match the Python
+ * worker's to float precision.
+ */
+import path from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { StudioError } from '../errors';
+import type { RewardScorer, ScoreItem } from '../scoring/reward-scorer';
+import { BpeTokenizer } from './bpe-tokenizer';
+import { type OnnxConfig, readOnnxConfig } from './onnx-config';
+import { OnnxPrompt } from './onnx-prompt';
+import { decodeRgb, pixelValues } from './qwen-image-preprocess';
+
+export interface OnnxScorerOptions {
+  label?: string;
+  /** onnxruntime intra-op threads (default: onnxruntime's own choice, all cores). */
+  threads?: number;
+}
+
+export class OnnxRewardScorer implements RewardScorer {
+  readonly engine = 'onnx' as const;
+  readonly acceptsImages: boolean;
+  private closed = false;
+
+  private constructor(
+    readonly label: string,
+    private readonly config: OnnxConfig,
+    private readonly prompt: OnnxPrompt,
+    private readonly session: ort.InferenceSession,
+    private readonly exportDir: string,
+  ) {
+    this.acceptsImages = config.is_vl;
+  }
+
+  static async load(exportDir: string, options: OnnxScorerOptions = {}): Promise<OnnxRewardScorer> {
+    const config = readOnnxConfig(exportDir);
+    const tokenizer = BpeTokenizer.fromFile(path.join(exportDir, config.tokenizer_file));
+    const prompt = new OnnxPrompt(config, tokenizer);
+    checkTokenizer(prompt, config, exportDir);
+    let session: ort.InferenceSession;
+    try {
+      session = await ort.InferenceSession.create(path.join(exportDir, config.model_file), {
+        executionProviders: ['cpu'],
+        graphOptimizationLevel: 'all',
+        ...(options.threads ? { intraOpNumThreads: options.threads, interOpNumThreads: 1 } : {}),
+      });
+    } catch (error) {
+      throw new StudioError('bad_file', `onnxruntime cannot load ${path.join(exportDir, config.model_file)}: ${(error as Error).message}`, 'Export the model again; if it persists, score this checkpoint with the Python worker.');
+    }
+    return new OnnxRewardScorer(options.label ?? path.basename(path.resolve(exportDir)), config, prompt, session, exportDir);
+  }
+
+  async score(items: ScoreItem[]): Promise<number[][]> {
+    if (this.closed) throw new StudioError('invalid_input', `the ONNX model ${this.label} was closed`, 'Load the export again.');
+    const out: number[][] = [];
+    for (const [index, item] of items.entries()) {
+      if (item.responses.length === 0) {
+        out.push([]);
+        continue;
+      }
+      if (item.image && !this.config.is_vl) {
+        throw new StudioError('invalid_input', `item ${index + 1} has an image but the ONNX export ${this.label} is text-only`, 'Remove the image, or score with a vision-language model.');
+      }
+      out.push(await this.scoreOne(item));
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.session.release();
+  }
+
+  private async scoreOne(item: ScoreItem): Promise<number[]> {
+    const rows = this.prompt.encode(item.query, item.responses, item.image !== null);
+    const dims = [rows.rows, rows.length];
+    const feeds: Record<string, ort.Tensor> = {
+      input_ids: new ort.Tensor('int64', rows.inputIds, dims),
+      attention_mask: new ort.Tensor('int64', rows.attentionMask, dims),
+    };
+    const image = this.config.image;
+    if (this.config.is_vl && image && rows.positionIds) {
+      feeds.position_ids = new ort.Tensor('int64', rows.positionIds, [3, ...dims]);
+      const patches = image.grid_thw[1] * image.grid_thw[2];
+      // Without an image no <|image_pad|> token reads the pixels: zeros keep the graph's input shape.
+      const pixels = item.image ? pixelValues(await decodeRgb(item.image), image) : new Float32Array(patches * image.patch_dim);
+      feeds.pixel_values = new ort.Tensor('float32', pixels, [patches, image.patch_dim]);
+    }
+    let result: ort.InferenceSession.OnnxValueMapType;
+    try {
+      result = await this.session.run(feeds);
+    } catch (error) {
+      throw new StudioError('internal', `onnxruntime failed on the export ${this.exportDir}: ${(error as Error).message}`, 'Score this checkpoint with the Python worker and report the export that failed.');
+    }
+    const rewards = result.rewards as ort.Tensor;
+    return Array.from(rewards.data as Float32Array);
+  }
+}
+
+/** The export carries ids the Python tokenizer gave for a probe; a different tokenization would score other tokens. */
+function checkTokenizer(prompt: OnnxPrompt, config: OnnxConfig, exportDir: string): void {
+  const same = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((v, i) => v === b[i]);
+  const probe = config.probe;
+  const ok = same(prompt.prefixIds(probe.query, false), probe.prefix_ids) && probe.responses.every((r, i) => same(prompt.responseIds(r), probe.response_ids[i] ?? []));
+  if (!ok) {
+    throw new StudioError('bad_file', `the studio's tokenizer does not reproduce the Python tokenizer's ids for ${exportDir}`, 'This tokenizer is not supported for ONNX scoring; score the checkpoint with the Python worker.');
+  }
+}
