@@ -14,6 +14,9 @@ import { ItemStrip } from './item-strip';
 import { JumpDialog } from './jump-dialog';
 import { latencyProbeEnabled, recordLatency } from './latency-probe';
 import { MarkdownText } from './markdown-text';
+import { ModelLoopControls } from './model-loop-controls';
+import { modelScoreMarks } from './model-score-marks';
+import { useShowModelScores } from './model-scores-preference';
 import { NoteDialog } from './note-dialog';
 import { PairDecisionBar } from './pair-decision-bar';
 import { DEFAULT_QUEUE_FILTERS, type QueueFilters } from './queue-filters';
@@ -33,6 +36,9 @@ import { ResponseCard, type ResponseMark } from './response-card';
 import { ShortcutOverlay } from './shortcut-overlay';
 import { useAnnotateKeys } from './use-annotate-keys';
 import { useAnnotationSession } from './use-annotation-session';
+import { useModelScores } from './use-model-scores';
+import { useQueueScoring } from './use-queue-scoring';
+import '../../styles/model-in-loop.css';
 
 const SEARCH_DEBOUNCE_MS = 250;
 
@@ -68,9 +74,16 @@ function pairMarks(choice: PairChoice | null): [ResponseMark, ResponseMark] {
 export function AnnotateWorkspace({ projectDir, annotator }: { projectDir: string; annotator: string }) {
   const [filters, setFilters] = useState<QueueFilters>(DEFAULT_QUEUE_FILTERS);
   const search = useDebounced(filters.search, SEARCH_DEBOUNCE_MS);
-  const { session, snapshot } = useAnnotationSession(projectDir, annotator, { ...filters, search });
+  const [showScores, setShowScores] = useShowModelScores();
+  const queueScoring = useQueueScoring();
+  // 'uncertain' follows the newest finished scoring of the queue: a new one re-orders it.
+  const evaluationId = filters.order === 'uncertain' ? queueScoring.readyEvaluationId : null;
+  const { session, snapshot } = useAnnotationSession(projectDir, annotator, { ...filters, search, evaluationId });
   const { item, order, mine, status } = snapshot;
   const ready = status === 'ready' && item !== null;
+  // Fetched after the item painted; never part of the key-to-paint path.
+  const modelScores = useModelScores(showScores, ready ? item.id : null, queueScoring.generation);
+  const scoreMarks = modelScores.status === 'ready' && modelScores.scores ? modelScoreMarks(modelScores.scores.scores, order) : null;
 
   const viewer = useRef<ImageViewerHandle>(null);
   const searchRef = useRef<HTMLInputElement>(null);
@@ -234,6 +247,7 @@ export function AnnotateWorkspace({ projectDir, annotator }: { projectDir: strin
         saving={snapshot.saving}
         annotator={annotator}
         onHelp={() => setOverlay(true)}
+        modelControls={<ModelLoopControls scoring={queueScoring} showScores={showScores} onShowScores={setShowScores} itemScores={modelScores} />}
       />
       {item && (status === 'ready' || status === 'loading') ? (
         <div className={status === 'loading' ? 'annotate-body stale' : 'annotate-body'}>
@@ -250,7 +264,7 @@ export function AnnotateWorkspace({ projectDir, annotator }: { projectDir: strin
               <>
                 <div className="responses-pair" data-testid="annotate-responses" data-layout="pair">
                   {order.map((original, position) => (
-                    <ResponseCard key={`${item.id}:${position}`} position={position} text={item.responses[original] ?? ''} mark={marks[position] ?? 'none'} />
+                    <ResponseCard key={`${item.id}:${position}`} position={position} text={item.responses[original] ?? ''} mark={marks[position] ?? 'none'} modelScore={scoreMarks?.[position] ?? null} />
                   ))}
                 </div>
                 <PairDecisionBar saved={savedChoice} disabled={!ready} onDecide={(choice, strength) => decidePair(choice, strength, null)} onSkip={() => session?.next()} />
@@ -266,6 +280,7 @@ export function AnnotateWorkspace({ projectDir, annotator }: { projectDir: strin
                         position={position}
                         text={item.responses[original] ?? ''}
                         mark={rank === null ? 'none' : rank === 1 ? 'better' : 'none'}
+                        modelScore={scoreMarks?.[position] ?? null}
                         draggable={ready}
                         onDragStart={(from) => (dragFrom.current = from)}
                         onDrop={(to) => {

@@ -4,14 +4,20 @@ import type { Split } from '../../../app/store/types';
 
 export type JudgedFilter = 'not-by-me' | 'any' | 'by-me' | 'by-others' | 'conflicting';
 
+/** 'queue': unjudged first, in import order. 'uncertain': the model's smallest top-two score gap first. */
+export type QueueOrder = 'queue' | 'uncertain';
+
 export interface QueueFilters {
   split: Split | 'all';
   judged: JudgedFilter;
   flagged: 'all' | 'flagged' | 'unflagged';
   search: string;
+  order: QueueOrder;
+  /** The evaluation 'uncertain' orders by; null: the newest one (the core's default). */
+  evaluationId: number | null;
 }
 
-export const DEFAULT_QUEUE_FILTERS: QueueFilters = { split: 'all', judged: 'not-by-me', flagged: 'all', search: '' };
+export const DEFAULT_QUEUE_FILTERS: QueueFilters = { split: 'all', judged: 'not-by-me', flagged: 'all', search: '', order: 'queue', evaluationId: null };
 
 export const JUDGED_LABELS: Record<JudgedFilter, string> = {
   'not-by-me': 'To do',
@@ -21,15 +27,22 @@ export const JUDGED_LABELS: Record<JudgedFilter, string> = {
   conflicting: 'Conflicting',
 };
 
+export const ORDER_LABELS: Record<QueueOrder, string> = {
+  queue: 'Queue order',
+  uncertain: 'Most uncertain first',
+};
+
 export function queueFilterKey(filters: QueueFilters): string {
-  return JSON.stringify([filters.split, filters.judged, filters.flagged, filters.search.trim()]);
+  const evaluationId = filters.order === 'uncertain' ? filters.evaluationId : null;
+  return JSON.stringify([filters.split, filters.judged, filters.flagged, filters.search.trim(), filters.order, evaluationId]);
 }
 
-/** The `items.list` input for one page of the queue, in queue order (unjudged first). */
+/** The `items.list` input for one page of the queue, in queue order (unjudged first) or most uncertain first. */
 export function queueListInput(filters: QueueFilters, annotator: string, offset: number, limit: number): CommandInput<'items.list'> {
   const search = filters.search.trim();
   return {
-    order: 'queue',
+    order: filters.order,
+    evaluationId: filters.order === 'uncertain' && filters.evaluationId !== null ? filters.evaluationId : undefined,
     annotator,
     offset,
     limit,

@@ -1,9 +1,9 @@
 /** The queue's filters and where the person is in it. */
-import { forwardRef } from 'react';
+import { forwardRef, type ReactNode } from 'react';
 import type { Split } from '../../../app/store/types';
 import { formatCount } from '../../components/format';
 import { SearchField } from '../../components/search-field';
-import { JUDGED_LABELS, type JudgedFilter, type QueueFilters } from './queue-filters';
+import { JUDGED_LABELS, ORDER_LABELS, type JudgedFilter, type QueueFilters, type QueueOrder } from './queue-filters';
 
 export interface QueueToolbarProps {
   filters: QueueFilters;
@@ -14,13 +14,16 @@ export interface QueueToolbarProps {
   saving: number;
   annotator: string;
   onHelp(): void;
+  /** Model in the loop: the scores switch and "score the queue". */
+  modelControls?: ReactNode;
 }
 
 const SPLITS: readonly (Split | 'all')[] = ['all', 'train', 'val', 'test'];
 const JUDGED: readonly JudgedFilter[] = ['not-by-me', 'any', 'by-me', 'by-others', 'conflicting'];
+const ORDERS: readonly QueueOrder[] = ['queue', 'uncertain'];
 
 export const QueueToolbar = forwardRef<HTMLInputElement, QueueToolbarProps>(function QueueToolbar(props, searchRef) {
-  const { filters, onChange, position, total, decided, saving, annotator, onHelp } = props;
+  const { filters, onChange, position, total, decided, saving, annotator, onHelp, modelControls } = props;
   return (
     <div className="queue-toolbar" data-testid="queue-toolbar">
       <div className="segmented" role="group" aria-label="Split">
@@ -62,6 +65,20 @@ export const QueueToolbar = forwardRef<HTMLInputElement, QueueToolbarProps>(func
         <option value="flagged">Flagged only</option>
         <option value="unflagged">Not flagged</option>
       </select>
+      <select
+        className="select compact"
+        aria-label="Order"
+        value={filters.order}
+        data-testid="queue-order"
+        title="Most uncertain first: the items whose two best responses the newest checkpoint scores closest come first"
+        onChange={(event) => onChange({ ...filters, order: event.target.value as QueueOrder })}
+      >
+        {ORDERS.map((value) => (
+          <option key={value} value={value}>
+            {ORDER_LABELS[value]}
+          </option>
+        ))}
+      </select>
       <SearchField
         ref={searchRef} className="compact"
         label="Search the queue"
@@ -70,6 +87,7 @@ export const QueueToolbar = forwardRef<HTMLInputElement, QueueToolbarProps>(func
         onChange={(search) => onChange({ ...filters, search })}
       />
       <span className="grow" />
+      {modelControls}
       <span className="queue-progress small muted" data-testid="queue-progress">
         {total === null ? '…' : total === 0 ? '0 items' : `${formatCount(Math.min(position + 1, total))} of ${formatCount(total)}`}
         {' · '}

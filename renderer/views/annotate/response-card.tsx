@@ -6,6 +6,7 @@
 import type { ReactNode } from 'react';
 import { responseLetter } from '../items/ranking-display';
 import { MarkdownText } from './markdown-text';
+import type { ModelScoreMark } from './model-score-marks';
 
 export type ResponseMark = 'none' | 'better' | 'worse' | 'tie' | 'bad';
 
@@ -16,12 +17,14 @@ export interface ResponseCardProps {
   /** Right side of the header: the rank slot in ranking mode. */
   badge?: ReactNode;
   className?: string;
+  /** Model in the loop (only when the person turned it on): the newest checkpoint's score, shown quietly. */
+  modelScore?: ModelScoreMark | null;
   draggable?: boolean;
   onDragStart?(position: number): void;
   onDrop?(position: number): void;
 }
 
-export function ResponseCard({ position, text, mark, badge, className, draggable, onDragStart, onDrop }: ResponseCardProps) {
+export function ResponseCard({ position, text, mark, badge, className, modelScore, draggable, onDragStart, onDrop }: ResponseCardProps) {
   const classes = ['response-card', `mark-${mark}`];
   if (className) classes.push(className);
   return (
@@ -51,6 +54,18 @@ export function ResponseCard({ position, text, mark, badge, className, draggable
           </span>
         )}
         <span className="grow" />
+        {modelScore && (
+          <span
+            className={modelScore.preferred ? 'model-score preferred' : 'model-score'}
+            data-testid="model-score"
+            data-score={modelScore.score}
+            data-preferred={modelScore.preferred ? 'true' : 'false'}
+            title={modelScore.preferred ? "The newest checkpoint's score — its preferred response" : "The newest checkpoint's score"}
+          >
+            {modelScore.preferred && <span className="model-score-dot" aria-hidden="true" />}
+            {modelScore.score.toFixed(3)}
+          </span>
+        )}
         {badge}
       </header>
       <div className="response-card-body" tabIndex={-1}>

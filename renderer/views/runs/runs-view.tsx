@@ -115,7 +115,7 @@ export function RunsView() {
             <ChartGrid runs={chartRuns} />
             <div className="runs-bottom">
               <Panel title="Checkpoints" testId="checkpoints-panel" aside={<span className="muted small">{detail?.checkpoints.length ?? 0}</span>}>
-                <CheckpointList checkpoints={detail?.checkpoints ?? []} />
+                <CheckpointList checkpoints={detail?.checkpoints ?? []} runName={shown.name} />
               </Panel>
               <Panel title="Log" testId="log-panel" aside={<span className="muted small mono">worker.log</span>}>
                 <LogTail lines={log} testId="run-log" emptyText="No output yet." maxHeight={260} />
