@@ -240,6 +240,7 @@ def export_onnx_main(checkpoint: str, out: str, base_model_name: str | None = No
         config = build_config(core, encoder, processor, size, probe, rc, max_length, opset)
         (tmp / "onnx_config.json").write_text(json.dumps(config, indent=2, ensure_ascii=False) + "\n")
         _copy_side_files(proc_src, src, tmp)
+        (tmp / "tokenizer.json").write_text(worker_tokenizer_json(encoder.tokenizer), encoding="utf-8")
         diff = _verify(tmp / "model.onnx", inputs, expected)
         if dst.exists():
             dst.rmdir()
@@ -278,6 +279,16 @@ def _verify(path: Path, inputs: dict[str, torch.Tensor], expected: torch.Tensor)
     return float((torch.from_numpy(got) - expected).abs().max())
 
 
+def worker_tokenizer_json(tokenizer: Any) -> str:
+    """The tokenizer as the worker runs it. transformers may replace parts of the folder's tokenizer.json
+    by class (Qwen2Tokenizer adds NFC and Qwen2's split regex), so the file alone is not enough."""
+    backend = getattr(tokenizer, "backend_tokenizer", None)
+    if backend is None:
+        raise ModelError("the model's tokenizer is not a fast (tokenizers) tokenizer",
+                         "Save the model with a tokenizer.json (a recent transformers does) and export again.")
+    return backend.to_str(pretty=True)
+
+
 def _copy_side_files(proc_src: Path, src: Path, dst: Path) -> None:
     for name in TOKENIZER_FILES:
         if (proc_src / name).exists():
@@ -285,6 +296,3 @@ def _copy_side_files(proc_src: Path, src: Path, dst: Path) -> None:
     meta = json.loads((src / "reward_config.json").read_text())
     meta["exported_from"] = str(src.resolve())
     (dst / "reward_config.json").write_text(json.dumps(meta, indent=2) + "\n")
-    if not (dst / "tokenizer.json").exists():
-        raise ModelError(f"{proc_src} has no tokenizer.json (a fast tokenizer file)",
-                         "Save the model's tokenizer with a recent transformers (it writes tokenizer.json) and export again.")
