@@ -9,6 +9,7 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { EventName, EventPayload } from '../contract';
 import { StudioError } from '../errors';
+import { OnnxRewardScorer } from '../onnx/onnx-reward-scorer';
 import type { ProjectStore } from '../store/project-store';
 import { throttleProgress } from '../studio/progress-throttle';
 import { trainingPython } from '../training/python-interpreter';
@@ -17,6 +18,7 @@ import { DATA_FILE, evaluationDir, freezeEvaluationData, RESULTS_FILE } from './
 import { itemScores } from './evaluation-item-scores';
 import { ACTIVE_EVALUATION_STATUSES, EvaluationRecords, toEvaluationSummary, type EvaluationPatch, type EvaluationRow } from './evaluation-records';
 import { measureEvaluation, storeResults } from './evaluation-scores';
+import { OnnxScoring } from './onnx-scoring';
 import { PythonScoring } from './python-scoring';
 import { ScoringFailure, type RunningScoring, type ScoringEngineRunner } from './scoring-engine';
 import type { CompareItemPage, EvaluationComparison, EvaluationScope, EvaluationSummary, ItemScores, ScoringEngine } from './types';
@@ -37,7 +39,7 @@ export interface EvaluationManagerOptions {
   events: EvaluationEventSink;
   /** The interpreter for the Python engine, asked at each start (default: settings, else .venv). */
   python?: () => string;
-  /** Engines by name; default: the Python worker. An engine missing here is refused at start. */
+  /** Engines by name; default: the Python worker and onnxruntime-node on the checkpoint's ONNX export. */
   engines?: Partial<Record<ScoringEngine, ScoringEngineRunner>>;
   /** Minimum time between two progress events of one evaluation. */
   progressMs?: number;
@@ -76,6 +78,7 @@ export class EvaluationManager {
     this.progressMs = options.progressMs ?? 250;
     this.engines = {
       python: new PythonScoring({ python: options.python ?? trainingPython, env: options.workerEnv, cancelGraceMs: options.cancelGraceMs }),
+      onnx: new OnnxScoring({ projectDir: options.store.dir, load: (dir, label) => OnnxRewardScorer.load(dir, { label }) }),
       ...options.engines,
     };
   }
@@ -128,6 +131,11 @@ export class EvaluationManager {
     const missing = request.checkpointIds.filter((id) => this.records.checkpoint(id) === null);
     if (missing.length > 0) {
       throw new StudioError('not_found', `no checkpoint with id ${missing.join(', ')} in this project`, 'Refresh the checkpoint list; it may have been rotated away or its run deleted.');
+    }
+    const engine = this.engines[request.engine] as ScoringEngineRunner;
+    for (const checkpointId of request.checkpointIds) {
+      const problem = engine.unavailable?.(checkpointId) ?? null;
+      if (problem) throw new StudioError('invalid_input', problem.message, problem.hint);
     }
     const ids: number[] = [];
     for (const checkpointId of new Set(request.checkpointIds)) {
@@ -237,7 +245,7 @@ export class EvaluationManager {
       if (job.cancelRequested) throw new ScoringFailure('cancelled', undefined, true);
       const engine = this.engines[row.engine] as ScoringEngineRunner;
       const scoring = await engine.start(
-        { evaluationId: id, dir, dataFile, resultsFile, checkpointPath: row.checkpointPath, runConfig: row.runConfig, total: frozen.items },
+        { evaluationId: id, dir, dataFile, resultsFile, checkpointId: row.checkpointId, checkpointPath: row.checkpointPath, runConfig: row.runConfig, total: frozen.items },
         (done) => job.progress.push(done),
       );
       job.scoring = scoring;

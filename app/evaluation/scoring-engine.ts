@@ -11,6 +11,7 @@ export interface ScoringJob {
   dir: string;
   dataFile: string;
   resultsFile: string;
+  checkpointId: number;
   checkpointPath: string;
   /** The training run's config.json: scoring truncates with the run's max_length. */
   runConfig: Record<string, unknown>;
@@ -34,6 +35,8 @@ export interface RunningScoring {
 }
 
 export interface ScoringEngineRunner {
+  /** Why this engine cannot score with the checkpoint (checked when an evaluation is asked for), or null. */
+  unavailable?(checkpointId: number): { message: string; hint?: string } | null;
   start(job: ScoringJob, onProgress: (done: number, total: number) => void): Promise<RunningScoring>;
 }
 
