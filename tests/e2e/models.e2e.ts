@@ -1,0 +1,296 @@
+/**
+ * The Models view and model in the loop, in the real UI on a really trained tiny model: the run is
+ * started through the contract (the Train UI has its own e2e), then
+ * - the playground scores a query + a real sample image + two responses on Ctrl+Enter, and the
+ *   scores equal `scoring.score` for the same input and the worker's own `python -m reward_studio
+ *   score` on a one-item JSONL;
+ * - Serve starts the HTTP API, the URL read from the UI answers POST /score, Stop closes it;
+ * - Export merged lists the export with its verify difference;
+ * - Annotate: "Score the queue" with the newest checkpoint, the scores switch shows on the response
+ *   cards exactly the stored scores, and "most uncertain first" opens the item with the smallest
+ *   top-two gap, computed here from project.sqlite.
+ * Also takes docs/screenshots/playground.png (UPDATE_SCREENSHOTS=1).
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { extname, join } from 'node:path';
+import { promisify } from 'node:util';
+import Database from 'better-sqlite3';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openContractSocket, type ContractSocket } from './harness/contract-socket';
+import { REPO_ROOT } from './harness/renderer-build';
+import { openSampleStudio, type SampleStudio } from './harness/sample-studio';
+
+const SCREENSHOT_DIR = process.env.UPDATE_SCREENSHOTS ? join(REPO_ROOT, 'docs', 'screenshots') : join(REPO_ROOT, 'test-results', 'screenshots');
+const VENV_PYTHON = join(REPO_ROOT, '.venv', 'bin', 'python');
+const TRAIN_TIMEOUT_MS = 300_000;
+const MAX_STEPS = 8;
+const QUERY = 'What is the colour of the shape in the picture?';
+const RESPONSES = ['The shape is red.', 'It is a blue circle on a white background.'];
+
+const run = promisify(execFile);
+
+function findImage(dir: string): string {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      const found = findImage(path);
+      if (found) return found;
+    } else if (/\.(png|jpe?g)$/i.test(entry.name)) return path;
+  }
+  return '';
+}
+
+function dataUrl(file: string): string {
+  const type = extname(file).toLowerCase() === '.png' ? 'image/png' : 'image/jpeg';
+  return `data:${type};base64,${readFileSync(file).toString('base64')}`;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function shownScores(page: Page): Promise<number[]> {
+  return page.getByTestId('playground-score').evaluateAll((elements) => elements.map((element) => Number(element.getAttribute('data-score'))));
+}
+
+interface StoredScores {
+  evaluationId: number;
+  byItem: Map<string, number[]>;
+  responses: Map<string, string[]>;
+}
+
+/** The newest finished 'unjudged' evaluation of a checkpoint, read straight from the project file. */
+function readStoredScores(projectDir: string, checkpointId: number): StoredScores {
+  const db = new Database(join(projectDir, 'project.sqlite'), { readonly: true, fileMustExist: true });
+  try {
+    const evaluation = db
+      .prepare("SELECT id FROM evaluations WHERE checkpoint_id = ? AND split = 'unjudged' AND status = 'finished' ORDER BY id DESC LIMIT 1")
+      .get(checkpointId) as { id: number } | undefined;
+    if (!evaluation) throw new Error(`no finished unjudged evaluation of checkpoint ${checkpointId} in the database`);
+    const byItem = new Map<string, number[]>();
+    const rows = db
+      .prepare('SELECT i.id AS itemId, s.response_idx AS idx, s.score FROM scores s JOIN items i ON i.rowid = s.item_rowid WHERE s.evaluation_id = ?')
+      .all(evaluation.id) as { itemId: string; idx: number; score: number }[];
+    for (const row of rows) {
+      const list = byItem.get(row.itemId) ?? [];
+      list[row.idx] = row.score;
+      byItem.set(row.itemId, list);
+    }
+    const responses = new Map<string, string[]>();
+    const texts = db.prepare('SELECT i.id AS itemId, r.idx, r.text FROM responses r JOIN items i ON i.rowid = r.item_rowid').all() as { itemId: string; idx: number; text: string }[];
+    for (const row of texts) {
+      const list = responses.get(row.itemId) ?? [];
+      list[row.idx] = row.text;
+      responses.set(row.itemId, list);
+    }
+    return { evaluationId: evaluation.id, byItem, responses };
+  } finally {
+    db.close();
+  }
+}
+
+/** The model's own uncertainty: the gap between an item's two highest scores (written here, not imported). */
+function topGap(scores: readonly number[]): number {
+  const sorted = [...scores].sort((a, b) => b - a);
+  return (sorted[0] ?? 0) - (sorted[1] ?? sorted[0] ?? 0);
+}
+
+describe('Models view and model in the loop', () => {
+  let opened: SampleStudio;
+  let socket: ContractSocket;
+  let checkpoint: { id: number; path: string; step: number };
+  let imageFile: string;
+
+  beforeAll(async () => {
+    if (!existsSync(VENV_PYTHON)) throw new Error(`No training environment at ${VENV_PYTHON}: run "npm run setup:worker" first.`);
+    opened = await openSampleStudio();
+    socket = await openContractSocket(opened.studio.url);
+    imageFile = findImage(join(opened.projectDir, 'media'));
+    if (!imageFile) throw new Error(`no sample image under ${opened.projectDir}/media`);
+    const presets = await socket.invoke('runs.presets', {});
+    const tiny = presets.find((preset) => preset.id.includes('tiny'));
+    if (!tiny) throw new Error('the Tiny CPU preset is missing from resources/presets');
+    const started = await socket.invoke('runs.start', {
+      name: 'models-e2e',
+      presetId: tiny.id,
+      config: { ...tiny.config, max_steps: MAX_STEPS },
+      splits: { train: ['train'], val: ['val'] },
+    });
+    const deadline = Date.now() + TRAIN_TIMEOUT_MS;
+    for (;;) {
+      const detail = await socket.invoke('runs.get', { id: started.id });
+      if (detail.status === 'finished' && detail.checkpoints.length > 0) {
+        const newest = [...detail.checkpoints].sort((a, b) => b.id - a.id)[0]!;
+        checkpoint = { id: newest.id, path: newest.path, step: newest.step };
+        break;
+      }
+      if (detail.status === 'failed' || detail.status === 'stopped') throw new Error(`the training run ended ${detail.status}: ${JSON.stringify(detail.error)}`);
+      if (Date.now() > deadline) throw new Error(`the training run did not finish in ${TRAIN_TIMEOUT_MS / 1000} s (status ${detail.status})`);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }, TRAIN_TIMEOUT_MS + 120_000);
+
+  afterAll(async () => {
+    socket?.close();
+    await opened?.close();
+  });
+
+  it('scores a query, a sample image and two responses on Ctrl+Enter, equal to scoring.score and the worker', async () => {
+    const { page } = opened.ui;
+    await page.getByTestId('nav-models').click();
+    await page.getByTestId('models-view').waitFor();
+    expect(await page.getByTestId('playground-model').inputValue()).toBe(`checkpoint:${checkpoint.id}`);
+
+    await page.getByTestId('playground-query').fill(QUERY);
+    await page.getByTestId('playground-image-input').setInputFiles(imageFile);
+    await page.getByTestId('playground-image-preview').waitFor();
+    const rows = page.getByTestId('playground-response-text');
+    await rows.nth(0).fill(RESPONSES[0]!);
+    await rows.nth(1).fill(RESPONSES[1]!);
+    await rows.nth(1).press('Control+Enter');
+
+    await expect.poll(() => page.getByTestId('playground-score').count(), { timeout: 180_000 }).toBe(2);
+    const scores = await shownScores(page);
+    for (const score of scores) expect(Number.isFinite(score)).toBe(true);
+    expect(await page.getByTestId('playground-meta').getAttribute('data-engine')).toBe('python');
+    const best = scores[0]! > scores[1]! ? 0 : 1;
+    expect(await page.getByTestId('playground-response').nth(best).getAttribute('data-best')).toBe('true');
+
+    // The same input through the contract.
+    const direct = await socket.invoke('scoring.score', {
+      model: { kind: 'checkpoint', checkpointId: checkpoint.id },
+      query: QUERY,
+      responses: RESPONSES,
+      image: dataUrl(imageFile),
+    });
+    expect(direct.scores).toHaveLength(2);
+    direct.scores.forEach((score, index) => expect(scores[index]).toBeCloseTo(score, 6));
+
+    // And through the worker's own score command, on a one-item JSONL with the image file.
+    const dir = mkdtempSync(join(tmpdir(), 'rs-models-e2e-'));
+    const data = join(dir, 'one.jsonl');
+    writeFileSync(data, `${JSON.stringify({ id: 'one', query: QUERY, image: imageFile, response: RESPONSES, human_ranking: [0, 1] })}\n`);
+    const output = join(dir, 'out.jsonl');
+    await run(VENV_PYTHON, ['-m', 'reward_studio', 'score', '--model_path', checkpoint.path, '--data_path', data, '--output_path', output], {
+      cwd: join(REPO_ROOT, 'workers'),
+      timeout: 240_000,
+    });
+    const line = JSON.parse(readFileSync(output, 'utf8').trim().split('\n')[0]!) as { scores: number[] };
+    line.scores.forEach((score, index) => expect(scores[index]).toBeCloseTo(score, 3));
+    console.log(`models e2e: playground ${scores.map((score) => score.toFixed(5)).join(', ')}; worker ${line.scores.map((score) => score.toFixed(5)).join(', ')}`);
+  }, 420_000);
+
+  it('serves the checkpoint: the URL from the UI answers POST /score, Stop closes it', async () => {
+    const { page } = opened.ui;
+    const port = await freePort();
+    await page.getByTestId('serve-port').fill(String(port));
+    await page.getByTestId('serve-start').click();
+    await page.getByTestId('serve-url').waitFor({ timeout: 60_000 });
+    const url = ((await page.getByTestId('serve-url').textContent()) ?? '').trim();
+    expect(url).toContain(`:${port}`);
+
+    const body = JSON.stringify({ prompt: QUERY, response: RESPONSES[0] });
+    let answer: { status: number; json: { score?: unknown } } = { status: 0, json: {} };
+    // 503 while the model loads; the server listens at once.
+    await expect
+      .poll(
+        async () => {
+          const response = await fetch(new URL('/score', url), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+          answer = { status: response.status, json: (await response.json()) as { score?: unknown } };
+          return answer.status;
+        },
+        { timeout: 180_000, interval: 1000 },
+      )
+      .toBe(200);
+    expect(typeof answer.json.score).toBe('number');
+    await expect.poll(() => page.getByTestId('serve-requests').getAttribute('data-count'), { timeout: 10_000 }).not.toBe('0');
+    expect(await page.getByTestId('serve-curl-score').textContent()).toContain(`${url.replace(/\/$/, '')}/score`);
+  }, 240_000);
+
+  it('exports the merged model and lists it with its verify difference', async () => {
+    const { page } = opened.ui;
+    await page.getByTestId('export-merged').click();
+    const entry = page.locator('[data-testid="export-entry"][data-format="merged"]');
+    await entry.first().waitFor({ timeout: 300_000 });
+    expect(await entry.first().getByTestId('export-verify').textContent()).toMatch(/max \|Δ\| (\d|not verified)/);
+
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    await page.mouse.move(0, 0);
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'playground.png') });
+
+    const url = ((await page.getByTestId('serve-url').textContent()) ?? '').trim();
+    await page.getByTestId('serve-stop').click();
+    await expect.poll(() => page.getByTestId('serve-state').getAttribute('data-state'), { timeout: 30_000 }).toBe('stopped');
+    const refused = await fetch(new URL('/score', url), { method: 'POST', body: '{}' }).then(
+      () => 'answered',
+      (error: unknown) => String((error as { cause?: { code?: string } }).cause?.code ?? error),
+    );
+    expect(refused).toBe('ECONNREFUSED');
+  }, 360_000);
+
+  it('scores the queue, shows the stored scores on the cards, and orders most uncertain first', async () => {
+    const { page } = opened.ui;
+    await page.getByTestId('nav-annotate').click();
+    if (await page.getByTestId('annotator-name-input').isVisible().catch(() => false)) {
+      await page.getByTestId('annotator-name-input').fill('model-e2e');
+      await page.getByTestId('annotator-name-save').click();
+    }
+    const view = page.getByTestId('annotate-view');
+    await view.waitFor();
+    // Off by default: no scores on the cards.
+    expect(await page.getByTestId('model-scores-toggle').isChecked()).toBe(false);
+    expect(await page.getByTestId('model-score').count()).toBe(0);
+
+    await page.getByTestId('queue-score-button').click();
+    await page.getByTestId('queue-scored').waitFor({ timeout: 300_000 });
+    const stored = readStoredScores(opened.projectDir, checkpoint.id);
+
+    await page.getByTestId('model-scores-toggle').check();
+    await expect.poll(() => page.getByTestId('model-score').count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    const itemId = (await view.getAttribute('data-item-id')) ?? '';
+    const expected = stored.byItem.get(itemId);
+    const texts = stored.responses.get(itemId);
+    if (!expected || !texts) throw new Error(`item ${itemId} on screen has no stored scores in evaluation ${stored.evaluationId}`);
+    const cards = page.getByTestId('annotate-response');
+    const count = await cards.count();
+    expect(count).toBe(expected.length);
+    for (let position = 0; position < count; position += 1) {
+      const card = cards.nth(position);
+      const text = ((await card.locator('.response-card-body').textContent()) ?? '').trim();
+      const original = texts.findIndex((candidate) => candidate.trim() === text);
+      expect(original).toBeGreaterThanOrEqual(0);
+      expect(Number(await card.getByTestId('model-score').getAttribute('data-score'))).toBe(expected[original]);
+    }
+    // The switch is remembered.
+    await page.reload();
+    await page.getByTestId('annotate-view').waitFor();
+    expect(await page.getByTestId('model-scores-toggle').isChecked()).toBe(true);
+
+    // Most uncertain first: the smallest gap between the two highest stored scores.
+    let expectedFirst = '';
+    let smallest = Infinity;
+    for (const [id, scores] of stored.byItem) {
+      const gap = topGap(scores);
+      if (gap < smallest) {
+        smallest = gap;
+        expectedFirst = id;
+      }
+    }
+    await page.getByTestId('queue-order').selectOption('uncertain');
+    await expect.poll(() => page.getByTestId('annotate-view').getAttribute('data-item-id'), { timeout: 15_000 }).toBe(expectedFirst);
+    console.log(`models e2e: ${stored.byItem.size} queue items scored; most uncertain ${expectedFirst} (gap ${smallest.toExponential(2)})`);
+    expect(opened.ui.problems.filter((problem) => !problem.includes('favicon'))).toEqual([]);
+  }, 420_000);
+});
