@@ -112,6 +112,10 @@ async function listedItemIds(page: Page, filter: string): Promise<string[]> {
   return ids.sort();
 }
 
+async function closeToasts(page: Page): Promise<void> {
+  for (const close of await page.getByTestId('toast-dismiss').all()) await close.click();
+}
+
 async function vertices(page: Page, selector: string): Promise<number> {
   return page.locator(selector).evaluateAll((paths) => paths.reduce((sum, path) => sum + (path.getAttribute('d')?.match(/[ML]/g) ?? []).length, 0));
 }
@@ -178,6 +182,10 @@ describe('evaluate two trained checkpoints and compare them', () => {
         await cardOf(run).getByTestId('reliability-diagram').waitFor();
         expect(await cardOf(run).locator('[data-metric="accuracy"] dd').textContent()).toMatch(/%$/);
       }
+      mkdirSync(SCREENSHOT_DIR, { recursive: true });
+      await closeToasts(page);
+      await page.mouse.move(0, 0);
+      await page.screenshot({ path: join(SCREENSHOT_DIR, 'evaluate.png') });
       evaluationA = Number(await cardOf(runs[0]!).getAttribute('data-evaluation-id'));
       evaluationB = Number(await cardOf(runs[1]!).getAttribute('data-evaluation-id'));
       expect(evaluationA).toBeGreaterThan(0);
@@ -243,7 +251,8 @@ describe('evaluate two trained checkpoints and compare them', () => {
     }
     expect(await listedItemIds(page, 'all')).toEqual([...truth.outcomes.keys()].sort());
 
-    // Screenshot with the table showing every item.
+    // Screenshot with the table showing every item (toasts closed: they are not part of the view).
+    await closeToasts(page);
     await page.mouse.move(0, 0);
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'compare.png') });

@@ -11,6 +11,7 @@ import { describeError } from '../../client/studio-client-error';
 import { ItemImages } from '../items/item-images';
 import { ordinal, rankingOrderText, rankPlaces, responseLetter } from '../items/ranking-display';
 import type { ItemScores } from '../evaluate/evaluation-types';
+import { formatScore } from '../evaluate/metric-format';
 
 interface Loaded {
   itemId: string;
@@ -32,7 +33,7 @@ function ScoreCell({ side, scores, index }: { side: 'a' | 'b'; scores: ItemScore
   return (
     <span className={`item-score score-${side}${top ? ' top' : ''}`} data-testid={`item-score-${side}`} data-value={value ?? ''} title={top ? `${side.toUpperCase()}'s top-scored response` : undefined}>
       <span className={`pick-badge pick-${side}`}>{side.toUpperCase()}</span>
-      <span className="num mono">{value === undefined ? '–' : value.toFixed(3)}</span>
+      <span className="num mono">{value === undefined ? '–' : formatScore(value)}</span>
       {top && <span className="top-mark">▲</span>}
     </span>
   );
@@ -89,7 +90,7 @@ export function CompareItemPanel({ itemId, a, b, onClose }: { itemId: string; a:
                 <span key={index} className={scores.correct ? 'verdict right' : 'verdict wrong'}>
                   <span className={`pick-badge pick-${index === 0 ? 'a' : 'b'}`}>{index === 0 ? 'A' : 'B'}</span>
                   {scores.correct === null ? 'no human ranking' : scores.correct ? '✓ right' : '✗ wrong'}
-                  {scores.margin !== null && <span className="muted mono"> margin {scores.margin.toFixed(3)}</span>}
+                  {scores.margin !== null && <span className="muted mono"> margin {formatScore(scores.margin)}</span>}
                 </span>
               ) : (
                 <span key={index} className="muted">

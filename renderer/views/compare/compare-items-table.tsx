@@ -5,6 +5,7 @@
 import { useEffect, useRef } from 'react';
 import { rankingOrderText } from '../items/ranking-display';
 import type { CompareItemRow, EvaluationComparison } from '../evaluate/evaluation-types';
+import { formatScore } from '../evaluate/metric-format';
 import { AGREEMENT_CHOICES, FILTERS, filterCount, offsetOfPage, PAGE_SIZE, pageCount, SPLIT_CHOICES, withQuery, type AgreementChoice, type CompareQuery, type SplitChoice } from './compare-filters';
 import type { CompareItemsState } from './use-compare-items';
 
@@ -33,7 +34,7 @@ function Verdict({ correct, margin }: { correct: boolean; margin: number }) {
       <span className="verdict-mark" aria-label={correct ? 'right' : 'wrong'}>
         {correct ? '✓' : '✗'}
       </span>
-      <span className="num mono">{Number.isFinite(margin) ? margin.toFixed(3) : '–'}</span>
+      <span className="num mono">{formatScore(margin)}</span>
     </span>
   );
 }

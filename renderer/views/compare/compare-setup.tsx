@@ -7,7 +7,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useStudioClient } from '../../client/client-context';
 import { Panel } from '../../components/panel';
 import { useRouteStore } from '../../state/route-store';
-import { toastError } from '../../state/toast-store';
+import { toastError, useToastStore } from '../../state/toast-store';
 import { evaluationLabel, SCOPES, STATUS_WORDS, type EvaluationScope } from '../evaluate/evaluation-types';
 import { useAllCheckpoints } from '../evaluate/use-all-checkpoints';
 import { useEvaluations } from '../evaluate/use-evaluations';
@@ -47,8 +47,15 @@ export function CompareSetup() {
     if (waitingStates.every((entry) => entry?.status === 'finished')) {
       setWaiting(null);
       openCompare(waiting);
-    } else if (waitingStates.some((entry) => entry && (entry.status === 'failed' || entry.status === 'cancelled'))) {
+    } else {
+      const ended = waitingStates.find((entry) => entry && (entry.status === 'failed' || entry.status === 'cancelled'));
+      if (!ended) return;
       setWaiting(null);
+      useToastStore.getState().push({
+        kind: 'error',
+        message: `Evaluating ${ended.runName} (step ${ended.step}) on ${ended.scope} ${ended.status === 'failed' ? 'failed' : 'was cancelled'}${ended.error ? `: ${ended.error.message}` : '.'}`,
+        hint: ended.error?.hint ?? 'The Evaluate view shows it; start it again there or here.',
+      });
     }
   }, [waiting, waitingStates, openCompare]);
 

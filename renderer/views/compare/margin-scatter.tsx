@@ -8,6 +8,7 @@
 import { useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
 import { useElementWidth } from '../../hooks/use-element-width';
 import type { EvaluationComparison } from '../evaluate/evaluation-types';
+import { formatScore } from '../evaluate/metric-format';
 import { CATEGORY_LABELS, categoryColor, COLOR_A, COLOR_B } from './compare-colors';
 import { buildScatterMarks, CATEGORY_ORDER, nearestMark, scatterLayout, toPixelX, toPixelY, type ScatterCategory } from './scatter-marks';
 
@@ -171,7 +172,7 @@ export function MarginScatter({ comparison, onOpenItem }: { comparison: Evaluati
           <div className="chart-tooltip scatter-tooltip" style={hover.left > width * 0.6 ? { right: width - hover.left + 10, top: hover.top + 8 } : { left: hover.left + 10, top: hover.top + 8 }}>
             <div className="mono">{scatter.itemIds[hoverIndex]}</div>
             <div>
-              <span style={{ color: COLOR_A }}>A</span> {(scatter.marginA[hoverIndex] as number).toFixed(3)} · <span style={{ color: COLOR_B }}>B</span> {(scatter.marginB[hoverIndex] as number).toFixed(3)}
+              <span style={{ color: COLOR_A }}>A</span> {formatScore(scatter.marginA[hoverIndex] as number)} · <span style={{ color: COLOR_B }}>B</span> {formatScore(scatter.marginB[hoverIndex] as number)}
             </div>
             <div className="muted">
               {CATEGORY_LABELS[hoverCategory]}

@@ -109,7 +109,7 @@ export function EvaluateView() {
               {groups && groups.length > 0 && <CheckpointPicker groups={groups} picked={picked} scope={scope} engine={engine} evaluations={evaluations ?? []} onToggle={togglePicked} />}
             </div>
             <div className="row wrap evaluate-options">
-              <label className="checkbox" title="Python: the worker (on the GPU when there is one). ONNX: onnxruntime-node on the checkpoint's ONNX export.">
+              <label className="inline-field small" title="Python: the worker (on the GPU when there is one). ONNX: onnxruntime-node on the checkpoint's ONNX export.">
                 Engine
                 <select className="select" value={engine} onChange={(event) => setEngine(event.target.value === 'onnx' ? 'onnx' : 'python')} data-testid="evaluate-engine">
                   <option value="python">Python worker</option>

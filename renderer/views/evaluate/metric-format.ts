@@ -67,3 +67,10 @@ export function metricValue(metrics: EvaluationMetrics | null, key: MetricKey): 
   const value = metrics[key];
   return typeof value === 'number' ? value : null;
 }
+
+/** A score or margin to three decimals, without the "-0.000" a tiny negative value would print. */
+export function formatScore(value: number): string {
+  if (!Number.isFinite(value)) return '–';
+  const rounded = Math.round(value * 1000) / 1000;
+  return (rounded === 0 ? 0 : rounded).toFixed(3);
+}
