@@ -226,6 +226,8 @@ describe('Models view and model in the loop', () => {
     await entry.first().waitFor({ timeout: 300_000 });
     expect(await entry.first().getByTestId('export-verify').textContent()).toMatch(/max \|Δ\| (\d|not verified)/);
 
+    // The screenshot shows the view, not the "Exported …" toast over it.
+    for (const dismiss of await page.getByTestId('toast-dismiss').all()) await dismiss.click();
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
     await page.mouse.move(0, 0);
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'playground.png') });

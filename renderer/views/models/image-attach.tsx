@@ -42,8 +42,7 @@ export function ImageAttach({ image, onFile, onRemove }: ImageAttachProps) {
           <span className="small pg-image-name" title={image.name}>
             {image.name}
           </span>
-          <span className="small muted">{formatBytes(image.bytes)}</span>
-          <span className="grow" />
+          <span className="small muted pg-image-size">{formatBytes(image.bytes)}</span>
           <button type="button" className="button small" onClick={() => input.current?.click()}>
             Replace…
           </button>
