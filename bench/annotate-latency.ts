@@ -3,7 +3,7 @@
  * real renderer (Debian's Chromium, playwright-core) against a real `reward-studio serve`, on a
  * generated project of N items (default 100,000) sharing a few hundred images.
  *
- *   npx tsx bench/annotate-latency.ts [--items 100000] [--presses 200] [--images 300] [--pace-ms 120] [--keep]
+ *   npx tsx bench/annotate-latency.ts [--items 100000] [--presses 200] [--images 300] [--pace-ms 120] [--model-scores] [--keep]
  *
  * Method. The page opts into the renderer's latency probe (`window.__REWARD_STUDIO_LATENCY__`,
  * set by an init script; off in normal use). For each decision key, the renderer records the
@@ -51,6 +51,8 @@ const { values } = parseArgs({
     images: { type: 'string', default: '300' },
     'pace-ms': { type: 'string', default: '120' },
     keep: { type: 'boolean', default: false },
+    /** Model in the loop on (the Annotate "Model scores" switch): each item also asks evaluations.itemScores after its paint. */
+    'model-scores': { type: 'boolean', default: false },
   },
 });
 const itemCount = Number(values.items);
@@ -124,9 +126,10 @@ async function main(): Promise<void> {
     const browser = await launchBrowser();
     try {
       const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'dark', deviceScaleFactor: 1 });
-      await context.addInitScript(() => {
+      await context.addInitScript((modelScores) => {
         window.__REWARD_STUDIO_LATENCY__ = [];
-      });
+        if (modelScores) localStorage.setItem('reward-studio.annotate.show-model-scores', 'true');
+      }, values['model-scores']);
       const page = await context.newPage();
       const problems: string[] = [];
       page.on('pageerror', (error) => problems.push(error.message));
@@ -165,6 +168,7 @@ async function main(): Promise<void> {
       const toCommit = samples.map((sample) => sample.committedAt - sample.keyAt).sort((a, b) => a - b);
       const result = {
         items: itemCount,
+        modelScores: values['model-scores'],
         imported: report.added,
         presses: samples.length,
         paceMs,
