@@ -273,6 +273,10 @@ describe('evaluate two trained checkpoints and compare them', () => {
       expect(Number(await response.getByTestId('item-score-b').getAttribute('data-value'))).toBeCloseTo(expectedB[index]!, 9);
       expect(await response.getByTestId('compare-human-rank').count()).toBe(1);
     }
+    // For a look at the item panel (not a README figure): test-results only.
+    await panel.scrollIntoViewIfNeeded();
+    mkdirSync(join(REPO_ROOT, 'test-results', 'screenshots'), { recursive: true });
+    await page.screenshot({ path: join(REPO_ROOT, 'test-results', 'screenshots', 'compare-item.png') });
     await page.keyboard.press('Escape');
     await expect.poll(() => panel.count()).toBe(0);
 
