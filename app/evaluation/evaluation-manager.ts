@@ -205,7 +205,12 @@ export class EvaluationManager {
         if (this.closed) return;
         const next = this.records.withStatus(['queued'])[0];
         if (!next) return;
-        await this.runOne(next);
+        try {
+          await this.runOne(next);
+        } catch (error) {
+          // runOne records its own failures; this is a bug or the project closing under it.
+          if (!this.closed) console.error(`reward-studio: evaluation ${next.id} ended unexpectedly:`, error);
+        }
       }
     });
     return this.pumping;
@@ -219,18 +224,19 @@ export class EvaluationManager {
       scoring: null,
       cancelRequested: false,
       progress: throttleProgress((done: number) => {
-        if (!this.records.get(id)) return;
+        if (this.closed || !this.records.get(id)) return;
         this.update(id, { done });
         this.emitChanged(id);
       }, this.progressMs),
     };
     this.active = job;
     const startedAt = Date.now();
+    // Marked running before the first await, so a cancel in between finds it running, not queued.
+    this.update(id, { status: 'running', dir, startedAt: now(), done: 0, error: null });
+    this.emitChanged(id);
     try {
       await rm(dir, { recursive: true, force: true });
       await mkdir(dir, { recursive: true });
-      this.update(id, { status: 'running', dir, startedAt: now(), done: 0, error: null });
-      this.emitChanged(id);
       const dataFile = path.join(dir, DATA_FILE);
       const resultsFile = path.join(dir, RESULTS_FILE);
       const frozen = await freezeEvaluationData(this.store, id, row.scope, dataFile);
@@ -263,8 +269,8 @@ export class EvaluationManager {
       })();
       this.emitChanged(id);
     } catch (error) {
-      job.progress.flush();
       if (this.closed || !this.records.get(id)) return;
+      job.progress.flush();
       const cancelled = error instanceof ScoringFailure && error.cancelled;
       this.store.db.prepare('DELETE FROM evaluation_items WHERE evaluation_id = ?').run(id);
       this.update(id, {

@@ -92,7 +92,10 @@ export interface ItemScores {
 /** How the annotators' judgments of an item relate; `adjudicated` wins over the rest. */
 export type AgreementKind = 'none' | 'single' | 'agree' | 'disagree' | 'adjudicated';
 
-/** The compare table's filters. `a-only`: A right and B wrong; `b-only`: B right and A wrong. */
+/**
+ * The compare table's filters. `a-only`: A right and B wrong; `b-only`: B right and A wrong;
+ * `disagree`: the two checkpoints put different responses on top (right or wrong).
+ */
 export type CompareFilter = 'all' | 'a-only' | 'b-only' | 'both-wrong' | 'both-right' | 'disagree';
 
 export interface CompareItemRow {
