@@ -5,13 +5,15 @@
  * compareItems pages per filter (first page, a deep page, with the agreement filter), itemScores,
  * and items.list order 'uncertain' (first page, a page past the scored segment).
  *
- *   npx tsx bench/evaluation-100k.ts [--items 100000] [--page 100]
+ *   npx tsx bench/evaluation-100k.ts [--items 100000] [--page 100] [--keep DIR]
+ *
+ * --keep copies the finished project to DIR (for looking at query plans).
  *
  * Scores are random (seeded); the evaluations rows are made directly, since what is measured is
  * the store and the queries, not a worker. Half the items are labeled, a tenth of those by two
  * annotators (half of them disagreeing).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -21,7 +23,7 @@ import type { CompareFilter } from '../app/evaluation/types';
 import { EventBus } from '../app/rpc/event-bus';
 import { ProjectStore } from '../app/store/project-store';
 
-const { values } = parseArgs({ options: { items: { type: 'string', default: '100000' }, page: { type: 'string', default: '100' } } });
+const { values } = parseArgs({ options: { items: { type: 'string', default: '100000' }, page: { type: 'string', default: '100' }, keep: { type: 'string' } } });
 const N = Number(values.items);
 const PAGE = Number(values.page);
 
@@ -115,6 +117,7 @@ async function main(): Promise<void> {
     results.uncertainFirstPageQueueFilterMs = median(5, () => store.listItems({ order: 'uncertain', status: 'unlabeled', limit: PAGE }));
     results.uncertainDeepPageMs = median(5, () => store.listItems({ order: 'uncertain', offset: Math.floor(N * 0.9), limit: PAGE }));
     store.close();
+    if (values.keep) await cp(join(tmp, 'project'), values.keep, { recursive: true });
     console.log(JSON.stringify(results, null, 2));
   } finally {
     await rm(tmp, { recursive: true, force: true });

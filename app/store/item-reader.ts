@@ -9,7 +9,7 @@ import type { ImageRef, ItemDetail, ItemList, ItemSummary, ListItemsQuery, Promp
 const MAX_PAGE = 1000;
 
 /** A segment's own join and sort key (SQL over `items i`; import order breaks ties); absent: import order. */
-type SegmentOrdering = Pick<UncertainOrder, 'join' | 'key'>;
+type SegmentOrdering = Pick<UncertainOrder, 'join' | 'key' | 'orderBy'>;
 type Segment = FilterSql & { ordering?: SegmentOrdering };
 
 interface SummaryRow {
@@ -94,7 +94,7 @@ export class ItemReader {
     if (limit <= 0) return [];
     // Import order unless the segment brings its own (a join and a sort key, e.g. the uncertain order).
     const pick = ordering
-      ? `SELECT i.rowid AS rid, ${ordering.key} AS k FROM items i ${ordering.join} WHERE ${filter.where} ORDER BY k, i.rowid`
+      ? `SELECT i.rowid AS rid, ${ordering.key} AS k FROM items i ${ordering.join} WHERE ${filter.where} ORDER BY ${ordering.orderBy}`
       : `SELECT i.rowid AS rid FROM items i WHERE ${filter.where} ORDER BY i.rowid`;
     // The page is picked on rowids alone, so rows skipped by OFFSET never compute their columns;
     // CROSS JOIN keeps that page the outer loop (SQLite otherwise may scan every item to join it).
