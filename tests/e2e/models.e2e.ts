@@ -149,7 +149,10 @@ describe('Models view and model in the loop', () => {
 
   it('scores a query, a sample image and two responses on Ctrl+Enter, equal to scoring.score and the worker', async () => {
     const { page } = opened.ui;
-    await page.getByTestId('nav-models').click();
+    // From the run's checkpoint list: Use ▾ → Open in playground.
+    await page.getByTestId('nav-runs').click();
+    await page.locator(`[data-testid="checkpoint-row"][data-step="${checkpoint.step}"]`).getByTestId('checkpoint-actions').click();
+    await page.getByTestId('checkpoint-open-playground').click();
     await page.getByTestId('models-view').waitFor();
     expect(await page.getByTestId('playground-model').inputValue()).toBe(`checkpoint:${checkpoint.id}`);
 
@@ -242,6 +245,22 @@ describe('Models view and model in the loop', () => {
     expect(refused).toBe('ECONNREFUSED');
   }, 360_000);
 
+  it('exports ONNX and scores it in the playground with onnxruntime, close to the checkpoint', async () => {
+    const { page } = opened.ui;
+    const before = await shownScores(page);
+    await page.getByTestId('export-onnx').click();
+    const entry = page.locator('[data-testid="export-entry"][data-format="onnx"]').first();
+    await entry.waitFor({ timeout: 400_000 });
+    await entry.getByTestId('export-use').click();
+    const exportId = await entry.getAttribute('data-export-id');
+    expect(await page.getByTestId('playground-model').inputValue()).toBe(`export:${exportId}`);
+    await page.getByTestId('playground-query').press('Control+Enter');
+    await expect.poll(() => page.getByTestId('playground-meta').getAttribute('data-engine'), { timeout: 180_000 }).toBe('onnx');
+    const onnx = await shownScores(page);
+    console.log(`models e2e: checkpoint ${before.map((score) => score.toFixed(5)).join(', ')}; ONNX export ${onnx.map((score) => score.toFixed(5)).join(', ')}`);
+    onnx.forEach((score, index) => expect(Math.abs(score - before[index]!)).toBeLessThan(1e-3));
+  }, 600_000);
+
   it('scores the queue, shows the stored scores on the cards, and orders most uncertain first', async () => {
     const { page } = opened.ui;
     await page.getByTestId('nav-annotate').click();
@@ -261,6 +280,8 @@ describe('Models view and model in the loop', () => {
 
     await page.getByTestId('model-scores-toggle').check();
     await expect.poll(() => page.getByTestId('model-score').count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    // For a look at the quiet scores (not a README image).
+    await page.screenshot({ path: join(REPO_ROOT, 'test-results', 'screenshots', 'annotate-model-scores.png') });
     const itemId = (await view.getAttribute('data-item-id')) ?? '';
     const expected = stored.byItem.get(itemId);
     const texts = stored.responses.get(itemId);

@@ -40,9 +40,11 @@ function ItemScoresNote({ state }: { state: ModelScoresState }) {
   return null;
 }
 
-function ScoreQueueButton({ scoring }: { scoring: QueueScoring }) {
+function ScoreQueueButton({ scoring, showScores }: { scoring: QueueScoring; showScores: boolean }) {
   const { checkpoint, evaluation, starting, error } = scoring;
   if (!checkpoint) {
+    // Before any training the switch is all there is; the note only answers "why no scores?".
+    if (!showScores) return null;
     return (
       <span className="small muted" title="Train a run first: its newest checkpoint scores the queue.">
         No checkpoint to score with
@@ -105,7 +107,7 @@ export function ModelLoopControls({ scoring, showScores, onShowScores, itemScore
         Model scores
       </label>
       {showScores && <ItemScoresNote state={itemScores} />}
-      <ScoreQueueButton scoring={scoring} />
+      <ScoreQueueButton scoring={scoring} showScores={showScores} />
     </div>
   );
 }
