@@ -5,7 +5,7 @@
  * and item-score queries. See app/evaluation/README.md.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { EventName, EventPayload } from '../contract';
 import { StudioError } from '../errors';
@@ -14,7 +14,7 @@ import type { ProjectStore } from '../store/project-store';
 import { throttleProgress } from '../studio/progress-throttle';
 import { trainingPython } from '../training/python-interpreter';
 import { compareEvaluations, compareItemPage, type CompareItemsQuery } from './evaluation-compare';
-import { DATA_FILE, evaluationDir, freezeEvaluationData, RESULTS_FILE } from './evaluation-data';
+import { DATA_FILE, evaluationDir, EVALUATIONS_DIR, freezeEvaluationData, RESULTS_FILE } from './evaluation-data';
 import { itemScores } from './evaluation-item-scores';
 import { ACTIVE_EVALUATION_STATUSES, EvaluationRecords, toEvaluationSummary, type EvaluationPatch, type EvaluationRow } from './evaluation-records';
 import { measureEvaluation, storeResults } from './evaluation-scores';
@@ -94,6 +94,7 @@ export class EvaluationManager {
       this.update(row.id, { status: 'failed', finishedAt: now(), pid: null, error: ENDED_WHILE_CLOSED });
       this.emitChanged(row.id);
     }
+    await this.removeOrphanFolders();
     await this.pump();
   }
 
@@ -286,6 +287,22 @@ export class EvaluationManager {
   }
 
   // ---- helpers -------------------------------------------------------------------------------------
+
+  /**
+   * Folders of evaluations whose rows are gone: deleting a run (or a rotated checkpoint) removes
+   * its evaluations by cascade in SQL, not their folders. A row is always inserted before its
+   * folder is made, so a folder without a row is never one being written.
+   */
+  private async removeOrphanFolders(): Promise<void> {
+    const root = path.join(this.store.dir, EVALUATIONS_DIR);
+    if (!existsSync(root)) return;
+    for (const entry of await readdir(root, { withFileTypes: true })) {
+      if (this.closed) return;
+      if (entry.isDirectory() && /^\d+$/.test(entry.name) && !this.records.get(Number(entry.name))) {
+        await rm(path.join(root, entry.name), { recursive: true, force: true });
+      }
+    }
+  }
 
   private require(id: number): EvaluationRow {
     const row = this.records.get(id);

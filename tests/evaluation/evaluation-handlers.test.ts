@@ -4,7 +4,7 @@
  * filter, count, difference and order below is known in advance. The real worker is exercised in
  * evaluation-manager.test.ts.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CommandInput, CommandName, CommandResult } from '../../app/contract';
@@ -173,8 +173,14 @@ describe('evaluation commands', () => {
     expect(await failure('items.list', { order: 'uncertain', evaluationId: 12345 })).toContain('no evaluation with id 12345');
   });
 
-  it('list, get, refusals with what to do', async () => {
+  it('list, get, refusals with what to do; folders of evaluations whose rows are gone are removed', async () => {
+    const orphan = evaluationDir(studio.project().dir, 999);
+    mkdirSync(orphan, { recursive: true });
+    writeFileSync(join(orphan, 'results.jsonl'), '');
     expect((await call('evaluations.list', {})).map((e) => e.id)).toEqual([evalB, evalA]);
+    for (let tries = 0; existsSync(orphan) && tries < 100; tries++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(existsSync(orphan)).toBe(false);
+    expect(existsSync(evaluationDir(studio.project().dir, evalA))).toBe(true);
     expect((await call('evaluations.list', { checkpointId: checkpointB })).map((e) => e.id)).toEqual([evalB]);
     const summary = await call('evaluations.get', { id: evalA });
     expect(summary).toMatchObject({ id: evalA, runName: 'lr-small', step: 10, scope: 'train', engine: 'python', status: 'finished', error: null });
