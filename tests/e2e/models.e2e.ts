@@ -195,6 +195,32 @@ describe('Models view and model in the loop', () => {
     console.log(`models e2e: playground ${scores.map((score) => score.toFixed(5)).join(', ')}; worker ${line.scores.map((score) => score.toFixed(5)).join(', ')}`);
   }, 420_000);
 
+  it('attaches the image by pasting it and by dropping it too', async () => {
+    const { page } = opened.ui;
+    const bytes = [...readFileSync(imageFile)];
+    const type = extname(imageFile).toLowerCase() === '.png' ? 'image/png' : 'image/jpeg';
+    const expected = dataUrl(imageFile);
+    for (const how of ['paste', 'drop'] as const) {
+      await page.getByTestId('playground-image-remove').click();
+      await page.getByTestId('playground-dropzone').waitFor();
+      // A real ClipboardEvent / DragEvent carrying a File, as the browser builds them for Ctrl+V and a drop.
+      await page.evaluate(
+        ({ how, bytes, type }) => {
+          const transfer = new DataTransfer();
+          transfer.items.add(new File([new Uint8Array(bytes)], `from-${how}.img`, { type }));
+          const target = how === 'paste' ? document.querySelector('[data-testid="playground-query"]') : document.querySelector('[data-testid="playground-dropzone"]');
+          if (!target) throw new Error(`no ${how} target`);
+          const event = how === 'paste' ? new ClipboardEvent('paste', { clipboardData: transfer, bubbles: true, cancelable: true }) : new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true });
+          target.dispatchEvent(event);
+        },
+        { how, bytes, type },
+      );
+      await page.getByTestId('playground-image-preview').waitFor();
+      expect(await page.getByTestId('playground-image-preview').getAttribute('src')).toBe(expected);
+      expect(await page.getByTestId('playground-image').textContent()).toContain(`from-${how}.img`);
+    }
+  });
+
   it('serves the checkpoint: the URL from the UI answers POST /score, Stop closes it', async () => {
     const { page } = opened.ui;
     const port = await freePort();
@@ -245,6 +271,20 @@ describe('Models view and model in the loop', () => {
     expect(refused).toBe('ECONNREFUSED');
   }, 360_000);
 
+  it('deletes an export only after the confirmation', async () => {
+    const { page } = opened.ui;
+    const entry = page.locator('[data-testid="export-entry"][data-format="merged"]').first();
+    const id = (await entry.getAttribute('data-export-id')) ?? '';
+    const folder = join(opened.projectDir, 'exports', id);
+    expect(existsSync(folder)).toBe(true);
+    await entry.getByTestId('export-delete').click();
+    await entry.getByTestId('export-delete-confirm').waitFor();
+    expect(existsSync(folder)).toBe(true);
+    await entry.getByTestId('export-delete-confirm-button').click();
+    await expect.poll(() => page.locator(`[data-testid="export-entry"][data-export-id="${id}"]`).count(), { timeout: 15_000 }).toBe(0);
+    expect(existsSync(folder)).toBe(false);
+  });
+
   it('exports ONNX and scores it in the playground with onnxruntime, close to the checkpoint', async () => {
     const { page } = opened.ui;
     const before = await shownScores(page);
@@ -275,7 +315,7 @@ describe('Models view and model in the loop', () => {
     expect(await page.getByTestId('model-score').count()).toBe(0);
 
     await page.getByTestId('queue-score-button').click();
-    await page.getByTestId('queue-scored').waitFor({ timeout: 300_000 });
+    await page.locator('[data-testid="queue-score-button"][data-state="scored"]').waitFor({ timeout: 300_000 });
     const stored = readStoredScores(opened.projectDir, checkpoint.id);
 
     await page.getByTestId('model-scores-toggle').check();

@@ -68,19 +68,15 @@ function ScoreQueueButton({ scoring, showScores }: { scoring: QueueScoring; show
   const failed = evaluation?.status === 'failed' ? (evaluation.error?.message ?? 'the evaluation failed') : null;
   return (
     <>
-      {finished && (
-        <span className="small muted queue-scored" data-testid="queue-scored" title={`The unjudged items were scored by ${label}`}>
-          Scored by {label}
-        </span>
-      )}
       <button
         type="button"
         tabIndex={-1}
         className="button small"
         disabled={starting}
         data-testid="queue-score-button"
+        data-state={finished ? 'scored' : 'unscored'}
         title={
-          error ?? failed ?? (finished ? `Score the unjudged items again with ${label}` : `Score the unjudged items with ${label}, for model scores and the most-uncertain order`)
+          error ?? failed ?? (finished ? `The unjudged items were scored by ${label}; click to score them again` : `Score the unjudged items with ${label}, for model scores and the most-uncertain order`)
         }
         onClick={() => scoring.start(finished)}
       >

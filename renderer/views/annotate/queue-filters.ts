@@ -28,7 +28,7 @@ export const JUDGED_LABELS: Record<JudgedFilter, string> = {
 };
 
 export const ORDER_LABELS: Record<QueueOrder, string> = {
-  queue: 'Queue order',
+  queue: 'In queue order',
   uncertain: 'Most uncertain first',
 };
 
