@@ -2,7 +2,7 @@
  * Loads a resolved model with its engine: the Python worker for checkpoints and merged exports,
  * onnxruntime-node for ONNX exports.
  */
-import { StudioError } from '../errors';
+import { OnnxRewardScorer } from '../onnx/onnx-reward-scorer';
 import type { ResolvedModel } from './model-resolver';
 import { PythonRewardScorer } from './python-scorer';
 import type { RewardScorer } from './reward-scorer';
@@ -19,5 +19,5 @@ export async function loadScorer(model: ResolvedModel, options: LoadScorerOption
   if (model.engine === 'python') {
     return PythonRewardScorer.start({ python: options.python, modelPath: model.path, label: model.label, readyTimeoutMs: options.readyTimeoutMs, signal: options.signal });
   }
-  throw new StudioError('invalid_input', `${model.label} is an ONNX export, which this build cannot score yet.`, 'Export the checkpoint as a merged model instead.');
+  return OnnxRewardScorer.load(model.path, { label: model.label });
 }

@@ -157,6 +157,10 @@ class ScoreWorker {
     return this.alive;
   }
 
+  get pendingCount(): number {
+    return this.pending.size;
+  }
+
   request(items: ScoreItem[]): Promise<WorkerReply> {
     if (!this.alive) return Promise.reject(this.exitError(null, null));
     const id = this.nextId++;
@@ -236,6 +240,11 @@ export class PythonRewardScorer implements RewardScorer {
   /** The worker's process id, or null while none runs (tests use it to simulate a crash). */
   get pid(): number | null {
     return this.worker?.isAlive ? (this.worker.child.pid ?? null) : null;
+  }
+
+  /** Requests sent to the worker and not answered yet. */
+  get pendingRequests(): number {
+    return this.worker?.pendingCount ?? 0;
   }
 
   async score(items: ScoreItem[]): Promise<number[][]> {
