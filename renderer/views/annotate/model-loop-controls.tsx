@@ -30,13 +30,6 @@ function ItemScoresNote({ state }: { state: ModelScoresState }) {
       </span>
     );
   }
-  if (state.status === 'ready' && state.scores) {
-    return (
-      <span className="small model-loop-note" data-testid="model-scores-note" title={`Scores of ${state.scores.runName} step ${state.scores.step}`}>
-        step {formatCount(state.scores.step)}
-      </span>
-    );
-  }
   return null;
 }
 
@@ -47,7 +40,7 @@ function ScoreQueueButton({ scoring, showScores }: { scoring: QueueScoring; show
     if (!showScores) return null;
     return (
       <span className="small muted" title="Train a run first: its newest checkpoint scores the queue.">
-        No checkpoint to score with
+        no checkpoint
       </span>
     );
   }
@@ -60,7 +53,7 @@ function ScoreQueueButton({ scoring, showScores }: { scoring: QueueScoring; show
         <span className="queue-scoring-bar" aria-hidden="true">
           <span style={{ width: total > 0 ? `${Math.round((done / total) * 100)}%` : '0%' }} />
         </span>
-        {evaluation.status === 'queued' ? 'Queued…' : `Scoring ${formatCount(done)} of ${formatCount(total)}`}
+        {evaluation.status === 'queued' ? 'queued' : `${formatCount(done)}/${formatCount(total)}`}
       </span>
     );
   }
@@ -80,7 +73,8 @@ function ScoreQueueButton({ scoring, showScores }: { scoring: QueueScoring; show
         }
         onClick={() => scoring.start(finished)}
       >
-        {finished ? 'Rescore' : `Score the queue with ${label}`}
+        {/* Short: the toolbar is full at 1440 px; the title names the checkpoint. */}
+        {finished ? 'Rescore' : 'Score queue'}
       </button>
       {(error ?? failed) && (
         <span className="inline-error small" data-testid="queue-score-error" title={error ?? failed ?? ''}>

@@ -28,8 +28,8 @@ export const JUDGED_LABELS: Record<JudgedFilter, string> = {
 };
 
 export const ORDER_LABELS: Record<QueueOrder, string> = {
-  queue: 'In queue order',
-  uncertain: 'Most uncertain first',
+  queue: 'Queue order',
+  uncertain: 'Uncertain first',
 };
 
 export function queueFilterKey(filters: QueueFilters): string {
