@@ -4,6 +4,7 @@
  * checks it), so a changed result type breaks the views' type check.
  */
 import type { CommandInput, CommandResult } from '../../../app/contract';
+import { upsertById } from '../../state/upsert-by-id';
 
 export type EvaluationSummary = CommandResult<'evaluations.get'>;
 export type EvaluationStatus = EvaluationSummary['status'];
@@ -45,9 +46,8 @@ export function evaluationLabel(evaluation: Pick<EvaluationSummary, 'runName' | 
 
 /** Newest first, an updated evaluation replacing its old copy (evaluations.onChanged). */
 export function upsertEvaluation(list: readonly EvaluationSummary[], next: EvaluationSummary): EvaluationSummary[] {
-  const index = list.findIndex((entry) => entry.id === next.id);
-  if (index < 0) return [next, ...list].sort((a, b) => b.id - a.id);
-  const copy = [...list];
-  copy[index] = next;
-  return copy;
+  const known = list.some((entry) => entry.id === next.id);
+  const updated = upsertById(list, next);
+  // A cached evaluation returned by evaluations.start can be older than the newest shown.
+  return known ? updated : updated.sort((a, b) => b.id - a.id);
 }

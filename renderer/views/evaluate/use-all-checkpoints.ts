@@ -9,6 +9,7 @@ import { describeError } from '../../client/studio-client-error';
 import type { CheckpointInfo, RunSummary } from '../../client/training-types';
 import { useStudioEvent } from '../../hooks/use-studio-event';
 import { useProjectStore } from '../../state/project-store';
+import { upsertById } from '../../state/upsert-by-id';
 
 export interface RunCheckpoints {
   run: RunSummary;
@@ -54,14 +55,7 @@ export function useAllCheckpoints(): AllCheckpoints {
   }, [projectDir, load]);
 
   useStudioEvent('runs.onChanged', (run) => {
-    setRuns((current) => {
-      if (!current) return current;
-      const index = current.findIndex((entry) => entry.id === run.id);
-      if (index < 0) return [run, ...current];
-      const next = [...current];
-      next[index] = run;
-      return next;
-    });
+    setRuns((current) => (current ? upsertById(current, run) : current));
   });
   useStudioEvent('checkpoints.onAdded', (checkpoint) => {
     setCheckpoints((current) => {

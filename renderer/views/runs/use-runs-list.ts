@@ -5,6 +5,7 @@ import { describeError } from '../../client/studio-client-error';
 import type { RunSummary } from '../../client/training-types';
 import { useStudioEvent } from '../../hooks/use-studio-event';
 import { useProjectStore } from '../../state/project-store';
+import { upsertById } from '../../state/upsert-by-id';
 
 export interface RunsList {
   runs: RunSummary[] | null;
@@ -35,14 +36,7 @@ export function useRunsList(): RunsList {
   }, [projectDir, reload]);
 
   useStudioEvent('runs.onChanged', (run) => {
-    setRuns((current) => {
-      if (!current) return current;
-      const index = current.findIndex((entry) => entry.id === run.id);
-      if (index < 0) return [run, ...current];
-      const next = [...current];
-      next[index] = run;
-      return next;
-    });
+    setRuns((current) => (current ? upsertById(current, run) : current));
   });
 
   const remove = useCallback((runId: number) => setRuns((current) => current?.filter((run) => run.id !== runId) ?? current), []);
