@@ -35,17 +35,24 @@ const RUN_SETTINGS = [
 type RunSummary = CommandResult<'runs.list'>[number];
 type Outcome = 'a-only' | 'b-only' | 'both-wrong' | 'both-right';
 
-/** Right when the first highest-scored response is one the human ranked best (ties in the ranking allowed). */
-function isCorrect(scores: readonly number[], ranking: readonly number[]): boolean {
+/** The first highest-scored response. */
+function topOf(scores: readonly number[]): number {
   let top = 0;
   for (let i = 1; i < scores.length; i += 1) if ((scores[i] as number) > (scores[top] as number)) top = i;
-  return ranking[top] === Math.min(...ranking);
+  return top;
+}
+
+/** Right when the first highest-scored response is one the human ranked best (ties in the ranking allowed). */
+function isCorrect(scores: readonly number[], ranking: readonly number[]): boolean {
+  return ranking[topOf(scores)] === Math.min(...ranking);
 }
 
 interface DatabaseTruth {
   /** Per evaluation: item id → scores in response order. */
   scores: Map<number, Map<string, number[]>>;
   outcomes: Map<string, Outcome>;
+  /** Labeled items whose top-scored response differs between A and B (right or wrong). */
+  differentTop: string[];
 }
 
 function readTruth(projectDir: string, a: number, b: number): DatabaseTruth {
@@ -73,6 +80,7 @@ function readTruth(projectDir: string, a: number, b: number): DatabaseTruth {
     for (const row of judgments) if (!rankings.has(row.itemId)) rankings.set(row.itemId, JSON.parse(row.ranking) as number[]);
 
     const outcomes = new Map<string, Outcome>();
+    const differentTop: string[] = [];
     const scoresA = scores.get(a)!;
     const scoresB = scores.get(b)!;
     for (const [itemId, ranking] of rankings) {
@@ -84,8 +92,9 @@ function readTruth(projectDir: string, a: number, b: number): DatabaseTruth {
       const rightA = isCorrect(sa, ranking);
       const rightB = isCorrect(sb, ranking);
       outcomes.set(itemId, rightA && rightB ? 'both-right' : rightA ? 'a-only' : rightB ? 'b-only' : 'both-wrong');
+      if (topOf(sa) !== topOf(sb)) differentTop.push(itemId);
     }
-    return { scores, outcomes };
+    return { scores, outcomes, differentTop: differentTop.sort() };
   } finally {
     db.close();
   }
@@ -250,6 +259,7 @@ describe('evaluate two trained checkpoints and compare them', () => {
       expect(await listedItemIds(page, outcome), outcome).toEqual(idsWith(truth.outcomes, outcome));
     }
     expect(await listedItemIds(page, 'all')).toEqual([...truth.outcomes.keys()].sort());
+    expect(await listedItemIds(page, 'disagree')).toEqual(truth.differentTop);
 
     // Screenshot with the table showing every item (toasts closed: they are not part of the view).
     await closeToasts(page);

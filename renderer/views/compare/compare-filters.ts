@@ -25,6 +25,7 @@ export const FILTERS: readonly { id: CompareFilter; label: string; title: string
   { id: 'b-only', label: 'B right · A wrong', title: 'B ranked the human’s best response on top, A did not' },
   { id: 'both-wrong', label: 'Both wrong', title: 'Neither model put the human’s best response on top' },
   { id: 'both-right', label: 'Both right', title: 'Both models put the human’s best response on top' },
+  { id: 'disagree', label: 'Different top', title: 'The two models put different responses on top, right or wrong' },
 ];
 
 export const AGREEMENT_CHOICES: readonly { value: AgreementChoice; label: string }[] = [
