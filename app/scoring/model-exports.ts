@@ -19,6 +19,13 @@ import type { ModelExport, ModelExportFormat, ModelExportProgress } from './type
 /** What studio_export.json holds (ModelExport without what the folder itself tells). */
 type ExportMeta = Omit<ModelExport, 'id' | 'path' | 'sizeBytes'>;
 
+/**
+ * Largest reward difference between an export and its checkpoint on the worker's probe batch that
+ * still counts as the same model. Float reordering (merged LoRA, onnxruntime kernels) stays near
+ * 1e-5 on rewards in [score_min, score_max]; a hundredth means the export computes something else.
+ */
+export const EXPORT_VERIFY_TOLERANCE = 1e-2;
+
 /** Merging or tracing a 7B model on CPU takes a long time; this only stops a hung worker. */
 const EXPORT_TIMEOUT_MS = 3 * 60 * 60_000;
 
@@ -76,6 +83,7 @@ export async function createExport(deps: ExportDeps, checkpointId: number, forma
   let output: { verify_max_abs_diff?: number; note?: string };
   try {
     output = readWorkerResult(result, deps.python, `${run.name} step ${checkpoint.step}`);
+    checkVerification(output.verify_max_abs_diff, format, `${run.name} step ${checkpoint.step}`);
     const meta: ExportMeta = {
       format,
       checkpointId,
@@ -96,6 +104,19 @@ export async function createExport(deps: ExportDeps, checkpointId: number, forma
   const diff = exported.verifyMaxAbsDiff === null ? '' : ` (reloaded scores differ by at most ${exported.verifyMaxAbsDiff.toExponential(1)})`;
   progress('done', `Exported to ${target}${diff}`);
   return exported;
+}
+
+/** An export whose reloaded scores differ from the checkpoint's is refused, not listed as if it were the model. */
+export function checkVerification(maxAbsDiff: number | undefined, format: ModelExportFormat, what: string): void {
+  if (maxAbsDiff === undefined || maxAbsDiff <= EXPORT_VERIFY_TOLERANCE) return;
+  const engine = format === 'onnx' ? 'onnxruntime' : 'the reloaded merged model';
+  throw new StudioError(
+    'internal',
+    `The ${format} export of ${what} does not reproduce the checkpoint: ${engine} scores differ by up to ${maxAbsDiff.toPrecision(3)} (allowed ${EXPORT_VERIFY_TOLERANCE}).`,
+    format === 'onnx'
+      ? 'Score this checkpoint with the Python worker or export it merged instead, and report the model type so ONNX support can be fixed.'
+      : 'Export again; if it persists, the checkpoint and its base model may not match (check base_model_name in its reward_config.json).',
+  );
 }
 
 export function deleteExport(projectDir: string, id: string): number {
