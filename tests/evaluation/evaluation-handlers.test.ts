@@ -7,13 +7,14 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CommandInput, CommandName, CommandResult } from '../../app/contract';
+import type { CommandInput } from '../../app/contract';
 import { evaluationDir, freezeEvaluationData } from '../../app/evaluation/evaluation-data';
 import { measureEvaluation, storeResults } from '../../app/evaluation/evaluation-scores';
 import { createRouter, type Router } from '../../app/rpc/router';
 import { createHandlers } from '../../app/studio/create-handlers';
 import { Studio } from '../../app/studio/studio';
 import { tempDir, writeJsonl } from '../fixtures/temp-dirs';
+import { routerCalls } from '../fixtures/router-calls';
 
 let studio: Studio;
 let router: Router;
@@ -22,17 +23,7 @@ let evalA: number;
 let evalB: number;
 let checkpointB: number;
 
-async function call<K extends CommandName>(name: K, input: CommandInput<K>): Promise<CommandResult<K>> {
-  const envelope = await router.invoke(name, input);
-  if (!envelope.ok) throw new Error(`${name} failed: ${envelope.error.message}`);
-  return envelope.result as CommandResult<K>;
-}
-
-async function failure(name: CommandName, input: unknown): Promise<string> {
-  const envelope = await router.invoke(name, input);
-  if (envelope.ok) throw new Error(`${name} should have failed`);
-  return envelope.error.message;
-}
+const { call, failure } = routerCalls(() => router);
 
 /** A run with one checkpoint; `created` orders checkpoints in time. */
 function addCheckpoint(name: string, config: Record<string, unknown>, created: string): number {

@@ -17,6 +17,7 @@ import { Studio } from '../../app/studio/studio';
 import { WORKERS_DIR } from '../../app/training/python-interpreter';
 import type { CheckpointInfo } from '../../app/training/types';
 import { fileTempDir, makeLabeledProject, makeTinyModel, PYTHON, recordEvents, TINY_CONFIG } from '../training/training-fixtures';
+import { routerCalls } from '../fixtures/router-calls';
 
 const temp = fileTempDir('rs-scoring-');
 const savedHome = process.env.REWARD_STUDIO_HOME;
@@ -29,11 +30,7 @@ let item: { query: string; response: string[]; image: string; human_ranking: num
 let itemFile: string;
 let imageBase64: string;
 
-async function call<K extends CommandName>(name: K, input: CommandInput<K>): Promise<CommandResult<K>> {
-  const envelope = await router.invoke(name, input);
-  if (!envelope.ok) throw new Error(`${name} failed: ${envelope.error.message} (${envelope.error.hint ?? ''})`);
-  return envelope.result as CommandResult<K>;
-}
+const { call } = routerCalls(() => router);
 
 async function refused<K extends CommandName>(name: K, input: CommandInput<K>): Promise<{ code: string; message: string }> {
   const envelope = await router.invoke(name, input);

@@ -7,29 +7,19 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { displayOrder } from '../../app/annotation/display-order';
-import type { CommandInput, CommandName, CommandResult } from '../../app/contract';
 import { createRouter, type Router } from '../../app/rpc/router';
 import { createHandlers } from '../../app/studio/create-handlers';
 import { Studio } from '../../app/studio/studio';
 import { settingsFile } from '../../app/store/user-settings';
 import { readJsonl, tempDir, writeJsonl } from '../fixtures/temp-dirs';
+import { routerCalls } from '../fixtures/router-calls';
 
 let studio: Studio;
 let router: Router;
 let events: { name: string; payload: unknown }[];
 const savedHome = process.env.REWARD_STUDIO_HOME;
 
-async function call<K extends CommandName>(name: K, input: CommandInput<K>): Promise<CommandResult<K>> {
-  const envelope = await router.invoke(name, input);
-  if (!envelope.ok) throw new Error(`${name} failed: ${envelope.error.message}`);
-  return envelope.result as CommandResult<K>;
-}
-
-async function failure(name: CommandName, input: unknown): Promise<string> {
-  const envelope = await router.invoke(name, input);
-  if (envelope.ok) throw new Error(`${name} should have failed`);
-  return envelope.error.message;
-}
+const { call, failure } = routerCalls(() => router);
 
 beforeEach(async () => {
   process.env.REWARD_STUDIO_HOME = join(tempDir(), 'home');

@@ -5,12 +5,12 @@
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CommandInput, CommandName, CommandResult } from '../../app/contract';
 import { createRouter, type Router } from '../../app/rpc/router';
 import { createHandlers } from '../../app/studio/create-handlers';
 import { Studio } from '../../app/studio/studio';
 import { isProcessAlive } from '../../app/training/worker-process';
 import { fileTempDir, makeLabeledProject, makeTinyModel, PYTHON, recordEvents, waitFor } from './training-fixtures';
+import { routerCalls } from '../fixtures/router-calls';
 
 const temp = fileTempDir('rs-train-handlers-');
 const savedHome = process.env.REWARD_STUDIO_HOME;
@@ -18,11 +18,7 @@ let studio: Studio;
 let router: Router;
 let projectDir: string;
 
-async function call<K extends CommandName>(name: K, input: CommandInput<K>): Promise<CommandResult<K>> {
-  const envelope = await router.invoke(name, input);
-  if (!envelope.ok) throw new Error(`${name} failed: ${envelope.error.message} (${envelope.error.hint ?? ''})`);
-  return envelope.result as CommandResult<K>;
-}
+const { call } = routerCalls(() => router);
 
 beforeAll(async () => {
   process.env.REWARD_STUDIO_HOME = path.join(temp.dir, 'home');
