@@ -5,6 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { EvaluationMetrics, EvaluationScope, EvaluationStatus, EvaluationSummary, ScoringEngine } from './types';
+import { StatementCache } from '../store/statement-cache';
 
 export const ACTIVE_EVALUATION_STATUSES: readonly EvaluationStatus[] = ['queued', 'running'];
 
@@ -68,39 +69,41 @@ const SELECT = `SELECT e.*, c.run_id, c.step, c.path AS checkpoint_path, r.name 
   FROM evaluations e JOIN checkpoints c ON c.id = e.checkpoint_id JOIN runs r ON r.id = c.run_id`;
 
 export class EvaluationRecords {
-  private readonly statements = new Map<string, Database.Statement>();
+  private readonly statements: StatementCache;
 
-  constructor(private readonly db: Database.Database) {}
+  constructor(private readonly db: Database.Database) {
+    this.statements = new StatementCache(db);
+  }
 
   insert(checkpointId: number, scope: EvaluationScope, engine: ScoringEngine): number {
-    const result = this.statement(
+    const result = this.statements.get(
       `INSERT INTO evaluations (checkpoint_id, split, engine, status, created_at) VALUES (?, ?, ?, 'queued', ?)`,
     ).run(checkpointId, scope, engine, new Date().toISOString());
     return Number(result.lastInsertRowid);
   }
 
   get(id: number): EvaluationRow | null {
-    const raw = this.statement(`${SELECT} WHERE e.id = ?`).get(id) as RawEvaluation | undefined;
+    const raw = this.statements.get(`${SELECT} WHERE e.id = ?`).get(id) as RawEvaluation | undefined;
     return raw ? fromRaw(raw) : null;
   }
 
   /** Newest first. */
   list(checkpointId?: number): EvaluationRow[] {
     const rows = checkpointId === undefined
-      ? this.statement(`${SELECT} ORDER BY e.id DESC`).all()
-      : this.statement(`${SELECT} WHERE e.checkpoint_id = ? ORDER BY e.id DESC`).all(checkpointId);
+      ? this.statements.get(`${SELECT} ORDER BY e.id DESC`).all()
+      : this.statements.get(`${SELECT} WHERE e.checkpoint_id = ? ORDER BY e.id DESC`).all(checkpointId);
     return (rows as RawEvaluation[]).map(fromRaw);
   }
 
   /** Oldest first: the queue order. */
   withStatus(statuses: readonly EvaluationStatus[]): EvaluationRow[] {
-    const rows = this.statement(`${SELECT} WHERE e.status IN (${statuses.map(() => '?').join(', ')}) ORDER BY e.id`).all(...statuses);
+    const rows = this.statements.get(`${SELECT} WHERE e.status IN (${statuses.map(() => '?').join(', ')}) ORDER BY e.id`).all(...statuses);
     return (rows as RawEvaluation[]).map(fromRaw);
   }
 
   /** The newest evaluation of this checkpoint, scope and engine in one of `statuses`. */
   latest(checkpointId: number, scope: EvaluationScope, engine: ScoringEngine, statuses: readonly EvaluationStatus[]): EvaluationRow | null {
-    const raw = this.statement(
+    const raw = this.statements.get(
       `${SELECT} WHERE e.checkpoint_id = ? AND e.split = ? AND e.engine = ? AND e.status IN (${statuses.map(() => '?').join(', ')})
        ORDER BY e.id DESC LIMIT 1`,
     ).get(checkpointId, scope, engine, ...statuses) as RawEvaluation | undefined;
@@ -120,24 +123,16 @@ export class EvaluationRecords {
 
   /** Removes the row and (by cascade) its scores and per-item rows. */
   delete(id: number): number {
-    return this.statement('DELETE FROM evaluations WHERE id = ?').run(id).changes;
+    return this.statements.get('DELETE FROM evaluations WHERE id = ?').run(id).changes;
   }
 
   checkpoint(id: number): { id: number; path: string; runId: number; runConfig: Record<string, unknown> } | null {
-    const row = this.statement(
+    const row = this.statements.get(
       'SELECT c.id, c.path, c.run_id, r.config_json FROM checkpoints c JOIN runs r ON r.id = c.run_id WHERE c.id = ?',
     ).get(id) as { id: number; path: string; run_id: number; config_json: string | null } | undefined;
     return row ? { id: row.id, path: row.path, runId: row.run_id, runConfig: parseObject(row.config_json) } : null;
   }
 
-  private statement(sql: string): Database.Statement {
-    let statement = this.statements.get(sql);
-    if (statement === undefined) {
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement;
-  }
 }
 
 export function toEvaluationSummary(row: EvaluationRow): EvaluationSummary {

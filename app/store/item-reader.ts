@@ -5,6 +5,7 @@ import { JUDGMENT_COLUMNS, RESOLVED_ORDER, toJudgment, type JudgmentRow } from '
 import { uncertainOrder, type UncertainOrder } from './evaluation-order';
 import { itemFilterSql, queueSegments, type FilterSql } from './item-filters';
 import type { ImageRef, ItemDetail, ItemList, ItemSummary, ListItemsQuery, PromptMessage, Split } from './types';
+import { StatementCache } from './statement-cache';
 
 const MAX_PAGE = 1000;
 
@@ -29,9 +30,11 @@ interface SummaryRow {
 
 /** Read-side queries for the item list and the item page. */
 export class ItemReader {
-  private readonly statements = new Map<string, Database.Statement>();
+  private readonly statements: StatementCache;
 
-  constructor(private readonly db: Database.Database) {}
+  constructor(private readonly db: Database.Database) {
+    this.statements = new StatementCache(db);
+  }
 
   list(query: ListItemsQuery): ItemList {
     const lookup = (name: string): number => this.annotatorId(name);
@@ -82,12 +85,12 @@ export class ItemReader {
 
   /** The annotator's id, or -1 (matches no judgment) for a name that has never judged here. */
   annotatorId(name: string): number {
-    const row = this.statement('SELECT id FROM annotators WHERE name = ?').get(name) as { id: number } | undefined;
+    const row = this.statements.get('SELECT id FROM annotators WHERE name = ?').get(name) as { id: number } | undefined;
     return row?.id ?? -1;
   }
 
   private count(filter: FilterSql): number {
-    return (this.statement(`SELECT COUNT(*) AS n FROM items i WHERE ${filter.where}`).get(filter.params) as { n: number }).n;
+    return (this.statements.get(`SELECT COUNT(*) AS n FROM items i WHERE ${filter.where}`).get(filter.params) as { n: number }).n;
   }
 
   private page(filter: FilterSql, limit: number, offset: number, ordering?: SegmentOrdering): ItemSummary[] {
@@ -99,7 +102,7 @@ export class ItemReader {
     // The page is picked on rowids alone, so rows skipped by OFFSET never compute their columns;
     // CROSS JOIN keeps that page the outer loop (SQLite otherwise may scan every item to join it).
     // Only header fields of the first image are read; listing never touches image files.
-    const rows = this.statement(
+    const rows = this.statements.get(
       `SELECT i.rowid, i.id, i.query, i.split, i.flagged,
          (SELECT COUNT(*) FROM responses r WHERE r.item_rowid = i.rowid) AS response_count,
          (SELECT COUNT(*) FROM item_images x WHERE x.item_rowid = i.rowid) AS image_count,
@@ -116,7 +119,7 @@ export class ItemReader {
   }
 
   get(id: string): ItemDetail | null {
-    const item = this.statement(
+    const item = this.statements.get(
       `SELECT rowid, id, query, prompt_json, split, flagged, note, source_file, created_at
        FROM items WHERE id = ? AND deleted_at IS NULL`,
     ).get(id) as
@@ -125,10 +128,10 @@ export class ItemReader {
       | undefined;
     if (item === undefined) return null;
     const responses = (
-      this.statement('SELECT text FROM responses WHERE item_rowid = ? ORDER BY idx').all(item.rowid) as { text: string }[]
+      this.statements.get('SELECT text FROM responses WHERE item_rowid = ? ORDER BY idx').all(item.rowid) as { text: string }[]
     ).map((row) => row.text);
     const images = (
-      this.statement(
+      this.statements.get(
         `SELECT im.sha256, im.ext, im.width, im.height, im.format FROM item_images ii
          JOIN images im ON im.sha256 = ii.sha256 WHERE ii.item_rowid = ? ORDER BY ii.position`,
       ).all(item.rowid) as { sha256: string; ext: string; width: number; height: number; format: string }[]
@@ -141,7 +144,7 @@ export class ItemReader {
         format: row.format,
       }),
     );
-    const judgmentRows = this.statement(
+    const judgmentRows = this.statements.get(
       `SELECT ${JUDGMENT_COLUMNS} FROM judgments j JOIN annotators a ON a.id = j.annotator_id
        WHERE j.item_rowid = ? ORDER BY ${RESOLVED_ORDER}`,
     ).all(item.rowid) as JudgmentRow[];
@@ -166,14 +169,6 @@ export class ItemReader {
     };
   }
 
-  private statement(sql: string): Database.Statement {
-    let statement = this.statements.get(sql);
-    if (statement === undefined) {
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement;
-  }
 }
 
 function toItemSummary(row: SummaryRow): ItemSummary {

@@ -7,6 +7,7 @@
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import type { MetricRow } from './types';
+import { StatementCache } from '../store/statement-cache';
 
 export type WorkerPhase = 'starting' | 'loading' | 'training' | 'evaluating' | 'saving' | 'finished' | 'stopped' | 'failed';
 
@@ -44,10 +45,11 @@ const SCALAR_COLUMNS = 'SELECT id, step, tag, value, wall_time AS wallTime FROM 
 
 export class MetricsReader {
   private readonly db: Database.Database;
-  private readonly statements = new Map<string, Database.Statement>();
+  private readonly statements: StatementCache;
 
   private constructor(readonly file: string) {
     this.db = new Database(file, { readonly: true, fileMustExist: true });
+    this.statements = new StatementCache(this.db);
     // The worker holds its write lock for one short transaction; wait rather than fail.
     this.db.pragma('busy_timeout = 5000');
   }
@@ -77,18 +79,9 @@ export class MetricsReader {
     return row.n === 4;
   }
 
-  private statement(sql: string): Database.Statement {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement;
-  }
-
   /** Scalar rows after `afterId` in rowid order, at most `limit`. */
   scalarsAfter(afterId: number, limit: number): MetricRow[] {
-    return this.statement(`${SCALAR_COLUMNS} WHERE id > ? ORDER BY id LIMIT ?`).all(afterId, limit) as MetricRow[];
+    return this.statements.get(`${SCALAR_COLUMNS} WHERE id > ? ORDER BY id LIMIT ?`).all(afterId, limit) as MetricRow[];
   }
 
   /**
@@ -102,18 +95,18 @@ export class MetricsReader {
           ? (this.db
               .prepare(`${SCALAR_COLUMNS} WHERE id > ? AND tag IN (${tags.map(() => '?').join(', ')}) ORDER BY id`)
               .all(afterId, ...tags) as MetricRow[])
-          : (this.statement(`${SCALAR_COLUMNS} WHERE id > ? ORDER BY id`).all(afterId) as MetricRow[]);
-      const last = this.statement('SELECT COALESCE(MAX(id), 0) AS id FROM scalars').get() as { id: number };
+          : (this.statements.get(`${SCALAR_COLUMNS} WHERE id > ? ORDER BY id`).all(afterId) as MetricRow[]);
+      const last = this.statements.get('SELECT COALESCE(MAX(id), 0) AS id FROM scalars').get() as { id: number };
       return { rows, lastId: Math.max(last.id, afterId) };
     })();
   }
 
   maxScalarId(): number {
-    return (this.statement('SELECT COALESCE(MAX(id), 0) AS id FROM scalars').get() as { id: number }).id;
+    return (this.statements.get('SELECT COALESCE(MAX(id), 0) AS id FROM scalars').get() as { id: number }).id;
   }
 
   status(): WorkerStatus | null {
-    const row = this.statement('SELECT pid, phase, step, total_steps, epoch, heartbeat, message FROM status WHERE id = 1').get() as
+    const row = this.statements.get('SELECT pid, phase, step, total_steps, epoch, heartbeat, message FROM status WHERE id = 1').get() as
       | { pid: number; phase: WorkerPhase; step: number; total_steps: number | null; epoch: number | null; heartbeat: number; message: string | null }
       | undefined;
     if (!row) return null;
@@ -121,15 +114,15 @@ export class MetricsReader {
   }
 
   eventsAfter(afterId: number): WorkerEvent[] {
-    return this.statement('SELECT id, ts, kind, json FROM events WHERE id > ? ORDER BY id').all(afterId) as WorkerEvent[];
+    return this.statements.get('SELECT id, ts, kind, json FROM events WHERE id > ? ORDER BY id').all(afterId) as WorkerEvent[];
   }
 
   lastEvent(kind: string): WorkerEvent | null {
-    return (this.statement('SELECT id, ts, kind, json FROM events WHERE kind = ? ORDER BY id DESC LIMIT 1').get(kind) as WorkerEvent | undefined) ?? null;
+    return (this.statements.get('SELECT id, ts, kind, json FROM events WHERE kind = ? ORDER BY id DESC LIMIT 1').get(kind) as WorkerEvent | undefined) ?? null;
   }
 
   checkpoints(): WorkerCheckpoint[] {
-    const rows = this.statement('SELECT id, step, path, created, metrics_json, is_best, deleted FROM checkpoints ORDER BY id').all() as {
+    const rows = this.statements.get('SELECT id, step, path, created, metrics_json, is_best, deleted FROM checkpoints ORDER BY id').all() as {
       id: number;
       step: number;
       path: string;
@@ -143,7 +136,7 @@ export class MetricsReader {
 
   /** Changes whenever a checkpoint is added, retired or becomes the best: cheap to poll. */
   checkpointSignature(): string {
-    const row = this.statement('SELECT COUNT(*) AS n, COALESCE(MAX(id), 0) AS m, COALESCE(SUM(is_best * id), 0) AS b, COALESCE(SUM(deleted), 0) AS d FROM checkpoints').get() as {
+    const row = this.statements.get('SELECT COUNT(*) AS n, COALESCE(MAX(id), 0) AS m, COALESCE(SUM(is_best * id), 0) AS b, COALESCE(SUM(deleted), 0) AS d FROM checkpoints').get() as {
       n: number;
       m: number;
       b: number;
@@ -154,8 +147,8 @@ export class MetricsReader {
 
   /** Progress figures for a run's summary. */
   summaryFigures(): { bestEvalAccuracy: number | null; lastLoss: number | null } {
-    const best = this.statement("SELECT MAX(value) AS v FROM scalars WHERE tag = 'eval_accuracy'").get() as { v: number | null };
-    const loss = this.statement("SELECT value AS v FROM scalars WHERE tag = 'loss' ORDER BY id DESC LIMIT 1").get() as { v: number } | undefined;
+    const best = this.statements.get("SELECT MAX(value) AS v FROM scalars WHERE tag = 'eval_accuracy'").get() as { v: number | null };
+    const loss = this.statements.get("SELECT value AS v FROM scalars WHERE tag = 'loss' ORDER BY id DESC LIMIT 1").get() as { v: number } | undefined;
     return { bestEvalAccuracy: best.v, lastLoss: loss?.v ?? null };
   }
 }
