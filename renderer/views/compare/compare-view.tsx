@@ -7,7 +7,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Panel } from '../../components/panel';
 import { useRouteStore } from '../../state/route-store';
-import { evaluationLabel } from '../evaluate/evaluation-types';
+import { evaluationLabel, type EvaluationSummary } from '../evaluate/evaluation-types';
 import { CompareCurves } from './compare-curves';
 import { INITIAL_QUERY, moveSelection, type CompareQuery } from './compare-filters';
 import { CompareItemPanel } from './compare-item-panel';
@@ -83,23 +83,9 @@ function CompareWorkspace({ a, b }: { a: number; b: number }) {
       <header className="compare-header">
         <h1 className="view-title">Compare</h1>
         <div className="compare-sides">
-          <span className="compare-side" data-testid="compare-side-a" title={evaluationLabel(comparison.a)}>
-            <span className="pick-badge pick-a">A</span>
-            <span className="compare-side-name">{comparison.a.runName}</span>
-            <span className="muted small">
-              step {comparison.a.step} · {comparison.a.scope}
-              {comparison.a.engine === 'onnx' ? ' · ONNX' : ''}
-            </span>
-          </span>
+          <CompareSide side="a" evaluation={comparison.a} />
           <span className="muted">vs</span>
-          <span className="compare-side" data-testid="compare-side-b" title={evaluationLabel(comparison.b)}>
-            <span className="pick-badge pick-b">B</span>
-            <span className="compare-side-name">{comparison.b.runName}</span>
-            <span className="muted small">
-              step {comparison.b.step} · {comparison.b.scope}
-              {comparison.b.engine === 'onnx' ? ' · ONNX' : ''}
-            </span>
-          </span>
+          <CompareSide side="b" evaluation={comparison.b} />
         </div>
         <span className="grow" />
         <button type="button" className="button small" onClick={() => openCompare([b, a])} data-testid="compare-swap" title="Swap A and B">
@@ -146,5 +132,19 @@ function CompareWorkspace({ a, b }: { a: number; b: number }) {
         {openItemId && <CompareItemPanel itemId={openItemId} a={a} b={b} onClose={() => setOpenItemId(null)} />}
       </div>
     </div>
+  );
+}
+
+/** One side of the header: the A/B badge, the run, and which step, scope and engine were scored. */
+function CompareSide({ side, evaluation }: { side: 'a' | 'b'; evaluation: EvaluationSummary }) {
+  return (
+    <span className="compare-side" data-testid={`compare-side-${side}`} title={evaluationLabel(evaluation)}>
+      <span className={`pick-badge pick-${side}`}>{side.toUpperCase()}</span>
+      <span className="compare-side-name">{evaluation.runName}</span>
+      <span className="muted small">
+        step {evaluation.step} · {evaluation.scope}
+        {evaluation.engine === 'onnx' ? ' · ONNX' : ''}
+      </span>
+    </span>
   );
 }
