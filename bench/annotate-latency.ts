@@ -29,20 +29,9 @@ import { ProjectStore } from '../app/store/project-store';
 import { launchBrowser } from '../tests/e2e/harness/browser';
 import { ensureRendererBuilt } from '../tests/e2e/harness/renderer-build';
 import { startServe } from '../tests/e2e/harness/studio-process';
+// The renderer's probe defines the sample and the window field it is collected in.
+import type { LatencySample } from '../renderer/views/annotate/latency-probe';
 
-interface LatencySample {
-  itemId: string;
-  keyAt: number;
-  committedAt: number;
-  paintedAt: number;
-  prefetched: boolean;
-}
-
-declare global {
-  interface Window {
-    __REWARD_STUDIO_LATENCY__?: LatencySample[];
-  }
-}
 
 const { values } = parseArgs({
   options: {

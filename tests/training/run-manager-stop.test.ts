@@ -5,32 +5,17 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProjectStore } from '../../app/store/project-store';
+import { describe, expect, it } from 'vitest';
 import { RunManager } from '../../app/training/run-manager';
 import type { MetricsBatch } from '../../app/training/types';
-import { fileTempDir, makeLabeledProject, makeTinyModel, newBus, PYTHON, recordEvents, TINY_CONFIG, waitFor } from './training-fixtures';
+import { ENDED_STATUSES, newBus, PYTHON, recordEvents, TINY_CONFIG, useTrainingProject, waitFor } from './training-fixtures';
 
-const temp = fileTempDir('rs-train-stop-');
-let tinyDir: string;
-let store: ProjectStore;
-
-beforeAll(async () => {
-  tinyDir = makeTinyModel(path.join(temp.dir, 'tiny'));
-  store = await makeLabeledProject(temp.dir, 32);
-}, 300_000);
-
-afterAll(() => {
-  store?.close();
-  temp.remove();
-});
-
-const ENDED = new Set(['finished', 'stopped', 'failed']);
+const project = useTrainingProject('rs-train-stop-');
 // Slow steps: the run is still training when the test acts on it.
 const SLOW = { REWARD_STUDIO_STEP_DELAY: '0.5' };
 
 function manager(bus = newBus()): RunManager {
-  return new RunManager({ store, events: bus, python: () => PYTHON, tinyModelDir: tinyDir, workerEnv: SLOW });
+  return new RunManager({ store: project.store, events: bus, python: () => PYTHON, tinyModelDir: project.tinyDir, workerEnv: SLOW });
 }
 
 describe('stopping and losing workers', () => {
@@ -40,7 +25,7 @@ describe('stopping and losing workers', () => {
     const run = await runs.start({ name: 'stop-me', config: { ...TINY_CONFIG, num_epochs: 20 }, splits: { train: ['train'], val: ['val'] }, gpus: [] });
     await waitFor('a few training steps', () => runs.summary(run.id).step >= 2, 180_000);
     await runs.stop(run.id);
-    const done = await waitFor('the run to end', () => (ENDED.has(runs.summary(run.id).status) ? runs.summary(run.id) : null), 120_000);
+    const done = await waitFor('the run to end', () => (ENDED_STATUSES.has(runs.summary(run.id).status) ? runs.summary(run.id) : null), 120_000);
     expect(done.status).toBe('stopped');
     expect(done.error).toBeNull();
     expect(done.step).toBeLessThan(done.totalSteps as number);
@@ -59,7 +44,7 @@ describe('stopping and losing workers', () => {
     await waitFor('loss rows', () => recorder.of('runs.onMetrics').filter((batch) => batch.rows.some((row) => row.tag === 'loss')).length >= 2, 180_000);
     const pid = runs.summary(run.id).pid as number;
     process.kill(pid, 'SIGKILL');
-    const done = await waitFor('the run to be marked', () => (ENDED.has(runs.summary(run.id).status) ? runs.summary(run.id) : null), 60_000);
+    const done = await waitFor('the run to be marked', () => (ENDED_STATUSES.has(runs.summary(run.id).status) ? runs.summary(run.id) : null), 60_000);
     expect(done.status).toBe('failed');
     expect(done.error?.message).toContain('SIGKILL');
     expect(done.pid).toBeNull();

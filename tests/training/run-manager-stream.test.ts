@@ -6,34 +6,20 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ProjectStore } from '../../app/store/project-store';
 import { RunManager } from '../../app/training/run-manager';
 import type { MetricsBatch, RunSummary } from '../../app/training/types';
-import { fileTempDir, makeLabeledProject, makeTinyModel, newBus, PYTHON, recordEvents, TINY_CONFIG, waitFor } from './training-fixtures';
+import { ENDED_STATUSES, newBus, PYTHON, recordEvents, TINY_CONFIG, useTrainingProject, waitFor } from './training-fixtures';
 
-const temp = fileTempDir('rs-train-stream-');
-let tinyDir: string;
-let store: ProjectStore;
-
-beforeAll(async () => {
-  tinyDir = makeTinyModel(path.join(temp.dir, 'tiny'));
-  store = await makeLabeledProject(temp.dir, 32);
-}, 300_000);
-
-afterAll(() => {
-  store?.close();
-  temp.remove();
-});
-
-const ENDED = new Set(['finished', 'stopped', 'failed']);
+const project = useTrainingProject('rs-train-stream-');
 
 describe('run manager with the real worker', () => {
   it('streams metric rows while the worker trains, finishes with checkpoints indexed, and queues a second CPU run', async () => {
     const bus = newBus();
     const recorder = recordEvents(bus);
     // A short pause per step makes the training last long enough to watch rows arrive mid-run.
-    const manager = new RunManager({ store, events: bus, python: () => PYTHON, tinyModelDir: tinyDir, workerEnv: { REWARD_STUDIO_STEP_DELAY: '0.15' } });
+    const manager = new RunManager({ store: project.store, events: bus, python: () => PYTHON, tinyModelDir: project.tinyDir, workerEnv: { REWARD_STUDIO_STEP_DELAY: '0.15' } });
     await manager.resume();
     const splits = { train: ['train' as const], val: ['val' as const] };
     const first = await manager.start({ name: 'stream', presetId: 'tiny-cpu-demo', config: { ...TINY_CONFIG }, splits, gpus: [] });
@@ -41,7 +27,7 @@ describe('run manager with the real worker', () => {
     expect(first.status).toBe('starting');
     expect(second.status).toBe('queued');
 
-    const firstDone = await waitFor('the first run to end', () => (ENDED.has(manager.summary(first.id).status) ? manager.summary(first.id) : null), 240_000);
+    const firstDone = await waitFor('the first run to end', () => (ENDED_STATUSES.has(manager.summary(first.id).status) ? manager.summary(first.id) : null), 240_000);
     expect(firstDone.status, JSON.stringify(firstDone.error)).toBe('finished');
 
     // Rows arrived through the subscription while the run was still running.
@@ -69,18 +55,18 @@ describe('run manager with the real worker', () => {
     for (const checkpoint of checkpoints) expect(existsSync(path.join(checkpoint.path, 'score_head.safetensors'))).toBe(true);
     expect(checkpoints.some((checkpoint) => checkpoint.isBest)).toBe(true);
     expect(recorder.of('checkpoints.onAdded').filter((info) => info.runId === first.id).length).toBeGreaterThanOrEqual(checkpoints.length);
-    const row = store.db.prepare('SELECT status, pid, step, total_steps FROM runs WHERE id = ?').get(first.id) as { status: string; pid: number | null; step: number; total_steps: number };
+    const row = project.store.db.prepare('SELECT status, pid, step, total_steps FROM runs WHERE id = ?').get(first.id) as { status: string; pid: number | null; step: number; total_steps: number };
     expect(row).toEqual({ status: 'finished', pid: null, step: row.total_steps, total_steps: firstDone.totalSteps });
 
     // The frozen snapshot and config are what the worker trained on.
     const config = JSON.parse(readFileSync(path.join(firstDone.dir, 'config.json'), 'utf8')) as Record<string, unknown>;
-    expect(config.base_model_name).toBe(tinyDir);
+    expect(config.base_model_name).toBe(project.tinyDir);
     expect(config.train_data_path).toBe('data/train.jsonl');
     expect(manager.get(first.id).data.report).toMatchObject({ train: { items: manager.get(first.id).data.trainItems } });
     expect(manager.log(first.id, 50).lines.join('\n')).toContain('finished');
 
     // The queued run started once the CPU was free, and finished too.
-    const secondDone = await waitFor('the queued run to end', () => (ENDED.has(manager.summary(second.id).status) ? manager.summary(second.id) : null), 240_000);
+    const secondDone = await waitFor('the queued run to end', () => (ENDED_STATUSES.has(manager.summary(second.id).status) ? manager.summary(second.id) : null), 240_000);
     expect(secondDone.status, JSON.stringify(secondDone.error)).toBe('finished');
     expect(Date.parse(secondDone.startedAt as string)).toBeGreaterThanOrEqual(Date.parse(firstDone.finishedAt as string) - 1000);
     manager.detach();
@@ -90,7 +76,7 @@ describe('run manager with the real worker', () => {
     const firstBus = newBus();
     const firstRecorder = recordEvents(firstBus);
     const env = { REWARD_STUDIO_STEP_DELAY: '0.3' };
-    const before = new RunManager({ store, events: firstBus, python: () => PYTHON, tinyModelDir: tinyDir, workerEnv: env });
+    const before = new RunManager({ store: project.store, events: firstBus, python: () => PYTHON, tinyModelDir: project.tinyDir, workerEnv: env });
     await before.resume();
     const run = await before.start({ name: 'reattach', config: { ...TINY_CONFIG, num_epochs: 3 }, splits: { train: ['train'], val: ['val'] }, gpus: [] });
     await waitFor('the first loss rows', () => firstRecorder.of('runs.onMetrics').some((batch) => batch.rows.some((row) => row.tag === 'loss')), 180_000);
@@ -99,16 +85,16 @@ describe('run manager with the real worker', () => {
 
     // The studio goes away without touching the worker; a new one opens the same project.
     before.detach();
-    const reopened = ProjectStore.open(store.dir);
+    const reopened = ProjectStore.open(project.store.dir);
     const bus = newBus();
     const recorder = recordEvents(bus);
-    const after = new RunManager({ store: reopened, events: bus, python: () => PYTHON, tinyModelDir: tinyDir });
+    const after = new RunManager({ store: reopened, events: bus, python: () => PYTHON, tinyModelDir: project.tinyDir });
     try {
       await after.resume();
       expect(after.summary(run.id).status).toBe('running');
       expect(after.summary(run.id).pid).toBe(pid);
       await waitFor('rows through the new manager', () => recorder.of('runs.onMetrics').some((batch) => batch.rows.some((row) => row.id > seenBefore)), 120_000);
-      const done = await waitFor('the reattached run to end', () => (ENDED.has(after.summary(run.id).status) ? after.summary(run.id) : null), 240_000);
+      const done = await waitFor('the reattached run to end', () => (ENDED_STATUSES.has(after.summary(run.id).status) ? after.summary(run.id) : null), 240_000);
       expect(done.status, JSON.stringify(done.error)).toBe('finished');
       // What the new manager streamed continues the file without gaps.
       const streamed = recorder.of('runs.onMetrics').flatMap((batch) => batch.rows.map((row) => row.id));

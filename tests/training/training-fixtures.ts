@@ -13,6 +13,7 @@ import { EventBus } from '../../app/rpc/event-bus';
 import { generateSampleData } from '../../app/sample/generate-sample-data';
 import { ProjectStore } from '../../app/store/project-store';
 import { venvPython, WORKERS_DIR } from '../../app/training/python-interpreter';
+import { afterAll, beforeAll } from 'vitest';
 
 export const PYTHON = venvPython();
 
@@ -75,4 +76,30 @@ export const TINY_CONFIG = {
 
 export function newBus(): EventBus {
   return new EventBus();
+}
+
+/** Run statuses after which a worker is gone. */
+export const ENDED_STATUSES: ReadonlySet<string> = new Set(['finished', 'stopped', 'failed']);
+
+export interface TrainingProject {
+  tinyDir: string;
+  store: ProjectStore;
+}
+
+/**
+ * One test file's setup: the tiny model and a labeled 32-item project in a temp folder, made
+ * before the file's tests (the fields are filled then) and removed after them.
+ */
+export function useTrainingProject(prefix: string): TrainingProject {
+  const temp = fileTempDir(prefix);
+  const setup = {} as TrainingProject;
+  beforeAll(async () => {
+    setup.tinyDir = makeTinyModel(path.join(temp.dir, 'tiny'));
+    setup.store = await makeLabeledProject(temp.dir, 32);
+  }, 300_000);
+  afterAll(() => {
+    setup.store?.close();
+    temp.remove();
+  });
+  return setup;
 }
