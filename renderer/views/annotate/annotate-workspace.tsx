@@ -13,7 +13,7 @@ import { ImageViewer, type ImageViewerHandle } from './image-viewer';
 import { ItemStrip } from './item-strip';
 import { JumpDialog } from './jump-dialog';
 import { latencyProbeEnabled, recordLatency } from './latency-probe';
-import { MarkdownText } from './markdown-text';
+import { MarkdownText } from '../../components/markdown-text';
 import { ModelLoopControls } from './model-loop-controls';
 import { modelScoreMarks } from './model-score-marks';
 import { useShowModelScores } from './model-scores-preference';

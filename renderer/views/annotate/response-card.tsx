@@ -5,7 +5,7 @@
  */
 import type { ReactNode } from 'react';
 import { responseLetter } from '../items/ranking-display';
-import { MarkdownText } from './markdown-text';
+import { MarkdownText } from '../../components/markdown-text';
 import type { ModelScoreMark } from './model-score-marks';
 
 export type ResponseMark = 'none' | 'better' | 'worse' | 'tie' | 'bad';
