@@ -7,11 +7,29 @@ import { splitName } from './items';
 const filePath = z.string().trim().min(1, 'Give a file path.');
 const ratio = z.number().min(0).max(1);
 
+const column = z.string().trim().min(1).max(200);
+
+/** Where a row's parts are, for files detection cannot place (see app/dataset/formats/mapped.ts). */
+export const columnMapping = z.object({
+  prompt: column.optional(),
+  conversation: column.optional(),
+  system: column.optional(),
+  responses: z.array(column).min(2).max(16).optional(),
+  responseList: column.optional(),
+  preference: column.optional(),
+  images: column.optional(),
+  id: column.optional(),
+});
+
 export const importInput = z.object({
   file: filePath,
-  format: z.enum(['auto', 'seed', 'trl', 'parquet']).default('auto'),
+  /** 'auto', or a reader's name (`seed`, `trl`, `llamafactory-sharegpt`, … ; checked by the import). */
+  format: z.string().trim().min(1).max(60).default('auto'),
   split: z.enum(['auto', 'train', 'val', 'test']).default('auto'),
   annotator: z.string().trim().min(1).max(100).optional(),
+  mapping: columnMapping.optional(),
+  /** With a LLaMA-Factory dataset_info.json as `file`: the entry to import. */
+  dataset: z.string().trim().min(1).max(200).optional(),
 });
 
 export const exportInput = z.object({

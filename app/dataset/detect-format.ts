@@ -1,71 +1,79 @@
-import { open } from 'node:fs/promises';
-import { extname } from 'node:path';
-import { StudioError } from '../errors';
-import { readJsonlLines } from './jsonl-lines';
-import type { ImportFormat } from './types';
-
-const SNIFF_BYTES = 64 * 1024;
-
 /**
- * Picks the format from the extension and the first row: Parquet by extension (and magic
- * bytes), JSONL rows with `chosen` and `rejected` are TRL, any other JSONL is the seed format.
+ * Detection is a ranked guess, not a fallback: every reader says how well the first rows fit
+ * it, the best fit wins, and when nothing fits the person is told once which keys the file has
+ * and which formats came closest, instead of one error per row.
  */
-export async function detectFormat(file: string, requested: 'auto' | ImportFormat = 'auto'): Promise<ImportFormat> {
-  const head = await readHead(file);
-  const isParquet = head.subarray(0, 4).toString('latin1') === 'PAR1';
-  if (requested === 'parquet' || (requested === 'auto' && extname(file).toLowerCase() === '.parquet')) {
-    if (!isParquet) {
-      throw new StudioError('bad_file', `${file} is not a Parquet file (it does not start with "PAR1")`, 'Check the file, or import it as JSONL.');
-    }
-    return 'parquet';
-  }
-  if (isParquet) {
-    if (requested === 'auto') return 'parquet';
-    throw new StudioError('bad_file', `${file} is a Parquet file, not ${requested} JSONL`, 'Import it with format "parquet" (or "auto").');
-  }
-  const text = head.toString('utf8').replace(/^\uFEFF/, '');
-  if (text.trimStart().startsWith('[')) {
-    throw new StudioError(
-      'bad_file',
-      `${file} looks like one JSON array, not JSON Lines (one object per line)`,
-      "Convert it with: jq -c '.[]' file.json > file.jsonl",
-    );
-  }
-  if (requested !== 'auto') return requested;
-  return isTrlRow(await firstRow(file)) ? 'trl' : 'seed';
+import { StudioError } from '../errors';
+import type { FormatReader } from './formats/format-reader';
+import { FORMAT_READERS } from './formats';
+import { isRecord } from './parsed-row';
+
+/** Below this mean fit a file is "not recognised" rather than read with a poor guess. */
+export const MIN_CONFIDENCE = 0.5;
+/** Rows looked at to decide. */
+export const SAMPLE_ROWS = 50;
+
+export interface FormatCandidate {
+  name: string;
+  label: string;
+  /** Mean fit over the sampled rows, 0..1. */
+  confidence: number;
 }
 
-/** TRL rows are the ones with both `chosen` and `rejected`, in JSONL and Parquet alike. */
-export function isTrlRow(row: unknown): boolean {
-  return typeof row === 'object' && row !== null && 'chosen' in row && 'rejected' in row;
+export interface FormatGuess {
+  reader: FormatReader;
+  confidence: number;
+  /** Every reader with a non-zero fit, best first. */
+  candidates: FormatCandidate[];
 }
 
-async function firstRow(file: string): Promise<unknown> {
-  for await (const { text } of readJsonlLines(file)) {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      // A malformed first line is reported with its line number by the import itself.
-      return null;
-    }
-  }
-  return null;
+/** Ranks the readers on sample rows; throws a `bad_file` "format not recognised" error when none fits well enough. */
+export function detectReader(file: string, rows: unknown[], readers: readonly FormatReader[] = FORMAT_READERS): FormatGuess {
+  const objects = rows.filter(isRecord);
+  const ranked = rankReaders(objects, readers);
+  const best = ranked[0];
+  if (best === undefined || best.confidence < MIN_CONFIDENCE) throw notRecognised(file, objects, ranked);
+  return {
+    reader: readers.find((reader) => reader.name === best.name) as FormatReader,
+    confidence: best.confidence,
+    candidates: ranked,
+  };
 }
 
-async function readHead(file: string): Promise<Buffer> {
-  let handle;
+export function rankReaders(rows: Record<string, unknown>[], readers: readonly FormatReader[] = FORMAT_READERS): FormatCandidate[] {
+  if (rows.length === 0) return [];
+  const scored = readers.map((reader, order) => {
+    const total = rows.reduce((sum, row) => sum + safeFit(reader, row), 0);
+    return { name: reader.name, label: reader.label, confidence: Math.round((total / rows.length) * 1000) / 1000, order };
+  });
+  return scored
+    .filter((candidate) => candidate.confidence > 0)
+    .sort((a, b) => b.confidence - a.confidence || a.order - b.order)
+    .map(({ name, label, confidence }) => ({ name, label, confidence }));
+}
+
+function safeFit(reader: FormatReader, row: Record<string, unknown>): number {
   try {
-    handle = await open(file, 'r');
+    return Math.max(0, Math.min(1, reader.fit(row)));
   } catch {
-    throw new StudioError('bad_file', `cannot open ${file} (it does not exist or is not readable)`, 'Check the path and the file permissions.');
+    return 0;
   }
-  try {
-    const info = await handle.stat();
-    if (info.isDirectory()) throw new StudioError('bad_file', `${file} is a folder, not a data file`, 'Choose a .jsonl or .parquet file.');
-    const buffer = Buffer.alloc(Math.min(SNIFF_BYTES, info.size));
-    await handle.read(buffer, 0, buffer.length, 0);
-    return buffer;
-  } finally {
-    await handle.close();
-  }
+}
+
+/** The keys of the sampled rows, most common first. */
+export function sampleKeys(rows: Record<string, unknown>[]): string[] {
+  const counts = new Map<string, number>();
+  for (const row of rows) for (const key of Object.keys(row)) counts.set(key, (counts.get(key) ?? 0) + 1);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([key]) => key);
+}
+
+function notRecognised(file: string, rows: Record<string, unknown>[], ranked: FormatCandidate[]): StudioError {
+  const keys = sampleKeys(rows);
+  const found = rows.length === 0 ? 'no JSON objects in the first rows' : `found keys ${keys.slice(0, 12).join(', ')}${keys.length > 12 ? ', …' : ''}`;
+  const closest = ranked.slice(0, 3).map((candidate) => `${candidate.name} (${Math.round(candidate.confidence * 100)}% fit)`);
+  return new StudioError(
+    'bad_file',
+    `${file}: format not recognised: ${found}; closest formats: ${closest.length > 0 ? closest.join(', ') : 'none'}`,
+    'Map the columns in the import panel (or with --map-prompt, --map-responses, --map-preference, --map-images), or force a format with --format NAME (see FORMATS.md).',
+  );
 }

@@ -1,40 +1,48 @@
 import { stat } from 'node:fs/promises';
-import { basename, dirname, resolve } from 'node:path';
+import { basename, dirname, extname, resolve } from 'node:path';
 import type { StoredImage } from '../media/media-store';
 import type { ProjectStore } from '../store/project-store';
 import { StudioError } from '../errors';
 import { mapConcurrent } from './concurrent-map';
-import { detectFormat, isTrlRow } from './detect-format';
+import { detectReader, SAMPLE_ROWS } from './detect-format';
+import { isUnpaired, type FormatReader, type ReadContext, type ReaderOutput } from './formats/format-reader';
+import { formatNames, readerNamed } from './formats';
+import { resolveDatasetInfoEntry } from './formats/llama-factory-dataset-info';
 import { ImageResolver } from './image-resolver';
 import { ImportWriter, type ReadyRow } from './import-writer';
-import { readJsonlLines } from './jsonl-lines';
-import { readParquetRows } from './parquet-rows';
-import { RowError, type ParsedRow } from './parsed-row';
-import { parseSeedRow } from './seed-row';
-import { parseTrlRow } from './trl-row';
-import type { ImportFormat, ImportOptions, ImportReport, ImportRowError } from './types';
+import { groupReasons, ReasonTally } from './import-reasons';
+import { isRecord, RowError, type ParsedRow } from './parsed-row';
+import { readSourceRows, sniffSource, type RawRow, type SourceKind } from './source-rows';
+import type { ImportOptions, ImportReport, ImportRowError } from './types';
+import { UnpairedGroups } from './unpaired-groups';
 
 const DEFAULT_BATCH = 1000;
 const MAX_REPORTED_ERRORS = 1000;
 /** Images decoded at once while preparing a batch (each may be up to 50 megapixels). */
 const IMAGE_CONCURRENCY = 4;
 
-/** A row as read from the file: a value to validate, or why it could not even be read. */
-interface RawRow {
-  line: number;
-  value?: unknown;
-  error?: string;
-  bytesRead: number;
+/** A row after its format module read it: an item to write, or why it cannot be one. */
+type ReadRow = { line: number; bytesRead: number; parsed: ParsedRow } | { line: number; bytesRead: number; error: string };
+
+/** What the import will read: the file, how it is held, and the reader with its context. */
+export interface ImportPlan {
+  file: string;
+  source: SourceKind;
+  reader: FormatReader;
+  context: ReadContext;
+  confidence: number;
+  dataset?: string;
 }
 
 /**
- * Imports a seed JSONL, TRL JSONL or Parquet file into the project, streaming it in batches.
- * Bad rows are reported as `file:line: reason` and skipped; good rows land; importing the same
- * file again adds nothing. The report is also stored in the `imports` table.
+ * Imports a preference file of any supported format (FORMATS.md) into the project, streaming it
+ * in batches. Bad rows are reported as `file:line: reason` (and counted by reason) and skipped;
+ * good rows land; importing the same file again adds nothing. The report is also stored in the
+ * `imports` table.
  */
 export async function importDataset(store: ProjectStore, file: string, options: ImportOptions = {}): Promise<ImportReport> {
-  const path = resolve(file);
-  const format = await detectFormat(path, options.format ?? 'auto');
+  const plan = await planImport(resolve(file), options);
+  const path = plan.file;
   const totalBytes = (await stat(path)).size;
   const annotator = (options.annotator ?? 'import').trim() || 'import';
   const split = options.split ?? 'auto';
@@ -46,7 +54,7 @@ export async function importDataset(store: ProjectStore, file: string, options: 
   const importId = Number(
     store.db
       .prepare('INSERT INTO imports (file, format, started_at) VALUES (?, ?, ?)')
-      .run(path, format, startedAt.toISOString()).lastInsertRowid,
+      .run(path, plan.reader.name, startedAt.toISOString()).lastInsertRowid,
   );
   const settings = store.splitSettings();
   const writer = new ImportWriter(store, {
@@ -58,41 +66,56 @@ export async function importDataset(store: ProjectStore, file: string, options: 
   });
   const resolver = new ImageResolver(store.dir, dirname(path));
   const errors: ImportRowError[] = [];
-  let errorCount = 0;
+  const tally = new ReasonTally();
+  const unpaired = new UnpairedGroups();
   let bytesRead = 0;
   const label = basename(path);
 
-  const flush = async (batch: RawRow[]): Promise<void> => {
-    const ready = await mapConcurrent(batch, IMAGE_CONCURRENCY, (raw) => prepareRow(raw, format, resolver));
-    for (const failure of writer.commit(ready)) {
-      errorCount += 1;
-      if (errors.length < MAX_REPORTED_ERRORS) {
-        errors.push({ line: failure.line, reason: failure.reason, message: `${label}:${failure.line}: ${failure.reason}` });
-      }
-    }
+  const reject = (line: number, reason: string): void => {
+    const error = { line, reason, message: `${label}:${line}: ${reason}` };
+    tally.add(error);
+    if (errors.length < MAX_REPORTED_ERRORS) errors.push(error);
+    options.onRowError?.(error);
+  };
+
+  const flush = async (batch: ReadRow[]): Promise<void> => {
+    const ready = await mapConcurrent(batch, IMAGE_CONCURRENCY, (row) => resolveImages(row, resolver));
+    for (const failure of writer.commit(ready)) reject(failure.line, failure.reason);
     const last = batch[batch.length - 1];
-    if (last !== undefined) bytesRead = last.bytesRead;
+    if (last !== undefined) bytesRead = Math.max(bytesRead, last.bytesRead);
     options.onProgress?.({
       rowsRead: writer.counts.rowsRead,
       added: writer.counts.added,
       unchanged: writer.counts.unchanged,
-      errors: errorCount,
+      errors: tally.total,
       bytesRead,
       totalBytes,
     });
   };
 
-  let batch: RawRow[] = [];
-  try {
-    for await (const raw of readRows(path, format, options.signal)) {
-      batch.push(raw);
-      if (batch.length >= batchSize) {
-        await flush(batch);
-        batch = [];
-        if (options.signal?.aborted) break;
-      }
+  let batch: ReadRow[] = [];
+  const push = async (row: ReadRow): Promise<void> => {
+    batch.push(row);
+    if (batch.length >= batchSize) {
+      await flush(batch);
+      batch = [];
     }
-    if (options.signal?.aborted !== true && batch.length > 0) await flush(batch);
+  };
+  try {
+    for await (const raw of readSourceRows(path, plan.source, options.signal)) {
+      const output = readRow(raw, plan);
+      if ('unpaired' in output) unpaired.add(output.unpaired, raw.line);
+      else await push(output);
+      if (options.signal?.aborted) break;
+    }
+    if (options.signal?.aborted !== true) {
+      for (const grouped of unpaired.items()) {
+        await push(grouped.parsed === undefined
+          ? { line: grouped.line, bytesRead: totalBytes, error: grouped.error ?? 'cannot be imported' }
+          : { line: grouped.line, bytesRead: totalBytes, parsed: grouped.parsed });
+      }
+      if (batch.length > 0) await flush(batch);
+    }
   } catch (error) {
     // Batches already committed stay; the import is marked finished without a report.
     store.db.prepare('UPDATE imports SET finished_at = ? WHERE id = ?').run(new Date().toISOString(), importId);
@@ -103,17 +126,24 @@ export async function importDataset(store: ProjectStore, file: string, options: 
   const report: ImportReport = {
     id: importId,
     file: path,
-    format,
+    format: plan.reader.name,
+    container: plan.source.container,
+    compression: plan.source.compression,
+    confidence: plan.confidence,
+    ...(plan.dataset === undefined ? {} : { dataset: plan.dataset }),
     startedAt: startedAt.toISOString(),
     durationMs: Date.now() - startedAt.getTime(),
-    rowsRead: writer.counts.rowsRead,
+    rowsRead: writer.counts.rowsRead - unpaired.counts.groups + unpaired.counts.rows,
     added: writer.counts.added,
     unchanged: writer.counts.unchanged,
+    duplicates: writer.counts.duplicates,
+    ...(unpaired.counts.rows === 0 ? {} : { unpaired: { rows: unpaired.counts.rows, items: unpaired.counts.items, oneKind: unpaired.counts.oneKind } }),
     labeled: writer.counts.labeled,
     relabeled: writer.counts.relabeled,
     imagesAdded: writer.counts.imagesAdded,
-    errorCount,
+    errorCount: tally.total,
     errors,
+    reasons: groupReasons(tally),
     cancelled,
   };
   store.db
@@ -130,37 +160,98 @@ export function listImports(store: ProjectStore): ImportReport[] {
   return rows.map((row) => JSON.parse(row.report_json) as ImportReport);
 }
 
-async function* readRows(path: string, format: ImportFormat, signal: AbortSignal | undefined): AsyncGenerator<RawRow> {
-  if (format === 'parquet') {
-    for await (const row of readParquetRows(path, signal)) yield { line: row.line, value: row.value, bytesRead: row.bytesRead };
-    return;
-  }
-  for await (const line of readJsonlLines(path, signal)) {
-    try {
-      yield { line: line.line, value: JSON.parse(line.text) as unknown, bytesRead: line.bytesRead };
-    } catch {
-      yield { line: line.line, error: 'malformed JSON; each line must be one complete JSON object', bytesRead: line.bytesRead };
+/**
+ * Which file, container and reader: a dataset_info.json entry names its file and columns; a
+ * forced format or a mapping skips detection; otherwise the first rows rank the readers.
+ */
+export async function planImport(file: string, options: Pick<ImportOptions, 'format' | 'mapping' | 'dataset'>): Promise<ImportPlan> {
+  if (options.dataset !== undefined) return planDatasetInfo(file, options.dataset);
+  const source = await sniffSource(file);
+  const requested = options.format ?? 'auto';
+  if (requested === 'parquet' || (requested === 'auto' && extname(file).toLowerCase() === '.parquet')) {
+    if (source.container !== 'parquet') {
+      throw new StudioError('bad_file', `${file} is not a Parquet file (it does not start with "PAR1")`, 'Check the file, or import it with format "auto".');
     }
+  } else if (options.mapping !== undefined) {
+    return { file, source, reader: namedReader('mapped'), context: { mapping: options.mapping }, confidence: 1 };
+  } else if (requested !== 'auto') {
+    return { file, source, reader: namedReader(requested), context: {}, confidence: 1 };
   }
+  const sample: unknown[] = [];
+  for await (const raw of readSourceRows(file, source)) {
+    if (raw.value !== undefined) sample.push(raw.value);
+    if (sample.length >= SAMPLE_ROWS) break;
+  }
+  const guess = detectReader(file, sample);
+  return { file, source, reader: guess.reader, context: {}, confidence: guess.confidence };
 }
 
-async function prepareRow(raw: RawRow, format: ImportFormat, resolver: ImageResolver): Promise<ReadyRow> {
-  if (raw.error !== undefined) return { line: raw.line, error: raw.error };
+/** LLaMA-Factory's dataset_info.json: the entry's file, formatting, columns and tags (formats/llama-factory-dataset-info.ts). */
+async function planDatasetInfo(file: string, dataset: string): Promise<ImportPlan> {
+  const entry = await resolveDatasetInfoEntry(file, dataset);
+  return {
+    file: entry.file,
+    source: await sniffSource(entry.file),
+    reader: namedReader(entry.format),
+    context: entry.context,
+    confidence: 1,
+    dataset,
+  };
+}
+
+function namedReader(name: string): FormatReader {
+  const reader = readerNamed(name);
+  if (reader === undefined) {
+    throw new StudioError('invalid_input', `"${name}" is not a format the studio reads`, `Use auto or one of: ${formatNames().join(', ')}.`);
+  }
+  return reader;
+}
+
+/** One raw row through its format module: an item, an unpaired row to group, or the reason it fails. */
+function readRow(raw: RawRow, plan: ImportPlan): ReadRow | { unpaired: Extract<ReaderOutput, { kind: 'unpaired' }> } {
+  if (raw.error !== undefined) return { line: raw.line, bytesRead: raw.bytesRead, error: raw.error };
+  if (!isRecord(raw.value)) {
+    return { line: raw.line, bytesRead: raw.bytesRead, error: `each row must be a JSON object (${plan.reader.label}), not ${describe(raw.value)}` };
+  }
   try {
-    const parsed = parseRow(raw.value, format);
-    const images: StoredImage[] = [];
-    for (const source of parsed.images) images.push(await resolver.resolve(source));
-    const first = images[0];
-    if (first !== undefined) await resolver.thumbnail(first);
-    return { line: raw.line, parsed, images };
+    const output = plan.reader.parse(raw.value, plan.context);
+    if (isUnpaired(output)) return { unpaired: output };
+    const metadata = leftoverColumns(raw.value, plan.reader.consumedKeys(plan.context));
+    return { line: raw.line, bytesRead: raw.bytesRead, parsed: metadata === null ? output : { ...output, metadata: { ...output.metadata, ...metadata } } };
   } catch (error) {
-    if (error instanceof RowError) return { line: raw.line, error: error.reason };
+    if (error instanceof RowError) return { line: raw.line, bytesRead: raw.bytesRead, error: error.reason };
     throw error;
   }
 }
 
-function parseRow(value: unknown, format: ImportFormat): ParsedRow {
-  if (format === 'trl') return parseTrlRow(value);
-  if (format === 'parquet' && isTrlRow(value)) return parseTrlRow(value);
-  return parseSeedRow(value);
+/** Columns no reader used, kept as item metadata (bytes are left out: images are stored as images). */
+function leftoverColumns(row: Record<string, unknown>, consumed: readonly string[]): Record<string, unknown> | null {
+  const kept: Record<string, unknown> = {};
+  let any = false;
+  for (const [key, value] of Object.entries(row)) {
+    if (consumed.includes(key) || value === undefined || value instanceof Uint8Array) continue;
+    kept[key] = typeof value === 'bigint' ? (Number.isSafeInteger(Number(value)) ? Number(value) : value.toString()) : value;
+    any = true;
+  }
+  return any ? kept : null;
+}
+
+async function resolveImages(row: ReadRow, resolver: ImageResolver): Promise<ReadyRow> {
+  if ('error' in row) return { line: row.line, error: row.error };
+  try {
+    const images: StoredImage[] = [];
+    for (const source of row.parsed.images) images.push(await resolver.resolve(source));
+    const first = images[0];
+    if (first !== undefined) await resolver.thumbnail(first);
+    return { line: row.line, parsed: row.parsed, images };
+  } catch (error) {
+    if (error instanceof RowError) return { line: row.line, error: error.reason };
+    throw error;
+  }
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  return `a ${typeof value}`;
 }

@@ -17,6 +17,7 @@ export interface ImportCounts {
   labeled: number;
   relabeled: number;
   imagesAdded: number;
+  duplicates: number;
 }
 
 export interface ImportWriterOptions {
@@ -38,7 +39,7 @@ interface FirstSeen {
  * that fails while being written leaves nothing behind and the rest of the batch still lands.
  */
 export class ImportWriter {
-  readonly counts: ImportCounts = { rowsRead: 0, added: 0, unchanged: 0, labeled: 0, relabeled: 0, imagesAdded: 0 };
+  readonly counts: ImportCounts = { rowsRead: 0, added: 0, unchanged: 0, labeled: 0, relabeled: 0, imagesAdded: 0, duplicates: 0 };
   private readonly seen = new Map<string, FirstSeen>();
   private seenInBatch: string[] = [];
   /** Images known to be in the `images` table: committed ones, and this batch's (until it commits). */
@@ -126,9 +127,10 @@ export class ImportWriter {
   private writeRow(row: { line: number; parsed: ParsedRow; images: StoredImage[] }, now: string): void {
     const { parsed } = row;
     const promptJson = parsed.prompt === null ? null : JSON.stringify(parsed.prompt);
+    const toolsJson = parsed.tools === undefined || parsed.tools === null ? null : JSON.stringify(parsed.tools);
     const imageShas = row.images.map((image) => image.sha256);
-    const contentHash = itemContentHash(parsed.query, promptJson, imageShas, parsed.responses);
-    const rankingKey = parsed.ranking === null ? null : JSON.stringify(parsed.ranking);
+    const contentHash = itemContentHash(parsed.query, promptJson, imageShas, parsed.responses, toolsJson);
+    const rankingKey = labelKey(parsed);
     const first = this.seen.get(parsed.id);
     if (first !== undefined) {
       this.repeatInFile(parsed.id, first, contentHash, rankingKey);
@@ -160,6 +162,9 @@ export class ImportWriter {
           id: parsed.id,
           query: parsed.query,
           promptJson,
+          toolsJson,
+          metadataJson: parsed.metadata === undefined || parsed.metadata === null ? null : JSON.stringify(parsed.metadata),
+          margin: parsed.margin ?? null,
           split: this.options.split === 'auto' ? splitFor(parsed.id, this.options.splitSeed, this.options.splitRatios) : this.options.split,
           contentHash,
           sourceFile: this.options.sourceFile,
@@ -182,8 +187,10 @@ export class ImportWriter {
       this.judgments.createForNewItem(rowid, this.options.annotator, importedJudgment(parsed.ranking), now);
       this.counts.labeled += 1;
     } else if (parsed.ranking !== null) {
-      this.label(rowid, parsed.ranking, now);
+      this.label(rowid, this.options.annotator, parsed.ranking, now);
     }
+    // Named people's labels (Label Studio, Argilla) are each their own judgment.
+    for (const judgment of parsed.judgments ?? []) this.label(rowid, judgment.annotator, judgment.ranking, now);
     this.seen.set(parsed.id, { line: row.line, contentHash, ranking: rankingKey });
     this.seenInBatch.push(parsed.id);
   }
@@ -199,16 +206,17 @@ export class ImportWriter {
       );
     }
     this.counts.unchanged += 1;
+    this.counts.duplicates += 1;
   }
 
-  /** The file's label becomes (or updates) the import annotator's judgment; identical labels change nothing. */
-  private label(rowid: number, ranking: Ranking, now: string): void {
-    const annotatorId = this.judgments.annotatorId(this.options.annotator, now);
+  /** A label of the file becomes (or updates) that annotator's judgment; identical labels change nothing. */
+  private label(rowid: number, annotator: string, ranking: Ranking, now: string): void {
+    const annotatorId = this.judgments.annotatorId(annotator, now);
     const current = this.judgments.find(rowid, annotatorId);
     if (current !== null && JSON.stringify(current.ranking) === JSON.stringify(ranking)) return;
     this.judgments.save(
       rowid,
-      this.options.annotator,
+      annotator,
       {
         ranking,
         decision: null,
@@ -224,6 +232,12 @@ export class ImportWriter {
     this.counts.labeled += 1;
     if (current !== null) this.counts.relabeled += 1;
   }
+}
+
+/** What a row says about preferences, to tell a repeated row from a contradicting one. */
+function labelKey(parsed: ParsedRow): string | null {
+  if (parsed.ranking === null && (parsed.judgments ?? []).length === 0) return null;
+  return JSON.stringify(parsed.judgments === undefined ? parsed.ranking : [parsed.ranking, parsed.judgments]);
 }
 
 function importedJudgment(ranking: Ranking): JudgmentFields {

@@ -15,31 +15,36 @@ export interface JsonlLine {
  */
 export async function* readJsonlLines(file: string, signal?: AbortSignal): AsyncGenerator<JsonlLine> {
   const stream = createReadStream(file, { highWaterMark: 1 << 20 });
+  try {
+    yield* splitJsonlLines(stream as AsyncIterable<Buffer>, signal);
+  } finally {
+    stream.destroy();
+  }
+}
+
+/** The non-blank lines of a stream of UTF-8 chunks (a file, or a decompressed file). */
+export async function* splitJsonlLines(chunks: AsyncIterable<Buffer>, signal?: AbortSignal): AsyncGenerator<JsonlLine> {
   const decoder = new StringDecoder('utf8');
   let pending = '';
   let lineNumber = 0;
   let bytesRead = 0;
-  try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      if (signal?.aborted) return;
-      bytesRead += chunk.length;
-      pending += decoder.write(chunk);
-      let start = 0;
-      let newline = pending.indexOf('\n', start);
-      while (newline !== -1) {
-        lineNumber += 1;
-        const text = cleanLine(pending.slice(start, newline), lineNumber);
-        if (text.trim() !== '') yield { line: lineNumber, text, bytesRead };
-        start = newline + 1;
-        newline = pending.indexOf('\n', start);
-      }
-      pending = pending.slice(start);
+  for await (const chunk of chunks) {
+    if (signal?.aborted) return;
+    bytesRead += chunk.length;
+    pending += decoder.write(chunk);
+    let start = 0;
+    let newline = pending.indexOf('\n', start);
+    while (newline !== -1) {
+      lineNumber += 1;
+      const text = cleanLine(pending.slice(start, newline), lineNumber);
+      if (text.trim() !== '') yield { line: lineNumber, text, bytesRead };
+      start = newline + 1;
+      newline = pending.indexOf('\n', start);
     }
-    pending += decoder.end();
-    if (pending.trim() !== '') yield { line: lineNumber + 1, text: cleanLine(pending, lineNumber + 1), bytesRead };
-  } finally {
-    stream.destroy();
+    pending = pending.slice(start);
   }
+  pending += decoder.end();
+  if (pending.trim() !== '') yield { line: lineNumber + 1, text: cleanLine(pending, lineNumber + 1), bytesRead };
 }
 
 function cleanLine(text: string, lineNumber: number): string {

@@ -3,15 +3,34 @@ import type { PromptMessage, Ranking } from '../store/types';
 /** Where an image of a row comes from: a path as written in the file, or bytes embedded in it (Parquet). */
 export type ImageSource = { kind: 'path'; path: string } | { kind: 'bytes'; bytes: Uint8Array; label: string };
 
-/** One validated row of any format, before its images are resolved. */
+/** One annotator's ranking of a row's responses (Label Studio, Argilla: one per person). */
+export interface RowJudgment {
+  annotator: string;
+  ranking: Ranking;
+}
+
+/**
+ * One validated row of any format, before its images are resolved: the studio's canonical item.
+ * Every reader maps into it (app/dataset/formats/) and every writer reads the stored form of it.
+ */
 export interface ParsedRow {
   id: string;
+  /** The last user turn's text (what search and single-line views show). */
   query: string;
   /** The full prompt conversation when it is richer than one user turn; null otherwise. */
   prompt: PromptMessage[] | null;
   images: ImageSource[];
   responses: string[];
+  /** The file's own label (attributed to the import's annotator), or null. */
   ranking: Ranking | null;
+  /** Labels by named people, each its own judgment (agreement works on them); absent when none. */
+  judgments?: RowJudgment[];
+  /** Tool definitions the conversation may call; absent/null when none. */
+  tools?: unknown[] | null;
+  /** Columns no reader consumed, kept as item metadata; absent/null when none. */
+  metadata?: Record<string, unknown> | null;
+  /** Per-pair margin (OpenRLHF, TRL); absent/null when none. */
+  margin?: number | null;
 }
 
 /** A row that cannot be imported; `reason` says what is wrong and how to fix it. */

@@ -1,7 +1,15 @@
 /** Import/export options and reports. Reports cross the contract boundary: plain JSON only. */
 import type { Split } from '../store/types';
+import type { ColumnMapping } from './formats/format-reader';
 
-export type ImportFormat = 'seed' | 'trl' | 'parquet';
+export type { ColumnMapping };
+
+/**
+ * A reader's name (`seed`, `trl`, `llamafactory-sharegpt`, … — see formats/index.ts and
+ * FORMATS.md), or `mapped` for a column mapping. `parquet` is accepted as a forced format for
+ * compatibility: it means "a Parquet file, detect the rows' format".
+ */
+export type ImportFormat = string;
 
 export interface ImportProgress {
   rowsRead: number;
@@ -13,8 +21,14 @@ export interface ImportProgress {
 }
 
 export interface ImportOptions {
-  /** 'auto' (default) picks from the extension and the first row. */
+  /** 'auto' (default) ranks every reader on the first rows; a reader's name forces it. */
   format?: 'auto' | ImportFormat;
+  /** Where the rows' parts are, when detection cannot place them (forces the `mapped` reader). */
+  mapping?: ColumnMapping;
+  /** With a LLaMA-Factory `dataset_info.json` as the file: the entry to import. */
+  dataset?: string;
+  /** Every rejected row, as it happens (the report keeps the first 1000): `--report FILE`. */
+  onRowError?: (error: ImportRowError) => void;
   /** 'auto' (default) assigns each new item's split from its id; a split name forces it. */
   split?: 'auto' | Split;
   /** Who the file's labels are attributed to (default "import"). */
@@ -33,10 +47,28 @@ export interface ImportRowError {
   message: string;
 }
 
+/** Rejected rows with the same reason (its numbers and quoted names blanked), for the grouped report. */
+export interface ImportReasonGroup {
+  reason: string;
+  count: number;
+  /** The first few line (or row) numbers. */
+  lines: number[];
+  /** The first full message of the group. */
+  example: string;
+}
+
 export interface ImportReport {
   id: number;
   file: string;
+  /** The reader that read the rows (its name), chosen by detection or forced. */
   format: ImportFormat;
+  /** How the rows were held: JSON Lines, a JSON array or Parquet. */
+  container?: 'jsonl' | 'json' | 'parquet';
+  compression?: 'none' | 'gzip' | 'zstd';
+  /** Detection's mean fit of the reader on the first rows (1 when forced). */
+  confidence?: number;
+  /** The LLaMA-Factory dataset_info.json entry imported, when one was named. */
+  dataset?: string;
   startedAt: string;
   durationMs: number;
   rowsRead: number;
@@ -44,6 +76,10 @@ export interface ImportReport {
   added: number;
   /** Rows whose item was already in the project (or earlier in the file) with identical content. */
   unchanged: number;
+  /** Of those, rows repeating an earlier row of the same file. */
+  duplicates?: number;
+  /** Unpaired (KTO) rows: how many, the items they were grouped into, and those left unlabeled. */
+  unpaired?: { rows: number; items: number; oneKind: number };
   /** Judgments the file created or changed (by the import annotator). */
   labeled: number;
   /** Of those, judgments of items already in the project whose label in the file differed. */
@@ -53,6 +89,8 @@ export interface ImportReport {
   errorCount: number;
   /** The first 1000 errors, in file order. */
   errors: ImportRowError[];
+  /** Every rejected row counted by reason, most frequent first. */
+  reasons?: ImportReasonGroup[];
   /** True when the import was stopped; rows of committed batches stay in the project. */
   cancelled: boolean;
 }

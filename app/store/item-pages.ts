@@ -8,6 +8,9 @@ export interface FullItem {
   id: string;
   query: string;
   promptJson: string | null;
+  toolsJson: string | null;
+  metadataJson: string | null;
+  margin: number | null;
   split: Split;
   responses: string[];
   images: { sha256: string; ext: string }[];
@@ -27,7 +30,7 @@ export class ItemPages {
   private readonly judgments: Database.Statement;
 
   constructor(db: Database.Database) {
-    const itemColumns = 'SELECT rowid, id, query, prompt_json, split FROM items WHERE deleted_at IS NULL AND rowid > @after';
+    const itemColumns = 'SELECT rowid, id, query, prompt_json, tools_json, metadata_json, margin, split FROM items WHERE deleted_at IS NULL AND rowid > @after';
     this.pageAll = db.prepare(`${itemColumns} ORDER BY rowid LIMIT @limit`);
     this.pageSplit = db.prepare(`${itemColumns} AND split = @split ORDER BY rowid LIMIT @limit`);
     this.responses = db.prepare(
@@ -49,14 +52,35 @@ export class ItemPages {
       split === 'all'
         ? this.pageAll.all({ after: afterRowid, limit })
         : this.pageSplit.all({ after: afterRowid, limit, split })
-    ) as { rowid: number; id: string; query: string; prompt_json: string | null; split: Split }[];
+    ) as {
+      rowid: number;
+      id: string;
+      query: string;
+      prompt_json: string | null;
+      tools_json: string | null;
+      metadata_json: string | null;
+      margin: number | null;
+      split: Split;
+    }[];
     const first = rows[0];
     const last = rows[rows.length - 1];
     if (first === undefined || last === undefined) return [];
     const items = new Map<number, FullItem>(
       rows.map((row) => [
         row.rowid,
-        { rowid: row.rowid, id: row.id, query: row.query, promptJson: row.prompt_json, split: row.split, responses: [], images: [], ranking: null },
+        {
+          rowid: row.rowid,
+          id: row.id,
+          query: row.query,
+          promptJson: row.prompt_json,
+          toolsJson: row.tools_json,
+          metadataJson: row.metadata_json,
+          margin: row.margin,
+          split: row.split,
+          responses: [],
+          images: [],
+          ranking: null,
+        },
       ]),
     );
     for (const row of this.responses.all(first.rowid, last.rowid) as { item_rowid: number; text: string }[]) {

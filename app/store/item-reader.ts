@@ -120,10 +120,11 @@ export class ItemReader {
 
   get(id: string): ItemDetail | null {
     const item = this.statements.get(
-      `SELECT rowid, id, query, prompt_json, split, flagged, note, source_file, created_at
+      `SELECT rowid, id, query, prompt_json, tools_json, metadata_json, margin, split, flagged, note, source_file, created_at
        FROM items WHERE id = ? AND deleted_at IS NULL`,
     ).get(id) as
-      | { rowid: number; id: string; query: string; prompt_json: string | null; split: Split; flagged: number;
+      | { rowid: number; id: string; query: string; prompt_json: string | null; tools_json: string | null;
+          metadata_json: string | null; margin: number | null; split: Split; flagged: number;
           note: string | null; source_file: string | null; created_at: string }
       | undefined;
     if (item === undefined) return null;
@@ -154,6 +155,9 @@ export class ItemReader {
       id: item.id,
       query: item.query,
       prompt: item.prompt_json === null ? null : (JSON.parse(item.prompt_json) as PromptMessage[]),
+      tools: item.tools_json === null ? null : (JSON.parse(item.tools_json) as unknown[]),
+      metadata: item.metadata_json === null ? null : (JSON.parse(item.metadata_json) as Record<string, unknown>),
+      margin: item.margin,
       split: item.split,
       responses,
       images,

@@ -6,6 +6,12 @@ export interface NewItem {
   id: string;
   query: string;
   promptJson: string | null;
+  /** Tool definitions the conversation may call (JSON list), or null. */
+  toolsJson?: string | null;
+  /** Columns of the source row that no reader consumed (JSON object), or null. */
+  metadataJson?: string | null;
+  /** Per-pair margin for the margin loss (OpenRLHF, TRL), or null. */
+  margin?: number | null;
   split: Split;
   contentHash: string;
   sourceFile: string | null;
@@ -41,8 +47,8 @@ export class ItemWriter {
   constructor(db: Database.Database) {
     this.selectItem = db.prepare('SELECT rowid, content_hash, deleted_at FROM items WHERE id = ?');
     this.insertItemRow = db.prepare(
-      `INSERT INTO items (id, query, prompt_json, split, content_hash, source_file, created_at)
-       VALUES (@id, @query, @promptJson, @split, @contentHash, @sourceFile, @now)`,
+      `INSERT INTO items (id, query, prompt_json, tools_json, metadata_json, margin, split, content_hash, source_file, created_at)
+       VALUES (@id, @query, @promptJson, @toolsJson, @metadataJson, @margin, @split, @contentHash, @sourceFile, @now)`,
     );
     this.insertResponse = db.prepare('INSERT INTO responses (item_rowid, idx, text) VALUES (?, ?, ?)');
     this.insertItemImage = db.prepare('INSERT INTO item_images (item_rowid, position, sha256) VALUES (?, ?, ?)');
@@ -71,6 +77,9 @@ export class ItemWriter {
         id: item.id,
         query: item.query,
         promptJson: item.promptJson,
+        toolsJson: item.toolsJson ?? null,
+        metadataJson: item.metadataJson ?? null,
+        margin: item.margin ?? null,
         split: item.split,
         contentHash: item.contentHash,
         sourceFile: item.sourceFile,

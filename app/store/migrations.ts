@@ -275,6 +275,18 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX evaluation_items_gap ON evaluation_items(evaluation_id, top_gap) WHERE scored = 1;
     `,
   },
+  {
+    version: 8,
+    name: 'items: tool definitions, extra columns of the source row, per-pair margin',
+    // What the preference formats of other tools carry beside the conversation: the tools a
+    // conversation may call (LLaMA-Factory/ms-swift `tools`), columns no reader consumes (kept so
+    // exports can write them back), and OpenRLHF/TRL's per-pair `margin` for the margin loss.
+    sql: `
+      ALTER TABLE items ADD COLUMN tools_json TEXT;
+      ALTER TABLE items ADD COLUMN metadata_json TEXT;
+      ALTER TABLE items ADD COLUMN margin REAL;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

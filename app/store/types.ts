@@ -108,7 +108,12 @@ export interface Judgment {
   updatedAt: string;
 }
 
-/** A chat message as TRL writes it; kept verbatim for multi-turn / system-prompt items. */
+/**
+ * One message of an item's conversation, in the studio's canonical shape (TRL's, with image
+ * parts where the images stand). Roles: `system`, `user`, `assistant`, `tool_call` (an
+ * assistant's call of a tool; content is the call as JSON text) and `tool` (the tool's result).
+ * Readers map every format's role names onto these (app/dataset/conversation.ts).
+ */
 export interface PromptMessage {
   role: string;
   content: string | PromptContentPart[];
@@ -120,6 +125,12 @@ export interface ItemDetail {
   query: string;
   /** The full prompt conversation when the item came from one richer than "one user turn". */
   prompt: PromptMessage[] | null;
+  /** Tool definitions the conversation may call (LLaMA-Factory / ms-swift `tools`), or null. */
+  tools: unknown[] | null;
+  /** Columns of the source row that no reader consumed, kept for export; null when none. */
+  metadata: Record<string, unknown> | null;
+  /** Per-pair margin from the source (OpenRLHF, TRL), used by the margin loss; null when none. */
+  margin: number | null;
   split: Split;
   responses: string[];
   images: ImageRef[];

@@ -31,7 +31,7 @@ describe('Parquet import', () => {
     const store = newProject();
     const progress: number[] = [];
     const report = await importDataset(store, file, { batchSize: 10, onProgress: (p) => progress.push(p.bytesRead) });
-    expect(report.format).toBe('parquet');
+    expect(report).toMatchObject({ format: 'seed', container: 'parquet' });
     expect(report.errors.map((error) => error.message)).toEqual([
       'test_data.parquet:8: human_ranking[1] = 4 is out of range; ranks go from 0 (best) to 1',
       `test_data.parquet:12: image not found at ${join(dir, 'images', 'missing.png')}; check the path (relative paths are resolved from the data file's folder)`,
@@ -87,7 +87,7 @@ describe('Parquet import', () => {
     ]);
     const store = newProject();
     const report = await importDataset(store, file);
-    expect(report).toMatchObject({ format: 'parquet', added: 2, errorCount: 0 });
+    expect(report).toMatchObject({ format: 'trl', container: 'parquet', added: 2, errorCount: 0 });
     const item = store.getItem(store.listItems({ search: 'France' }).items[0]?.id ?? '');
     expect(item).toMatchObject({ query: 'Capital of France?', responses: ['Paris', 'Lyon'], resolvedRanking: [0, 1], prompt: null });
     store.close();
@@ -108,13 +108,14 @@ describe('Parquet import', () => {
 });
 
 describe('format detection', () => {
-  it('finds Parquet by content and refuses it under a JSONL format', async () => {
+  it('finds Parquet by content, whatever the name; a forced format reads its rows', async () => {
     const dir = tempDir();
     const file = join(dir, 'data.bin');
     writeSeedParquet(file, [{ id: 'a', query: 'q', response: ['a', 'b'], human_ranking: [0, 1] }], { imageAs: 'path' });
     const store = newProject();
-    expect(await importDataset(store, file)).toMatchObject({ format: 'parquet', added: 1 });
-    await expect(importDataset(store, file, { format: 'seed' })).rejects.toThrow(`${file} is a Parquet file, not seed JSONL`);
+    expect(await importDataset(store, file)).toMatchObject({ format: 'seed', container: 'parquet', added: 1 });
+    expect(await importDataset(store, file, { format: 'seed' })).toMatchObject({ format: 'seed', container: 'parquet', unchanged: 1 });
+    await expect(importDataset(store, file, { format: 'trl' })).resolves.toMatchObject({ errorCount: 1, reasons: [{ count: 1 }] });
     store.close();
   });
 });

@@ -191,14 +191,16 @@ describe('seed JSONL import', () => {
     store.close();
   });
 
-  it('fails clearly for a missing file or a JSON array', async () => {
+  it('fails clearly for a missing file or rows of no known format; reads a JSON array of rows', async () => {
     const store = newProject();
     const dir = tempDir();
     await expect(importDataset(store, join(dir, 'nope.jsonl'))).rejects.toThrow(`cannot open ${join(dir, 'nope.jsonl')}`);
     writeFileSync(join(dir, 'array.json'), '[{"id": 1}]');
     const error = await importDataset(store, join(dir, 'array.json')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StudioError);
-    expect((error as StudioError).message).toBe(`${join(dir, 'array.json')} looks like one JSON array, not JSON Lines (one object per line)`);
+    expect((error as StudioError).message).toBe(`${join(dir, 'array.json')}: format not recognised: found keys id; closest formats: seed (5% fit)`);
+    writeFileSync(join(dir, 'rows.json'), JSON.stringify([{ id: 'x', query: 'q', response: ['a', 'b'], human_ranking: [1, 0] }], null, 2));
+    expect(await importDataset(store, join(dir, 'rows.json'))).toMatchObject({ format: 'seed', container: 'json', added: 1, labeled: 1 });
     store.close();
   });
 

@@ -1,5 +1,23 @@
-import { rankingProblem } from '../store/ranking-rules';
-import { isRecord, readId, readImageSources, RowError, type ParsedRow } from './parsed-row';
+import { rankingProblem } from '../../store/ranking-rules';
+import type { PromptMessage } from '../../store/types';
+import { countImageParts, readMargin, readMessageList, readTools } from '../conversation';
+import { isRecord, readId, readImageSources, RowError, type ParsedRow } from '../parsed-row';
+import { keyShare, type FormatReader } from './format-reader';
+
+/** The seed's own fields, plus the optional conversation fields the studio's export writes. */
+const SEED_KEYS = ['id', 'query', 'image', 'response', 'human_ranking', 'messages', 'tools', 'margin'] as const;
+
+/**
+ * The native format (seed 000). `messages` (the conversation before the responses, TRL-style
+ * messages with image parts), `tools` and `margin` are optional: plain seed readers ignore them.
+ */
+export const seedReader: FormatReader = {
+  name: 'seed',
+  label: 'Reward Studio / seed JSONL',
+  fit: (row) => (Array.isArray(row.response) ? 0.5 + 0.5 * keyShare(row, ['id', 'query', 'human_ranking']) : 0.1 * keyShare(row, ['id', 'query'])),
+  parse: (row) => parseSeedRow(row),
+  consumedKeys: () => SEED_KEYS,
+};
 
 /**
  * Validates one row of the native (seed 000) format:
@@ -18,14 +36,28 @@ export function parseSeedRow(value: unknown): ParsedRow {
     const problem = rankingProblem(ranking, responses.length, 'human_ranking');
     if (problem !== null) throw new RowError(problem);
   }
+  const images = readImageSources(value.image, 'image');
   return {
     id,
     query: value.query,
-    prompt: null,
-    images: readImageSources(value.image, 'image'),
+    prompt: readConversation(value.messages, images.length),
+    images,
     responses,
     ranking: ranking as number[] | null,
+    tools: readTools(value.tools),
+    margin: readMargin(value.margin),
   };
+}
+
+/** The optional `messages` field: the whole conversation, its image parts matching `image`. */
+function readConversation(value: unknown, imageCount: number): PromptMessage[] | null {
+  if (value === undefined || value === null) return null;
+  const { messages } = readMessageList(value, 'messages');
+  const parts = countImageParts(messages);
+  if (parts !== imageCount) {
+    throw new RowError(`"messages" has ${parts} image part(s) but "image" lists ${imageCount}; give one image per {"type": "image"} part`);
+  }
+  return messages;
 }
 
 function readResponses(value: unknown): string[] {

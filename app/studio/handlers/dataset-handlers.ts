@@ -10,14 +10,14 @@ type DatasetHandlers = Pick<Handlers, 'dataset.import' | 'dataset.imports' | 'da
 
 export function datasetHandlers(studio: Studio): DatasetHandlers {
   return {
-    'dataset.import': ({ file, format, split, annotator }) =>
+    'dataset.import': ({ file, format, split, annotator, mapping, dataset }) =>
       studio.exclusive('import', async () => {
         const absolute = path.resolve(file);
         const progress = throttleProgress((p: ImportProgress) =>
           studio.events.emit('dataset.onImportProgress', { ...p, file: absolute }),
         );
         try {
-          return await importDataset(studio.project(), absolute, { format, split, annotator, onProgress: progress.push });
+          return await importDataset(studio.project(), absolute, { format, split, annotator, mapping, dataset, onProgress: progress.push });
         } finally {
           progress.flush();
           studio.projectChanged();

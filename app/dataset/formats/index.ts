@@ -1,0 +1,17 @@
+/**
+ * Every format the studio reads, in the order detection breaks ties (more specific first).
+ * A new format is one module in this folder, one line here, and a section in FORMATS.md.
+ */
+import type { FormatReader } from './format-reader';
+import { seedReader } from './seed';
+import { trlReader } from './trl';
+
+export const FORMAT_READERS: readonly FormatReader[] = [seedReader, trlReader];
+
+export function readerNamed(name: string): FormatReader | undefined {
+  return FORMAT_READERS.find((reader) => reader.name === name);
+}
+
+export function formatNames(): string[] {
+  return FORMAT_READERS.map((reader) => reader.name);
+}
