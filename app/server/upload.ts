@@ -3,9 +3,15 @@
  * cannot reveal a local path). The body is streamed to `<project>/cache/uploads/<yyyymmdd-hhmmss>-<name>`
  * and the reply is `{"path": "<absolute path>"}`, which the UI passes to dataset.import.
  *
- * Images that the file references by relative path will not resolve from there (they were next
- * to the original file, not uploaded): upload Parquet with embedded image bytes, use absolute
- * image paths, or type the file's path into the path field instead.
+ * Images that a lone data file references by relative path will not resolve from there (they were
+ * next to the original file, not uploaded). So a `.zip` (the data file with its images, or a
+ * LLaMA-Factory `data/` folder with `dataset_info.json`) is saved the same way and then unpacked
+ * into `<project>/cache/uploads/<stamp>-<name without .zip>/` (see unzip-upload.ts for the limits
+ * and the zip-slip rules; the zip itself is deleted afterwards, and on any refusal nothing is
+ * left behind). Its reply is `{path, files, datasetInfo, folder}`: `files` the data files found
+ * (relative to `folder`, sorted), `path` the one to import when there is exactly one (else null),
+ * `datasetInfo` `{path, datasets, files}` when the zip has a dataset_info.json (else null).
+ * A refused zip answers 400 `{error, hint, entry}` naming the entry at fault.
  */
 import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
@@ -14,6 +20,7 @@ import path from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { UPLOAD_PATH } from '../rpc/wire';
+import { extractZipUpload, ZipRefused, zipLimitsFor, type ExtractedZip, type ZipDatasetInfo, type ZipLimits } from './unzip-upload';
 
 export { UPLOAD_PATH };
 
@@ -24,7 +31,22 @@ export interface UploadOptions {
   /** The open project's upload folder, or null when no project is open. */
   uploadDir: () => string | null;
   maxBytes: number;
+  /** Limits for unpacking a `.zip`; unset ones default (see DEFAULT_ZIP_LIMITS), bytes capped at 4× maxBytes. */
+  zip?: Partial<ZipLimits>;
 }
+
+/** What a `.zip` upload answers. */
+export interface ZipUploadReply {
+  path: string | null;
+  files: string[];
+  datasetInfo: ZipDatasetInfo | null;
+  folder: string;
+  bytes: number;
+  entries: number;
+  unpackedBytes: number;
+}
+
+const isZip = (name: string): boolean => /\.zip$/i.test(name);
 
 class TooLarge extends Error {}
 
@@ -93,7 +115,10 @@ export async function handleUpload(
       else callback(null, chunk);
     },
   });
-  const { target, partial, out } = await openFreeTarget(dir, stamp, name);
+  const zip = isZip(name);
+  // The folder a zip unpacks into, and its `.part` while unpacking, must be free as well.
+  const alsoFree = (target: string): string[] => (zip ? [folderFor(target), `${folderFor(target)}.part`] : []);
+  const { target, partial, out } = await openFreeTarget(dir, stamp, name, alsoFree);
   const written = pipeline(limit, out);
   // Not pipeline(request, …): on an oversize body that would destroy the request, and with it the
   // socket the 413 must go out on.
@@ -122,14 +147,52 @@ export async function handleUpload(
     await rm(partial, { force: true });
     throw error;
   }
-  return json(response, 200, { path: target, bytes: received }, headers);
+  if (!zip) return json(response, 200, { path: target, bytes: received }, headers);
+
+  const folder = folderFor(target);
+  const unpacking = `${folder}.part`;
+  let extracted: ExtractedZip;
+  try {
+    await mkdir(unpacking);
+    extracted = await extractZipUpload(target, unpacking, zipLimitsFor(options.maxBytes, options.zip));
+    await rename(unpacking, folder);
+  } catch (error) {
+    await rm(unpacking, { recursive: true, force: true });
+    await rm(target, { force: true });
+    if (error instanceof ZipRefused) {
+      return json(response, error.status, { error: error.message, hint: error.hint, entry: error.entry }, headers);
+    }
+    throw error;
+  }
+  // The unpacked folder holds everything; the archive would only double the disk used.
+  await rm(target, { force: true });
+  const reply: ZipUploadReply = {
+    path: extracted.files.length === 1 ? path.join(folder, extracted.files[0] as string) : null,
+    files: extracted.files,
+    datasetInfo: extracted.datasetInfo && { ...extracted.datasetInfo, path: path.join(folder, path.relative(unpacking, extracted.datasetInfo.path)) },
+    folder,
+    bytes: received,
+    entries: extracted.entries,
+    unpackedBytes: extracted.bytes,
+  };
+  return json(response, 200, reply, headers);
+}
+
+/** `<stamp>-data.zip` unpacks into `<stamp>-data/`. */
+function folderFor(zipTarget: string): string {
+  return zipTarget.replace(/\.zip$/i, '');
 }
 
 /** Two uploads of one name in the same second get `-2-`, `-3-`…; the exclusive open ('wx') settles races. */
-async function openFreeTarget(dir: string, stamp: string, name: string): Promise<{ target: string; partial: string; out: WriteStream }> {
+async function openFreeTarget(
+  dir: string,
+  stamp: string,
+  name: string,
+  alsoFree: (target: string) => string[],
+): Promise<{ target: string; partial: string; out: WriteStream }> {
   for (let attempt = 1; attempt <= 100; attempt++) {
     const target = path.join(dir, `${stamp}-${attempt === 1 ? name : `${attempt}-${name}`}`);
-    if (existsSync(target)) continue;
+    if (existsSync(target) || alsoFree(target).some((other) => existsSync(other))) continue;
     const partial = `${target}.part`;
     const out = createWriteStream(partial, { flags: 'wx' });
     try {
