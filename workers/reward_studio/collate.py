@@ -1,4 +1,9 @@
-"""Turning items into model inputs: prompt prefix (image + query) and one continuation per response.
+"""Turning items into model inputs: prompt prefix (the conversation) and one continuation per response.
+
+The prefix is the item's conversation (or its query as one user turn, images first) rendered by the
+model's chat template with the generation prompt; each response + the end-of-turn token follows it, so
+prefix + response is exactly the template's rendering of the conversation with the response as the
+next assistant turn, up to and including that end-of-turn token, where the reward is read.
 
 Every response is tokenized separately and appended to the prefix token ids, in both the
 shared-prefix path and the full-concatenation path, so the two paths see exactly the same tokens.
@@ -13,10 +18,9 @@ from typing import Any
 
 import torch
 
+from reward_studio.conversation import CHATML_TEMPLATE, single_turn, template_messages
 from reward_studio.data import Item, preference_pairs
-
-# Used when a tokenizer ships without a chat template (base text models): Qwen's ChatML layout.
-FALLBACK_TEMPLATE = "<|im_start|>user\n{query}<|im_end|>\n<|im_start|>assistant\n"
+from reward_studio.errors import DataError
 
 
 @dataclass
@@ -28,6 +32,7 @@ class EncodedItem:
     response_ids: list[list[int]]
     ranking: list[int]
     item_id: str
+    margin: float | None = None  # the item's own margin for the margin loss (None = the run's)
 
 
 @dataclass
@@ -67,24 +72,34 @@ class Encoder:
             return "<|im_end|>"
         return self.tokenizer.eos_token or ""
 
-    def prefix_text(self, item: Item) -> str:
-        has_template = getattr(self.processor, "chat_template", None) or getattr(self.tokenizer, "chat_template", None)
-        if self.is_vl:
-            content = [{"type": "image"} for _ in item.images] + [{"type": "text", "text": item.query}]
-            messages = [{"role": "user", "content": content}]
-            if has_template:
-                return self.processor.apply_chat_template(messages, add_generation_prompt=True, tokenize=False)
-            vision = "<|vision_start|><|image_pad|><|vision_end|>" * len(item.images)
-            return FALLBACK_TEMPLATE.format(query=vision + item.query)
-        if item.images:
-            from reward_studio.errors import DataError
+    def _template(self) -> str | None:
+        """The model's chat template (processor's, else tokenizer's), ChatML when it has none.
+        None lets transformers pick the "default" of a folder that names several templates."""
+        for owner in (self.processor, self.tokenizer):
+            template = getattr(owner, "chat_template", None)
+            if isinstance(template, str) and template:
+                return template
+            if isinstance(template, dict) and template:
+                return template.get("default")
+        return CHATML_TEMPLATE
 
+    def prefix_text(self, item: Item) -> str:
+        """The conversation through the chat template, up to and including the assistant's turn opening."""
+        if not self.is_vl and item.images:
             raise DataError(f"{item.source}: item has an image but the model is text-only",
                             "Use a Qwen2-VL-family model, or remove the images from the data.")
-        if has_template:
-            return self.tokenizer.apply_chat_template([{"role": "user", "content": item.query}],
-                                                      add_generation_prompt=True, tokenize=False)
-        return FALLBACK_TEMPLATE.format(query=item.query)
+        messages = item.messages if item.messages is not None else single_turn(item.query, len(item.images), self.is_vl)
+        render = self.processor if self.is_vl else self.tokenizer
+        try:
+            return render.apply_chat_template(template_messages(messages, self.is_vl), tools=item.tools,
+                                              add_generation_prompt=True, tokenize=False,
+                                              chat_template=self._template())
+        except Exception as exc:  # jinja2 raises TemplateError (raise_exception) and plain errors alike
+            raise DataError(f"{item.source}: the model's chat template cannot render this conversation "
+                            f"({exc.__class__.__name__}: {exc})",
+                            "Check the conversation's roles and order against what the model's chat template "
+                            "accepts (many allow a system message only first, or need user/assistant to "
+                            "alternate), or fix the item.") from exc
 
     def response_ids(self, response: str) -> list[int]:
         return list(self.tokenizer(response + self.end_text, add_special_tokens=False)["input_ids"])
@@ -143,7 +158,8 @@ class Encoder:
             if len(ids) > budget:  # keep the closing token: the reward is always read on it
                 ids = ids[: budget - 1] + ids[-1:]
             responses.append(ids)
-        return EncodedItem(prefix_ids, prefix_mm, pixel_values, grid, responses, list(item.ranking), item.id)
+        return EncodedItem(prefix_ids, prefix_mm, pixel_values, grid, responses, list(item.ranking), item.id,
+                           item.margin)
 
 
 class ref_open_size:
@@ -184,10 +200,13 @@ def collate(encoded: list[EncodedItem], pad_id: int) -> dict[str, Any]:
     for r, (_, ids) in enumerate(rows):  # right padding: responses start right after the prefix
         resp_ids[r, : len(ids)] = torch.tensor(ids)
         resp_mask[r, : len(ids)] = 1
-    pairs, groups, offset = [], [], 0
+    pairs, groups, pair_margin, offset = [], [], [], 0
     for e in encoded:
         n = len(e.response_ids)
-        pairs += [(offset + a, offset + c) for a, c in preference_pairs(e.ranking)]
+        item_pairs = preference_pairs(e.ranking)
+        pairs += [(offset + a, offset + c) for a, c in item_pairs]
+        # NaN = "no margin of its own": loss.pair_margins puts the run's margin there.
+        pair_margin += [float("nan") if e.margin is None else e.margin] * len(item_pairs)
         groups.append((offset, n, list(e.ranking)))
         offset += n
     pvs = [e.pixel_values for e in encoded if e.pixel_values is not None]
@@ -203,6 +222,7 @@ def collate(encoded: list[EncodedItem], pad_id: int) -> dict[str, Any]:
         "resp_mask": resp_mask,
         "resp_item": torch.tensor([i for i, _ in rows], dtype=torch.long),
         "pairs": torch.tensor(pairs, dtype=torch.long).reshape(-1, 2),
+        "pair_margin": torch.tensor(pair_margin, dtype=torch.float32),
         "groups": groups,
         "item_ids": [e.item_id for e in encoded],
     }

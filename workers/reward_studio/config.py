@@ -78,7 +78,8 @@ class TrainConfig:
     # --- loss ---------------------------------------------------------------------------------
     use_margin_loss: bool = opt(False, "Bradley-Terry with a margin: -log sigmoid(r_better - r_worse - margin).",
                                 group="loss")
-    margin: float = opt(0.5, "Margin for use_margin_loss.", unit="reward", group="loss")
+    margin: float = opt(0.5, "Margin for use_margin_loss. An item's own margin in the data replaces it for that "
+                        "item's pairs.", unit="reward", group="loss")
     ranking_loss: str = opt("pairwise", "N-response rankings: all ordered pairs (ties skipped) or listwise "
                             "Plackett-Luce (the margin applies to pairwise only).",
                             choices=["pairwise", "plackett_luce"], group="loss")

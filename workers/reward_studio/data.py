@@ -7,6 +7,14 @@ human_ranking[i] is the rank of response[i]; 0 = best; equal ranks are ties.
 Image paths are resolved relative to the data file. In Parquet, "image" may also be an
 HF-datasets image struct {"bytes": ..., "path": ...}.
 
+Optional fields (the studio writes them for items richer than one question):
+  "messages": the conversation before the responses, [{"role", "content"}, ...] (see conversation.py);
+              when present it is what the model sees and "query" is only the last user text, for
+              readers that know nothing else (it may then be left out). Its image parts match "image".
+  "tools":    tool definitions for the chat template's `tools=` (OpenAI {"type": "function", ...} or a
+              bare {"name", "description", "parameters"}, which is wrapped into the OpenAI shape).
+  "margin":   this item's margin for the margin loss (replaces the run's `margin` for its pairs).
+
 Everything is validated up front so a bad row fails the run before any training, naming
 file:line and what to do.
 
@@ -25,6 +33,7 @@ from typing import Any
 
 from PIL import Image
 
+from reward_studio.conversation import drop_nulls, last_user_text, parse_margin, parse_messages, parse_tools
 from reward_studio.errors import DataError
 
 
@@ -52,6 +61,10 @@ class Item:
     ranking: list[int] | None  # None: not labeled (only accepted for scoring)
     source: str  # "file:line" for messages
     extra: dict[str, Any] = field(default_factory=dict)
+    # The conversation before the responses (validated, see conversation.py); None = one user turn: the query.
+    messages: list[dict[str, Any]] | None = None
+    tools: list[dict[str, Any]] | None = None  # tool definitions for the chat template, OpenAI-shaped
+    margin: float | None = None  # this item's margin for the margin loss; None = the run's margin
 
 
 def preference_pairs(ranking: list[int] | None) -> list[tuple[int, int]]:
@@ -71,7 +84,9 @@ def load_items(path: str | Path, check_images: bool = True, require_preference: 
         rows = _read_parquet(path)
     else:
         rows = _read_jsonl(path)
-    items = [_parse_row(row, f"{path}:{line}", path.parent, check_images, require_preference) for line, row in rows]
+    parquet = path.suffix.lower() == ".parquet"
+    items = [_parse_row(row, f"{path}:{line}", path.parent, check_images, require_preference, parquet)
+             for line, row in rows]
     if not items:
         raise DataError(f"{path}: the dataset is empty (no items)",
                         "Export at least one labeled item into this split, or point to another file.")
@@ -102,7 +117,8 @@ def _read_parquet(path: Path) -> list[tuple[int, Any]]:
     return [(i + 1, row) for i, row in enumerate(table.to_pylist())]
 
 
-def _parse_row(row: Any, where: str, base: Path, check_images: bool, require_preference: bool = True) -> Item:
+def _parse_row(row: Any, where: str, base: Path, check_images: bool, require_preference: bool = True,
+               parquet: bool = False) -> Item:
     fix = "Fix or remove this item (seed format: id, query, image, response[], human_ranking[])."
     if not isinstance(row, dict):
         raise DataError(f"{where}: expected a JSON object, got {type(row).__name__}", fix)
@@ -128,10 +144,13 @@ def _parse_row(row: Any, where: str, base: Path, check_images: bool, require_pre
     elif require_preference and not preference_pairs(ranking):
         raise DataError(f"{where}: all responses are tied ({ranking}); nothing to learn from",
                         "Rank at least one response above another, or remove the item.")
+    images = [_image_ref(x, where, base, check_images) for x in _as_list(row.get("image"))]
+    messages = _row_messages(row, where, len(images), parquet)
     query = row.get("query")
+    if query is None and messages is not None:
+        query = last_user_text(messages)  # the conversation says it; plain readers still get a query
     if not isinstance(query, str):
         raise DataError(f"{where}: 'query' must be a string", fix)
-    images = [_image_ref(x, where, base, check_images) for x in _as_list(row.get("image"))]
     item_id = row.get("id")
     return Item(
         id=str(item_id) if item_id not in (None, "") else where,
@@ -140,7 +159,18 @@ def _parse_row(row: Any, where: str, base: Path, check_images: bool, require_pre
         responses=list(responses),
         ranking=None if ranking is None else [int(r) for r in ranking],
         source=where,
+        messages=messages,
+        tools=parse_tools(row.get("tools"), where),
+        margin=parse_margin(row.get("margin"), where),
     )
+
+
+def _row_messages(row: dict[str, Any], where: str, image_count: int, parquet: bool) -> list[dict[str, Any]] | None:
+    value = row.get("messages")
+    if value is None:
+        return None
+    # Parquet fills fields a struct lacks with null ({"type": "image", "text": null}); JSON says what it means.
+    return parse_messages(drop_nulls(value) if parquet else value, where, image_count)
 
 
 def _as_list(value: Any) -> list[Any]:

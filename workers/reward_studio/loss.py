@@ -1,7 +1,9 @@
 """Preference losses and the batch statistics logged with them.
 
 pairwise (Bradley-Terry):  mean over ordered pairs of  -log sigmoid(r_better - r_worse - margin)
-                           (margin = 0 unless use_margin_loss); ties produce no pair.
+                           (margin = 0 unless use_margin_loss; then an item's own `margin` from the
+                           data replaces the run's margin for that item's pairs, as OpenRLHF and TRL
+                           do); ties produce no pair.
 plackett_luce (listwise):  per item, sum over responses i that beat at least one other of
                            -(r_i - logsumexp{r_j : rank_j >= rank_i}), averaged over items.
                            Tied responses share each other's denominators (Breslow's treatment);
@@ -14,9 +16,16 @@ import torch
 import torch.nn.functional as F
 
 
-def bradley_terry(rewards: torch.Tensor, pairs: torch.Tensor, margin: float = 0.0) -> torch.Tensor:
+def bradley_terry(rewards: torch.Tensor, pairs: torch.Tensor, margin: float | torch.Tensor = 0.0) -> torch.Tensor:
+    """`margin`: one number for every pair, or one per pair (see pair_margins)."""
     diff = rewards[pairs[:, 0]] - rewards[pairs[:, 1]]
     return -F.logsigmoid(diff - margin).mean()
+
+
+def pair_margins(batch: dict, run_margin: float) -> torch.Tensor:
+    """Per-pair margins for use_margin_loss: the item's own margin where the data gives one, else the run's."""
+    own = batch["pair_margin"]
+    return torch.where(torch.isnan(own), torch.full_like(own, run_margin), own)
 
 
 def plackett_luce(rewards: torch.Tensor, groups: list[tuple[int, int, list[int]]]) -> torch.Tensor:
@@ -35,10 +44,14 @@ def plackett_luce(rewards: torch.Tensor, groups: list[tuple[int, int, list[int]]
     return torch.stack(per_item).mean()
 
 
-def preference_loss(rewards: torch.Tensor, batch: dict, kind: str = "pairwise", margin: float = 0.0) -> torch.Tensor:
+def preference_loss(rewards: torch.Tensor, batch: dict, kind: str = "pairwise", margin: float = 0.0,
+                    use_margin: bool = False) -> torch.Tensor:
+    """`use_margin` (use_margin_loss): pairs take their item's margin, else `margin`. Without it `margin`
+    applies as given (0 in training) and items' margins are ignored. Plackett-Luce takes no margin."""
     if kind == "plackett_luce":
         return plackett_luce(rewards, batch["groups"])
-    return bradley_terry(rewards, batch["pairs"], margin)
+    per_pair = pair_margins(batch, margin).to(rewards.dtype) if use_margin and "pair_margin" in batch else margin
+    return bradley_terry(rewards, batch["pairs"], per_pair)
 
 
 @torch.no_grad()

@@ -6,6 +6,9 @@ request pays for encoding and one forward pass, never for loading the model agai
 Protocol (one JSON object per line, UTF-8):
   stdout, once loaded:  {"type": "ready", "model_path", "is_vl", "device", "load_seconds", "fresh_head"}
   stdin, per request:   {"id": any, "items": [{"query": str, "responses": [str, ...], "image": base64 | null}]}
+                        an item may carry the whole conversation instead of a query (as in data files):
+                        {"messages": [...], "tools"?: [...], "images"?: [base64, ...], "responses": [...]},
+                        one image per {"type": "image"} part, in order ("image" still works for one).
   stdout, per request:  {"id": ..., "results": [{"scores": [...], "truncated_responses": n}
                                                 | {"error": {"message", "hint"}}], "ms": x}
 A line that is not a request is answered {"id": null | its id, "error": {"message", "hint"}}; a bad
@@ -27,8 +30,9 @@ from typing import Any, TextIO
 import torch
 
 from reward_studio.collate import Encoder, batch_to, collate
+from reward_studio.conversation import last_user_text, parse_messages, parse_tools
 from reward_studio.data import ImageRef, Item
-from reward_studio.errors import WorkerError
+from reward_studio.errors import DataError, WorkerError
 from reward_studio.model import load_processor, load_reward_model, resolve_dtype
 from reward_studio.score import resolve_model_path
 
@@ -70,20 +74,45 @@ def decode_image(value: Any, where: str) -> ImageRef | None:
 
 def parse_item(raw: Any, where: str) -> Item:
     if not isinstance(raw, dict):
-        raise RequestError(f"{where}: expected an object with 'query' and 'responses'", "See the score-server protocol.")
-    query = raw.get("query")
-    if not isinstance(query, str):
-        raise RequestError(f"{where}: 'query' must be a string", "Send the prompt text as 'query'.")
+        raise RequestError(f"{where}: expected an object with 'query' (or 'messages') and 'responses'",
+                           "See the score-server protocol.")
     responses = raw.get("responses")
     if not isinstance(responses, list) or not responses:
         raise RequestError(f"{where}: 'responses' must be a non-empty list of strings", "Send at least one response.")
     for i, r in enumerate(responses):
         if not isinstance(r, str) or not r.strip():
             raise RequestError(f"{where}: response {i} is empty or not a string", "Write the response text.")
-    image = decode_image(raw.get("image"), where)
+    images = request_images(raw, where)
+    try:  # the same checks as a data file's row, reported on this item only
+        messages = None if raw.get("messages") is None else parse_messages(raw["messages"], where, len(images))
+        tools = parse_tools(raw.get("tools"), where)
+    except DataError as exc:
+        raise RequestError(exc.message, exc.hint) from exc
+    query = raw.get("query")
+    if query is None and messages is not None:
+        query = last_user_text(messages)
+    if not isinstance(query, str):
+        raise RequestError(f"{where}: 'query' must be a string", "Send the prompt text as 'query', or the "
+                                                                 "conversation as 'messages'.")
     # Rankings are unknown here and unused for scoring: all tied, so no preference pairs are built.
-    return Item(id=where, query=query, images=[image] if image else [], responses=list(responses),
-                ranking=[0] * len(responses), source=where)
+    return Item(id=where, query=query, images=images, responses=list(responses), ranking=[0] * len(responses),
+                source=where, messages=messages, tools=tools)
+
+
+def request_images(raw: dict[str, Any], where: str) -> list[ImageRef]:
+    """"images" (a list, one per image part of the messages) or the single "image"; decoded here."""
+    many = raw.get("images")
+    if many is None:
+        one = decode_image(raw.get("image"), where)
+        return [one] if one else []
+    if raw.get("image") not in (None, ""):
+        raise RequestError(f"{where}: send either 'image' or 'images', not both", "Put every image in 'images'.")
+    if not isinstance(many, list):
+        raise RequestError(f"{where}: 'images' must be a list of base64 strings", "Send one entry per image part.")
+    refs = [decode_image(value, f"{where} images[{i}]") for i, value in enumerate(many)]
+    if any(ref is None for ref in refs):
+        raise RequestError(f"{where}: 'images' holds an empty entry", "Send every image's bytes as base64.")
+    return [ref for ref in refs if ref is not None]
 
 
 class ScoreServer:

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import torch
 
+from reward_studio.conversation import CHATML_TEMPLATE
+
 # Order mirrors Qwen2-VL's added tokens; the trainer puts special tokens first, so their ids are 0..13
 # and the model config below must use exactly these ids (the processor looks them up by text).
 SPECIAL_TOKENS = [
@@ -32,18 +34,9 @@ SPECIAL_TOKENS = [
     "<|video_pad|>",
 ]
 
-# Qwen-style chat template, without the default system prompt to keep tiny sequences short.
-CHAT_TEMPLATE = (
-    "{% for message in messages %}"
-    "<|im_start|>{{ message['role'] }}\n"
-    "{% if message['content'] is string %}{{ message['content'] }}"
-    "{% else %}{% for content in message['content'] %}"
-    "{% if content['type'] == 'image' or 'image' in content %}<|vision_start|><|image_pad|><|vision_end|>"
-    "{% elif content['type'] == 'text' %}{{ content['text'] }}{% endif %}"
-    "{% endfor %}{% endif %}<|im_end|>\n"
-    "{% endfor %}"
-    "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
-)
+# Qwen-style ChatML chat template (with Qwen2.5's tool calls and tool results), without the default
+# system prompt to keep tiny sequences short; the worker's fallback for template-less tokenizers too.
+CHAT_TEMPLATE = CHATML_TEMPLATE
 
 _COLOURS = "red green blue yellow orange purple pink brown black white gray grey cyan magenta".split()
 _SHAPES = "circle square triangle rectangle star shape ellipse diamond hexagon".split()

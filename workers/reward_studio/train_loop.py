@@ -333,7 +333,7 @@ class Trainer:
             with sync:
                 rewards = model(batch)
                 margin = cfg.margin if cfg.use_margin_loss else 0.0
-                loss = preference_loss(rewards, batch, cfg.ranking_loss, margin)
+                loss = preference_loss(rewards, batch, cfg.ranking_loss, margin, cfg.use_margin_loss)
                 self.acc.backward(loss / len(micro_batches))
             sums["loss_sum"] += float(loss.detach())
             sums["items"] += len(batch["item_ids"])
@@ -433,7 +433,7 @@ class Trainer:
         for batch in self.loader(items, budgets, batches):
             batch = batch_to(batch, self.acc.device)
             rewards = model(batch).float()
-            loss = preference_loss(rewards, batch, cfg.ranking_loss, margin)
+            loss = preference_loss(rewards, batch, cfg.ranking_loss, margin, cfg.use_margin_loss)
             w = batch["pairs"].shape[0] if cfg.ranking_loss == "pairwise" else len(batch["groups"])
             s["loss_w"] += float(loss) * w
             s["w"] += w
