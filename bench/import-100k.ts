@@ -1,9 +1,13 @@
 /**
- * Import benchmark: a seed-format JSONL of N rows (default 100,000) sharing ~100 images,
- * imported into a fresh project. Prints rows/s, seconds and peak memory as a line and as JSON.
+ * Import benchmark: a file of N rows (default 100,000) sharing ~100 images, imported into a
+ * fresh project. Prints rows/s, seconds and peak memory as a line and as JSON.
  *
- *   npx tsx bench/import-100k.ts [--rows 100000] [--images 100] [--reimport] [--keep]
+ *   npx tsx bench/import-100k.ts [--rows 100000] [--images 100] [--shape seed|sharegpt] [--reimport] [--keep]
  *
+ * --shape seed (default): seed-format JSONL. --shape sharegpt: LLaMA-Factory sharegpt ranking
+ * rows as one JSON array, the way LLaMA-Factory ships them (a system prompt on every third row,
+ * three-turn conversations on every other row, an `<image>` placeholder in the last user turn),
+ * auto-detected like any user file.
  * --reimport also times importing the same file again (every row "unchanged").
  */
 import { createWriteStream } from 'node:fs';
@@ -39,6 +43,7 @@ const { values } = parseArgs({
     rows: { type: 'string', default: '100000' },
     images: { type: 'string', default: '100' },
     reimport: { type: 'boolean', default: false },
+    shape: { type: 'string', default: 'seed' },
     keep: { type: 'boolean', default: false },
   },
 });
@@ -76,6 +81,32 @@ async function writeRows(file: string, images: string[]): Promise<void> {
   await once(stream, 'finish');
 }
 
+/** LLaMA-Factory sharegpt ranking rows, written as one JSON array (streamed element by element). */
+async function writeShareGptRows(file: string, images: string[]): Promise<void> {
+  const stream = createWriteStream(file);
+  stream.write('[\n');
+  for (let i = 0; i < rowCount; i++) {
+    const turns =
+      i % 2 === 0
+        ? [
+            { from: 'human', value: `Earlier question ${i} about the scene.` },
+            { from: 'gpt', value: `An earlier answer for row ${i}, one sentence long.` },
+          ]
+        : [];
+    const row = {
+      id: `bench-${i}`,
+      conversations: [...turns, { from: 'human', value: `<image>Question ${i}: which answer describes the picture best?` }],
+      chosen: { from: 'gpt', value: `Candidate answer 0 for row ${i}, with a sentence of realistic length.` },
+      rejected: { from: 'gpt', value: `Candidate answer 1 for row ${i}, with a sentence of realistic length.` },
+      ...(i % 3 === 0 ? { system: 'You are a careful visual assistant.' } : {}),
+      images: [images[i % images.length]],
+    };
+    if (!stream.write(`${i === 0 ? '' : ',\n'}${JSON.stringify(row)}`)) await once(stream, 'drain');
+  }
+  stream.end('\n]\n');
+  await once(stream, 'finish');
+}
+
 async function folderBytes(dir: string): Promise<number> {
   const { readdir } = await import('node:fs/promises');
   let total = 0;
@@ -90,8 +121,9 @@ async function main(): Promise<void> {
   try {
     const data = join(work, 'data');
     const images = await writeImages(data);
-    const file = join(data, 'bench.jsonl');
-    await writeRows(file, images);
+    const sharegpt = values.shape === 'sharegpt';
+    const file = join(data, sharegpt ? 'bench-sharegpt.json' : 'bench.jsonl');
+    await (sharegpt ? writeShareGptRows(file, images) : writeRows(file, images));
     const fileBytes = (await stat(file)).size;
     global.gc?.();
     const baseline = process.memoryUsage();
@@ -134,7 +166,7 @@ async function main(): Promise<void> {
       ...(reimportSeconds === undefined ? {} : { reimportSeconds }),
     };
     console.log(
-      `import ${result.rows} rows (${mib(fileBytes)} MiB, ${result.images} images): ${result.seconds} s (CPU ${result.cpuSeconds} s), ` +
+      `import ${result.rows} ${values.shape} rows as ${report.format} (${mib(fileBytes)} MiB, ${result.images} images): ${result.seconds} s (CPU ${result.cpuSeconds} s), ` +
         `${result.rowsPerSecond} rows/s, peak RSS ${result.peakRssMiB} MiB (baseline ${result.baselineRssMiB}), peak heap ${result.peakHeapUsedMiB} MiB` +
         (reimportSeconds === undefined ? '' : `; re-import (all unchanged) ${reimportSeconds} s`),
     );
