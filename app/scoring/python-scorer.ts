@@ -9,7 +9,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { StudioError } from '../errors';
 import { WORKERS_DIR, workerEnvironment } from '../training/python-interpreter';
-import type { RewardScorer, ScoreItem } from './reward-scorer';
+import { itemImages, type RewardScorer, type ScoreItem } from './reward-scorer';
 
 export interface PythonScorerOptions {
   python: string;
@@ -164,10 +164,7 @@ class ScoreWorker {
   request(items: ScoreItem[]): Promise<WorkerReply> {
     if (!this.alive) return Promise.reject(this.exitError(null, null));
     const id = this.nextId++;
-    const payload = {
-      id,
-      items: items.map((item) => ({ query: item.query, responses: item.responses, image: item.image ? item.image.toString('base64') : null })),
-    };
+    const payload = { id, items: items.map(workerItem) };
     return new Promise<WorkerReply>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.child.stdin.write(`${JSON.stringify(payload)}\n`);
@@ -250,7 +247,7 @@ export class PythonRewardScorer implements RewardScorer {
   async score(items: ScoreItem[]): Promise<number[][]> {
     if (items.length === 0) return [];
     const worker = await this.ensureWorker();
-    if (!this.acceptsImages && items.some((item) => item.image)) {
+    if (!this.acceptsImages && items.some((item) => itemImages(item).length > 0)) {
       throw new StudioError('invalid_input', `${this.label} is a text-only model and cannot read images.`, 'Remove the image, or choose a vision-language checkpoint.');
     }
     const reply = await worker.request(items);
@@ -279,6 +276,19 @@ export class PythonRewardScorer implements RewardScorer {
     this.info = await worker.ready;
     return worker;
   }
+}
+
+/** An item as score-server reads it: a query and its image, or the conversation with one image per image part. */
+function workerItem(item: ScoreItem): Record<string, unknown> {
+  const { conversation } = item;
+  if (!conversation) return { query: item.query, responses: item.responses, image: item.image ? item.image.toString('base64') : null };
+  return {
+    query: item.query,
+    responses: item.responses,
+    messages: conversation.messages,
+    tools: conversation.tools,
+    images: conversation.images.map((image) => image.toString('base64')),
+  };
 }
 
 /** Calls `onLine` for every complete line of a stream (UTF-8; a multi-byte character may span chunks). */

@@ -12,6 +12,35 @@ export interface ScoreItem {
   responses: string[];
   /** The encoded image file (PNG, JPEG, WebP, ...), already checked against the studio's image limits. */
   image: Buffer | null;
+  /**
+   * The whole conversation before the responses, when the prompt is more than one query: the model
+   * sees it (through its chat template) instead of `query` and `image`, which then only label the item.
+   */
+  conversation?: ScoreConversation;
+}
+
+/**
+ * A conversation in the studio's canonical message shape (app/store/types.ts `PromptMessage`; roles
+ * system, user, assistant, tool_call, tool), with the images of its `{"type": "image"}` parts.
+ */
+export interface ScoreConversation {
+  messages: ScoreMessage[];
+  /** Tool definitions for the chat template's `tools=` (OpenAI shape), or null. */
+  tools: Record<string, unknown>[] | null;
+  /** One encoded, checked image per image part of `messages`, in order. */
+  images: Buffer[];
+}
+
+export interface ScoreMessage {
+  role: 'system' | 'user' | 'assistant' | 'tool_call' | 'tool';
+  content: string | ScoreContentPart[];
+}
+export type ScoreContentPart = { type: 'image' } | { type: 'text'; text: string };
+
+/** The images an item shows the model: its conversation's, or its one image. */
+export function itemImages(item: ScoreItem): Buffer[] {
+  if (item.conversation) return item.conversation.images;
+  return item.image ? [item.image] : [];
 }
 
 export interface RewardScorer {

@@ -10,3 +10,15 @@ export const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
 /** Items per `/score-batch` request; more should be split by the caller (one request holds the model). */
 export const MAX_BATCH_ITEMS = 64;
+
+/** Messages in one conversation sent to the API (a long agent trace fits; a runaway client does not). */
+export const MAX_MESSAGES = 512;
+
+/** Content parts (or tool calls) in one message. */
+export const MAX_PARTS = 64;
+
+/** Tool definitions per item. */
+export const MAX_TOOLS = 128;
+
+/** Images in one conversation; the body limit bounds their bytes, this bounds the decoding work. */
+export const MAX_CONVERSATION_IMAGES = 16;

@@ -5,6 +5,7 @@
  *   POST /score-pair   {"prompt", "chosen", "rejected", "image"?}  -> {"chosen_score", "rejected_score", "margin", "preferred"}
  *   POST /score-batch  {"items": [{"prompt", "responses", "image"?}]} -> {"results": [{"scores"}]}
  *   GET  /health       -> {"status", "model", "engine", "accepts_images"}
+ * Any of the three takes an OpenAI-style `messages` list (and `tools`) instead of `prompt` (chat-messages.ts).
  *
  * Every failure is JSON {"error": {"message", "hint"}} with a 4xx/5xx status; nothing a client sends
  * can take the server down. There is no token (seed 003's curl examples have none): it listens on
@@ -14,10 +15,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { z } from 'zod';
 import { StudioError } from '../errors';
-import type { RewardScorer, ScoreItem } from '../scoring/reward-scorer';
+import { itemImages, type RewardScorer, type ScoreItem } from '../scoring/reward-scorer';
 import { decodeScoreImage } from '../scoring/score-image';
 import { MAX_BODY_BYTES } from '../scoring/score-limits';
-import { describeIssue, scoreBatchBody, scoreBody, scorePairBody } from './request-bodies';
+import { lastUserText, toConversation } from './chat-messages';
+import { type ChatMessage, describeIssue, scoreBatchBody, scoreBody, scorePairBody } from './request-bodies';
 
 export interface RewardApiOptions {
   host: string;
@@ -99,17 +101,17 @@ export async function startRewardApi(options: RewardApiOptions): Promise<RewardA
     const scorer = ready();
     if (pathname === '/score') {
       const body = parse(scoreBody, json);
-      const [scores] = await scoreItems(scorer, [{ query: body.prompt, responses: [body.response], image: body.image }], false);
+      const [scores] = await scoreItems(scorer, [{ ...body, responses: [body.response] }], false);
       return sendJson(response, 200, { score: scores?.[0] });
     }
     if (pathname === '/score-pair') {
       const body = parse(scorePairBody, json);
-      const [scores] = await scoreItems(scorer, [{ query: body.prompt, responses: [body.chosen, body.rejected], image: body.image }], false);
+      const [scores] = await scoreItems(scorer, [{ ...body, responses: [body.chosen, body.rejected] }], false);
       const [chosen, rejected] = scores as [number, number];
       return sendJson(response, 200, { chosen_score: chosen, rejected_score: rejected, margin: chosen - rejected, preferred: chosen >= rejected ? 'chosen' : 'rejected' });
     }
     const body = parse(scoreBatchBody, json);
-    const results = await scoreItems(scorer, body.items.map((item) => ({ query: item.prompt, responses: item.responses, image: item.image })), true);
+    const results = await scoreItems(scorer, body.items, true);
     return sendJson(response, 200, { results: results.map((scores) => ({ scores })) });
   };
 
@@ -156,18 +158,36 @@ export async function startRewardApi(options: RewardApiOptions): Promise<RewardA
   };
 }
 
+/** One item of any endpoint's body, validated: a prompt (and image) or a conversation. */
+interface RequestItem {
+  prompt?: string | undefined;
+  messages?: ChatMessage[] | undefined;
+  tools?: Record<string, unknown>[] | null | undefined;
+  image?: string | null | undefined;
+  responses: string[];
+}
+
 /** Decodes and checks every image, then scores; a bad item is a 400 naming it. */
-async function scoreItems(scorer: RewardScorer, items: { query: string; responses: string[]; image?: string | null }[], batch: boolean): Promise<number[][]> {
+async function scoreItems(scorer: RewardScorer, items: RequestItem[], batch: boolean): Promise<number[][]> {
   const prepared: ScoreItem[] = [];
   for (const [index, item] of items.entries()) {
-    const field = batch ? `items.${index}.image` : 'image';
-    const image = await decodeScoreImage(item.image, field);
-    if (image && !scorer.acceptsImages) {
-      throw new HttpError(400, `${field}: the model ${scorer.label} is text-only and cannot read images.`, 'Leave the image out, or serve a vision-language checkpoint.');
+    const field = (name: string) => (batch ? `items.${index}.${name}` : name);
+    const scoreItem = await toScoreItem(item, field);
+    if (itemImages(scoreItem).length > 0 && !scorer.acceptsImages) {
+      const where = item.messages ? field('messages') : field('image');
+      throw new HttpError(400, `${where}: the model ${scorer.label} is text-only and cannot read images.`, 'Leave the image out, or serve a vision-language checkpoint.');
     }
-    prepared.push({ query: item.query, responses: item.responses, image });
+    prepared.push(scoreItem);
   }
   return scorer.score(prepared);
+}
+
+async function toScoreItem(item: RequestItem, field: (name: string) => string): Promise<ScoreItem> {
+  if (item.messages) {
+    const conversation = await toConversation(item.messages, item.tools, field('messages'));
+    return { query: lastUserText(conversation.messages), responses: item.responses, image: null, conversation };
+  }
+  return { query: item.prompt ?? '', responses: item.responses, image: await decodeScoreImage(item.image, field('image')) };
 }
 
 function parse<S extends z.ZodType>(schema: S, json: unknown): z.infer<S> {
