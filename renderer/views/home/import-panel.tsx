@@ -10,7 +10,7 @@ import { formatBytes, formatCount } from '../../components/format';
 import { Panel } from '../../components/panel';
 import { PathField } from '../../components/path-field';
 import { SelectField, type SelectOption } from '../../components/select-field';
-import { uploadFile, UploadError } from '../../client/upload-file';
+import { pathInZip, uploadFile, UploadError, type Uploaded, type UploadedZip } from '../../client/upload-file';
 import { useStudioEvent } from '../../hooks/use-studio-event';
 import { useProjectStore } from '../../state/project-store';
 import { toastError, toastSuccess, useToastStore } from '../../state/toast-store';
@@ -37,6 +37,17 @@ const FILE_FILTERS = [
   { name: 'Preference data', extensions: ['jsonl', 'json', 'parquet'] },
   { name: 'All files', extensions: ['*'] },
 ];
+
+/** A zip's data files and dataset_info.json datasets, as `file:<relative>` / `dataset:<name>`. */
+type ZipPick = `file:${string}` | `dataset:${string}`;
+
+function zipPicks(zip: UploadedZip): SelectOption<ZipPick>[] {
+  const datasets = (zip.datasetInfo?.datasets ?? []).map((name): SelectOption<ZipPick> => ({
+    value: `dataset:${name}`,
+    label: `${name} (dataset_info.json: ${zip.datasetInfo?.files[name] ?? '?'})`,
+  }));
+  return [...datasets, ...zip.files.map((file): SelectOption<ZipPick> => ({ value: `file:${file}`, label: file }))];
+}
 
 function ImportProgressBar({ progress }: { progress: ImportProgress | null }) {
   const share = progress && progress.totalBytes > 0 ? Math.min(1, progress.bytesRead / progress.totalBytes) : null;
@@ -66,6 +77,8 @@ export function ImportPanel({ onImported }: { onImported(report: ImportReport): 
   const [progress, setProgress] = useState<ImportProgress | null>(null);
   const [report, setReport] = useState<ImportReport | null>(null);
   const [uploading, setUploading] = useState<string | null>(null);
+  // A zip with several data files or a dataset_info.json: the person picks what to import.
+  const [zipChoice, setZipChoice] = useState<{ zip: UploadedZip; pick: ZipPick } | null>(null);
   // The desktop app has native dialogs and real paths; only a browser tab needs uploads.
   const canUpload = useProjectStore((state) => state.environment !== null && !state.environment.nativeDialogs);
 
@@ -73,12 +86,12 @@ export function ImportPanel({ onImported }: { onImported(report: ImportReport): 
     if (running) setProgress(payload);
   });
 
-  async function runImport(path: string): Promise<void> {
+  async function runImport(path: string, dataset?: string): Promise<void> {
     setRunning(true);
     setProgress(null);
     setReport(null);
     try {
-      const result = await client.invoke('dataset.import', { file: path, format, split });
+      const result = await client.invoke('dataset.import', { file: path, format, split, ...(dataset === undefined ? {} : { dataset }) });
       setReport(result);
       onImported(result);
       if (result.errorCount === 0) toastSuccess(`Imported ${formatCount(result.added)} new items.`);
@@ -98,9 +111,10 @@ export function ImportPanel({ onImported }: { onImported(report: ImportReport): 
   async function upload(picked: File): Promise<void> {
     if (running || uploading) return;
     setUploading(picked.name);
-    let path: string;
+    setZipChoice(null);
+    let uploaded: Uploaded;
     try {
-      path = await uploadFile(picked);
+      uploaded = await uploadFile(picked);
     } catch (error) {
       const hint = error instanceof UploadError ? error.hint : undefined;
       useToastStore.getState().push({ kind: 'error', message: error instanceof Error ? error.message : String(error), hint });
@@ -108,8 +122,28 @@ export function ImportPanel({ onImported }: { onImported(report: ImportReport): 
     } finally {
       setUploading(null);
     }
+    const { path, zip } = uploaded;
+    const picks = zip ? zipPicks(zip) : [];
+    if (zip && (path === null || picks.length > 1)) {
+      setZipChoice({ zip, pick: picks[0]?.value ?? `file:${zip.files[0] ?? ''}` });
+      return;
+    }
+    if (path === null) return;
     setFile(path);
     await runImport(path);
+  }
+
+  async function importZipChoice(): Promise<void> {
+    if (!zipChoice || running) return;
+    const { zip, pick } = zipChoice;
+    if (pick.startsWith('dataset:') && zip.datasetInfo) {
+      setFile(zip.datasetInfo.path);
+      await runImport(zip.datasetInfo.path, pick.slice('dataset:'.length));
+    } else {
+      const path = pathInZip(zip, pick.slice('file:'.length));
+      setFile(path);
+      await runImport(path);
+    }
   }
 
   return (
@@ -138,11 +172,11 @@ export function ImportPanel({ onImported }: { onImported(report: ImportReport): 
         {canUpload && (
           <div className="upload-row">
             <label className={running || uploading ? 'button disabled' : 'button'} data-testid="import-upload-label">
-              {uploading ? `Uploading ${uploading}…` : 'Upload a file…'}
+              {uploading ? `Uploading ${uploading}…` : 'Upload a file or .zip…'}
               <input
                 type="file"
                 className="visually-hidden"
-                accept=".jsonl,.json,.parquet"
+                accept=".jsonl,.json,.parquet,.zip"
                 disabled={running || uploading !== null}
                 data-testid="import-upload"
                 onChange={(event) => {
@@ -153,9 +187,26 @@ export function ImportPanel({ onImported }: { onImported(report: ImportReport): 
               />
             </label>
             <span className="small muted">
-              From this computer: the file is copied into the project, then imported. Images it names by relative path must be reachable from the
-              server; Parquet with embedded images or absolute paths always work.
+              From this computer: the file is copied into the project, then imported. Zip the data file with its images (or LLaMA-Factory&apos;s
+              data/ folder) and the relative image paths resolve; a lone file&apos;s images must be reachable from the server.
             </span>
+          </div>
+        )}
+        {canUpload && zipChoice && (
+          <div className="row wrap" data-testid="zip-choice">
+            <SelectField
+              label={`Import from the zip (${formatCount(zipChoice.zip.files.length)} data file${zipChoice.zip.files.length === 1 ? '' : 's'})`}
+              value={zipChoice.pick}
+              options={zipPicks(zipChoice.zip)}
+              onChange={(pick) => setZipChoice({ ...zipChoice, pick })}
+              testId="zip-choice-select"
+              disabled={running}
+            />
+            <div className="field field-action">
+              <button type="button" className="button primary" disabled={running} onClick={() => void importZipChoice()} data-testid="zip-choice-import">
+                Import this
+              </button>
+            </div>
           </div>
         )}
         <p className="small muted">
