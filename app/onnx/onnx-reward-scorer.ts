@@ -3,11 +3,15 @@
  * onnxruntime-node on the CPU: no Python needed. Each item is one graph run, its responses the rows
  * (prompt + response per row, as the worker's full-concatenation path), so scores match the Python
  * worker's to float precision.
+ *
+ * The export records the prompt layout of ONE user turn (a query, optionally after one image). A
+ * conversation is scored only when it is exactly that (one user message, no tools, its image first);
+ * any other conversation is refused with what to do, never scored as if it were its last question.
  */
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { StudioError } from '../errors';
-import type { RewardScorer, ScoreItem } from '../scoring/reward-scorer';
+import type { RewardScorer, ScoreConversation, ScoreItem } from '../scoring/reward-scorer';
 import { BpeTokenizer } from './bpe-tokenizer';
 import { type OnnxConfig, readOnnxConfig } from './onnx-config';
 import { OnnxPrompt } from './onnx-prompt';
@@ -60,10 +64,11 @@ export class OnnxRewardScorer implements RewardScorer {
         out.push([]);
         continue;
       }
-      if (item.image && !this.config.is_vl) {
+      const prompt = item.conversation ? this.singleTurn(item.conversation, index) : { query: item.query, image: item.image };
+      if (prompt.image && !this.config.is_vl) {
         throw new StudioError('invalid_input', `item ${index + 1} has an image but the ONNX export ${this.label} is text-only`, 'Remove the image, or score with a vision-language model.');
       }
-      out.push(await this.scoreOne(item));
+      out.push(await this.scoreOne(prompt.query, prompt.image, item.responses));
     }
     return out;
   }
@@ -74,8 +79,21 @@ export class OnnxRewardScorer implements RewardScorer {
     await this.session.release();
   }
 
-  private async scoreOne(item: ScoreItem): Promise<number[]> {
-    const rows = this.prompt.encode(item.query, item.responses, item.image !== null);
+  /** The conversation as the one-user-turn prompt the export renders, or an error saying why it cannot be. */
+  private singleTurn(conversation: ScoreConversation, index: number): { query: string; image: Buffer | null } {
+    const single = singleUserTurn(conversation);
+    if (single) return single;
+    const roles = conversation.messages.map((message) => message.role).join(', ');
+    const tools = conversation.tools ? ` and ${conversation.tools.length} tool definition(s)` : '';
+    throw new StudioError(
+      'invalid_input',
+      `item ${index + 1} is a conversation (${roles}${tools}); the ONNX export ${this.label} renders only one user turn (a query after at most one image), so it cannot score it`,
+      'Score conversations with the Python worker: serve or evaluate the checkpoint itself instead of its ONNX export.',
+    );
+  }
+
+  private async scoreOne(query: string, picture: Buffer | null, responses: string[]): Promise<number[]> {
+    const rows = this.prompt.encode(query, responses, picture !== null);
     const dims = [rows.rows, rows.length];
     const feeds: Record<string, ort.Tensor> = {
       input_ids: new ort.Tensor('int64', rows.inputIds, dims),
@@ -86,7 +104,7 @@ export class OnnxRewardScorer implements RewardScorer {
       feeds.position_ids = new ort.Tensor('int64', rows.positionIds, [3, ...dims]);
       const patches = image.grid_thw[1] * image.grid_thw[2];
       // Without an image no <|image_pad|> token reads the pixels: zeros keep the graph's input shape.
-      const pixels = item.image ? pixelValues(await decodeRgb(item.image), image) : new Float32Array(patches * image.patch_dim);
+      const pixels = picture ? pixelValues(await decodeRgb(picture), image) : new Float32Array(patches * image.patch_dim);
       feeds.pixel_values = new ort.Tensor('float32', pixels, [patches, image.patch_dim]);
     }
     let result: ort.InferenceSession.OnnxValueMapType;
@@ -98,6 +116,20 @@ export class OnnxRewardScorer implements RewardScorer {
     const rewards = result.rewards as ort.Tensor;
     return Array.from(rewards.data as Float32Array);
   }
+}
+
+/**
+ * One user message without tools, its text parts after at most one leading image: exactly the layout
+ * the worker gives a query and its image (conversation.single_turn), so the export scores it as such.
+ */
+export function singleUserTurn(conversation: ScoreConversation): { query: string; image: Buffer | null } | null {
+  const [only, ...rest] = conversation.messages;
+  if (!only || rest.length > 0 || only.role !== 'user' || (conversation.tools && conversation.tools.length > 0)) return null;
+  if (typeof only.content === 'string') return conversation.images.length === 0 ? { query: only.content, image: null } : null;
+  const leading = only.content[0]?.type === 'image' ? 1 : 0;
+  const texts = only.content.slice(leading);
+  if (texts.some((part) => part.type !== 'text') || conversation.images.length !== leading) return null;
+  return { query: texts.map((part) => (part.type === 'text' ? part.text : '')).join(''), image: conversation.images[0] ?? null };
 }
 
 /** The export carries ids the Python tokenizer gave for a probe; a different tokenization would score other tokens. */
