@@ -1,11 +1,16 @@
 /**
- * The Annotate screen for a known annotator: queue toolbar, the item (image, query), the
- * responses (A | B for a pair, a rankable list for three or more) and the decision bar. The
- * layout is a fixed grid: the image frame and the response areas keep their size whatever the
- * item, so moving on never shifts anything under the person's eyes.
+ * The Annotate screen for a known annotator: queue toolbar, the item (image on the left; the
+ * query, or the whole conversation before the responses, above them), the responses (A | B for a
+ * pair, a rankable list for three or more) and the decision bar. The layout is a fixed grid: the
+ * image frame, the conversation box and the response areas keep their size whatever the item, so
+ * moving on never shifts anything under the person's eyes. A project with no images at all has
+ * no image column (decided per project, so it does not change between items either).
  */
-import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { earlierFoldable, threadOf } from '../../components/conversation';
+import { ConversationThread } from '../../components/conversation-thread';
 import { useDebounced } from '../../hooks/use-debounced';
+import { useProjectStore } from '../../state/project-store';
 import { toastError, useToastStore } from '../../state/toast-store';
 import { afterNextPaint } from './after-next-paint';
 import type { QueueItem, SessionSnapshot } from './annotation-session';
@@ -13,7 +18,6 @@ import { ImageViewer, type ImageViewerHandle } from './image-viewer';
 import { ItemStrip } from './item-strip';
 import { JumpDialog } from './jump-dialog';
 import { latencyProbeEnabled, recordLatency } from './latency-probe';
-import { MarkdownText } from '../../components/markdown-text';
 import { ModelLoopControls } from './model-loop-controls';
 import { modelScoreMarks } from './model-score-marks';
 import { useShowModelScores } from './model-scores-preference';
@@ -94,6 +98,18 @@ export function AnnotateWorkspace({ projectDir, annotator }: { projectDir: strin
   const [jumpOpen, setJumpOpen] = useState(false);
   const [rankDraft, setRankDraft] = useState<RankDraft | null>(null);
   const dragFrom = useRef<number | null>(null);
+  // Earlier turns of a conversation: folded at first; unfolding (c) holds for the next items too.
+  const [earlierOpen, setEarlierOpen] = useState(false);
+  // A project without a single image gets no image column: the layout is the project's, so it
+  // still never changes between items.
+  const textOnly = useProjectStore((state) => state.project !== null && state.project.imageCount === 0);
+  // The box above the responses is sized for the queue, from its first item: a conversation gets
+  // a share of the column, a single query a compact box. Decided once per session (filters start
+  // a new one), so it never changes between items; a project mixing both kinds just scrolls more.
+  const promptBox = useRef<{ session: unknown; kind: 'conversation' | 'query' } | null>(null);
+  if (item && promptBox.current?.session !== session) promptBox.current = { session, kind: item.prompt ? 'conversation' : 'query' };
+  const promptKind = promptBox.current?.kind ?? 'query';
+  const foldable = useMemo(() => (item ? earlierFoldable(threadOf(item.query, item.prompt)) : false), [item]);
 
   const root = useRef<HTMLDivElement>(null);
   // Arriving from the nav: take focus off the nav button, so keys clearly act on the item.
@@ -221,6 +237,7 @@ export function AnnotateWorkspace({ projectDir, annotator }: { projectDir: strin
     jump: () => setJumpOpen(true),
     note: () => item && setNoteOpen(true),
     flag: () => void toggleFlag(),
+    toggleEarlier: () => foldable && setEarlierOpen((open) => !open),
     zoomIn: () => viewer.current?.zoomIn(),
     zoomOut: () => viewer.current?.zoomOut(),
     resetZoom: () => viewer.current?.reset(),
@@ -233,6 +250,7 @@ export function AnnotateWorkspace({ projectDir, annotator }: { projectDir: strin
   });
 
   const savedChoice = mine && item ? pairChoiceOf(mine.ranking, mine.decision, order) : null;
+  const itemStrip = item ? <ItemStrip item={item} mine={mine} order={order} onNote={() => setNoteOpen(true)} onFlag={() => void toggleFlag()} /> : null;
   const marks = pairMarks(savedChoice);
 
   return (
@@ -250,16 +268,27 @@ export function AnnotateWorkspace({ projectDir, annotator }: { projectDir: strin
         modelControls={<ModelLoopControls scoring={queueScoring} showScores={showScores} onShowScores={setShowScores} itemScores={modelScores} />}
       />
       {item && (status === 'ready' || status === 'loading') ? (
-        <div className={status === 'loading' ? 'annotate-body stale' : 'annotate-body'}>
-          <div className="annotate-left">
-            <ItemStrip item={item} mine={mine} order={order} onNote={() => setNoteOpen(true)} onFlag={() => void toggleFlag()} />
-            <ImageViewer ref={viewer} itemId={item.id} images={item.images} />
-            <section className="annotate-query" data-testid="annotate-query">
-              <h3 className="section-label">Query</h3>
-              <MarkdownText text={item.query} />
-            </section>
-          </div>
+        <div className={`annotate-body${textOnly ? ' text-only' : ''}${status === 'loading' ? ' stale' : ''}`} data-layout={textOnly ? 'text-only' : 'image'} data-prompt={promptKind}>
+          {textOnly ? null : (
+            <div className="annotate-left">
+              {itemStrip}
+              <ImageViewer ref={viewer} itemId={item.id} images={item.images} />
+            </div>
+          )}
           <div className="annotate-right">
+            {textOnly && itemStrip}
+            <ConversationThread
+              key={item.id}
+              bounded
+              className="annotate-thread"
+              query={item.query}
+              prompt={item.prompt}
+              images={item.images}
+              expanded={earlierOpen}
+              onToggle={() => setEarlierOpen((open) => !open)}
+              shortcut="c"
+              onImage={(index) => viewer.current?.showImage(index)}
+            />
             {order.length === 2 ? (
               <>
                 <div className="responses-pair" data-testid="annotate-responses" data-layout="pair">

@@ -17,6 +17,8 @@ export interface ImageViewerHandle {
   zoomOut(): void;
   reset(): void;
   nextImage(): void;
+  /** Show the item's image at this index (a click on an image inline in the conversation). */
+  showImage(index: number): void;
   /** The <img> on screen, for "is it decoded yet" checks. */
   element(): HTMLImageElement | null;
 }
@@ -84,6 +86,12 @@ export function ImageViewer({ itemId, images, ref }: ImageViewerProps) {
       nextImage: () => {
         if (images.length > 1) {
           setPicked((value) => (value + 1) % images.length);
+          setView(FIT);
+        }
+      },
+      showImage: (position: number) => {
+        if (position >= 0 && position < images.length) {
+          setPicked(position);
           setView(FIT);
         }
       },

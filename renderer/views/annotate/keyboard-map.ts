@@ -32,6 +32,7 @@ export const KEYBOARD_MAP: readonly KeyBinding[] = [
   { keys: ['/'], action: 'Search the queue (query and responses)', group: 'Queue' },
   { keys: ['n'], action: 'Write a note on this item', group: 'Item' },
   { keys: ['f'], action: 'Flag / unflag this item', group: 'Item' },
+  { keys: ['c'], action: 'Show / hide the earlier turns of a conversation (the last user turn always shows)', group: 'Item' },
   { keys: ['+', '-'], action: 'Zoom the image in / out (or the mouse wheel)', group: 'Image' },
   { keys: ['0'], action: 'Fit the image again', group: 'Image' },
   { keys: ['i'], action: 'Next image of this item', group: 'Image' },

@@ -22,6 +22,8 @@ export interface AnnotateKeyHandlers {
   jump(): void;
   note(): void;
   flag(): void;
+  /** Fold / unfold the earlier turns of the item's conversation. */
+  toggleEarlier(): void;
   zoomIn(): void;
   zoomOut(): void;
   resetZoom(): void;
@@ -59,6 +61,7 @@ export function useAnnotateKeys(handlers: AnnotateKeyHandlers): void {
       else if (lower === 'g') h.jump();
       else if (lower === 'n') h.note();
       else if (lower === 'f') h.flag();
+      else if (lower === 'c') h.toggleEarlier();
       else if (key === '+' || key === '=') h.zoomIn();
       else if (key === '-' || key === '_') h.zoomOut();
       else if (key === '0') h.resetZoom();

@@ -1,13 +1,14 @@
 /**
- * One item opened from the table or the scatter: its image and query, every response with A's
- * and B's score beside it (each model's top pick marked) and the human's rank, and every
- * judgment with who made it. Scores come from evaluations.itemScores for exactly these two
+ * One item opened from the table or the scatter: its image and query (or its whole conversation),
+ * every response with A's and B's score beside it (each model's top pick marked) and the human's
+ * rank, and every judgment with who made it. Scores come from evaluations.itemScores for exactly these two
  * evaluations, so they are the stored ones the table's verdicts were computed from.
  */
 import { useEffect, useState } from 'react';
 import type { ItemDetail } from '../../../app/store/types';
 import { useStudioClient } from '../../client/client-context';
 import { describeError } from '../../client/studio-client-error';
+import { ConversationThread } from '../../components/conversation-thread';
 import { ItemImages } from '../items/item-images';
 import { ordinal, rankingOrderText, rankPlaces, responseLetter } from '../items/ranking-display';
 import type { ItemScores } from '../evaluate/evaluation-types';
@@ -79,7 +80,7 @@ export function CompareItemPanel({ itemId, a, b, onClose }: { itemId: string; a:
       {detail && current && (
         <div className="compare-item-body">
           <ItemImages key={detail.id} images={detail.images} />
-          <p className="query-text compare-item-query">{detail.query}</p>
+          <ConversationThread key={detail.id} className="compare-item-query" query={detail.query} prompt={detail.prompt} images={detail.images} />
           <div className="compare-item-verdicts small">
             <span>
               Human: <strong className="mono">{detail.resolvedRanking ? rankingOrderText(detail.resolvedRanking) : 'not judged'}</strong>

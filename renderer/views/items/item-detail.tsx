@@ -1,37 +1,12 @@
 /**
- * One item in full: image(s), query (or the whole prompt conversation), the responses with the
- * ranking export would use, and every judgment with who made it.
+ * One item in full: image(s), query (or the whole prompt conversation, as a thread), the responses
+ * with the ranking export would use, and every judgment with who made it.
  */
-import type { ItemDetail, Judgment, PromptMessage } from '../../../app/store/types';
+import type { ItemDetail, Judgment } from '../../../app/store/types';
+import { ConversationThread } from '../../components/conversation-thread';
 import { formatDateTime, formatDuration, shortenPath } from '../../components/format';
 import { ItemImages } from './item-images';
 import { ordinal, rankingOrderText, rankPlaces, responseLetter } from './ranking-display';
-
-function PromptView({ query, prompt }: { query: string; prompt: PromptMessage[] | null }) {
-  if (!prompt || prompt.length === 0) {
-    return (
-      <p className="query-text" data-testid="detail-query">
-        {query}
-      </p>
-    );
-  }
-  return (
-    <div className="prompt" data-testid="detail-query">
-      {prompt.map((message, index) => (
-        <div key={index} className="prompt-message">
-          <span className="prompt-role">{message.role}</span>
-          <span className="prompt-content">
-            {typeof message.content === 'string'
-              ? message.content
-              : message.content.map((part, partIndex) =>
-                  part.type === 'text' ? <span key={partIndex}>{part.text}</span> : <span key={partIndex} className="tag">image</span>,
-                )}
-          </span>
-        </div>
-      ))}
-    </div>
-  );
-}
 
 function Responses({ detail }: { detail: ItemDetail }) {
   const places = detail.resolvedRanking ? rankPlaces(detail.resolvedRanking) : null;
@@ -106,9 +81,8 @@ export function ItemDetailView({ detail, stale }: { detail: ItemDetail; stale: b
         )}
       </header>
       <ItemImages key={detail.id} images={detail.images} />
-      <section className="detail-section">
-        <h3 className="section-label">Query</h3>
-        <PromptView query={detail.query} prompt={detail.prompt} />
+      <section className="detail-section" data-testid="detail-query">
+        <ConversationThread key={detail.id} query={detail.query} prompt={detail.prompt} images={detail.images} />
       </section>
       <section className="detail-section">
         <h3 className="section-label">
