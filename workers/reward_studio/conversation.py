@@ -188,25 +188,27 @@ def single_turn(query: str, image_count: int, is_vl: bool) -> list[dict[str, Any
 def template_messages(messages: list[dict[str, Any]], is_vl: bool) -> list[dict[str, Any]]:
     """The studio's messages in the shape chat templates read (transformers' tool-use format).
 
-    Consecutive tool_call messages become one assistant message with `tool_calls`; a call whose
-    content is not a JSON object with a name stays what it is, plain assistant text. Text models get
-    string content (their templates print a list as-is); VL models keep the parts, images where they stand.
+    tool_call messages become `tool_calls` of one assistant message: consecutive calls share it, and
+    calls right after an assistant's text join that message (OpenAI's assistant {content, tool_calls},
+    which the studio stores as an assistant message followed by tool_call messages, renders as the one
+    turn it was). A call whose content is not a JSON object with a name stays what it is: plain
+    assistant text. Text models get string content (their templates print a list as-is); VL models
+    keep the parts, images where they stand.
     """
     out: list[dict[str, Any]] = []
+    open_turn = False  # the last message out is an assistant turn that later calls may join
     for message in messages:
         role, content = message["role"], message["content"]
-        if role == "tool_call":
-            call = tool_call(content)
-            if call is None:
-                out.append({"role": "assistant", "content": content})
-            elif out and out[-1]["role"] == "assistant" and out[-1].get("_calls_only"):
-                out[-1]["tool_calls"].append(call)
-            else:
-                out.append({"role": "assistant", "content": "", "tool_calls": [call], "_calls_only": True})
-            continue
-        out.append({"role": role, "content": content if is_vl else content_text(content)})
-    for message in out:
-        message.pop("_calls_only", None)
+        call = tool_call(content) if role == "tool_call" else None
+        if call is not None and open_turn:
+            out[-1].setdefault("tool_calls", []).append(call)
+        elif call is not None:
+            out.append({"role": "assistant", "content": "", "tool_calls": [call]})
+        elif role == "tool_call":
+            out.append({"role": "assistant", "content": content})
+        else:
+            out.append({"role": role, "content": content if is_vl else content_text(content)})
+        open_turn = call is not None or role == "assistant"
     return out
 
 

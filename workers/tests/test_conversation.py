@@ -150,6 +150,21 @@ def test_tool_calls_and_results_render_through_the_template(tiny_text, tmp_path)
     assert "<|im_start|>assistant\nrealtime_aqi(Beijing)<|im_end|>" in text and "<tool_call>" not in text
 
 
+def test_assistant_text_and_its_calls_render_as_one_turn(tiny_text):
+    """OpenAI's assistant {content, tool_calls}, stored as assistant + tool_call messages, is one turn again."""
+    tok = load_processor(str(tiny_text), False)
+    call = {"name": "realtime_aqi", "arguments": {"city": "Rome"}}
+    messages = [{"role": "user", "content": "Air in Rome?"}, {"role": "assistant", "content": "Let me check."},
+                {"role": "tool_call", "content": json.dumps(call)}, {"role": "tool", "content": "17"}]
+    got = Encoder(tok, False, 2048, "truncate").prefix_text(item(messages, tools=AQI_TOOLS))
+    expected = tok.apply_chat_template(
+        [messages[0], {"role": "assistant", "content": "Let me check.",
+                       "tool_calls": [{"type": "function", "function": call}]}, messages[3]],
+        tools=AQI_TOOLS, add_generation_prompt=True, tokenize=False)
+    assert got == expected and got.count("<|im_start|>assistant") == 2
+    assert "Let me check.\n<tool_call>\n" in got
+
+
 def test_single_turn_items_render_as_before(tiny_vl, tiny_text, tmp_path):
     """A plain query is the one-user-turn conversation: same text with or without `messages`."""
     text_enc = Encoder(load_processor(str(tiny_text), False), False, 2048, "truncate")
