@@ -1,7 +1,7 @@
 /**
  * The HTTP API's `messages` field with the real Python worker on the tiny VL checkpoint: an
- * OpenAI-style conversation (developer prompt, earlier turns, a tool call with JSON-text arguments,
- * the tool's result, an image_url data URL in the second user turn) scores exactly what
+ * OpenAI-style conversation (developer prompt, earlier turns, tool calls with JSON-text and object
+ * arguments after and without the assistant's text, the tools' results, an image_url data URL in the second user turn) scores exactly what
  * `python -m reward_studio score` gives the same conversation written in the studio's seed format;
  * one user turn as `messages` equals `prompt`; malformed conversations are 400s naming the field.
  */
@@ -33,8 +33,10 @@ function openAiMessages(): unknown[] {
   return [
     { role: 'developer', content: 'You are a helpful assistant.' },
     { role: 'user', content: 'How is the air in Beijing?' },
-    { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: CALL.name, arguments: JSON.stringify(CALL.arguments) } }] },
+    { role: 'assistant', content: 'Let me check.', tool_calls: [{ id: 'call_1', type: 'function', function: { name: CALL.name, arguments: JSON.stringify(CALL.arguments) } }] },
     { role: 'tool', tool_call_id: 'call_1', content: '{"aqi": 10}' },
+    { role: 'assistant', content: null, tool_calls: [{ id: 'call_2', type: 'function', function: { name: CALL.name, arguments: { city: 'Rome' } } }] },
+    { role: 'tool', tool_call_id: 'call_2', content: '{"aqi": 10}' },
     { role: 'assistant', content: 'The air is clean.' },
     { role: 'user', content: [{ type: 'text', text: 'And what colour is this square?' }, { type: 'image_url', image_url: { url: `data:image/png;base64,${png.toString('base64')}` } }] },
   ];
@@ -45,7 +47,10 @@ function seedMessages(): unknown[] {
   return [
     { role: 'system', content: 'You are a helpful assistant.' },
     { role: 'user', content: 'How is the air in Beijing?' },
+    { role: 'assistant', content: 'Let me check.' },
     { role: 'tool_call', content: JSON.stringify(CALL) },
+    { role: 'tool', content: '{"aqi": 10}' },
+    { role: 'tool_call', content: JSON.stringify({ name: CALL.name, arguments: { city: 'Rome' } }) },
     { role: 'tool', content: '{"aqi": 10}' },
     { role: 'assistant', content: 'The air is clean.' },
     { role: 'user', content: [{ type: 'text', text: 'And what colour is this square?' }, { type: 'image' }] },
