@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { ExportReport, ImportProgress, ImportReport } from '../dataset/types';
+import type { DatasetPreview } from '../dataset/preview-dataset';
+import { EXPORT_FORMATS, type ExportReport, type ImportProgress, type ImportReport } from '../dataset/types';
 import type { ProjectSummary } from '../store/types';
 import { command, event } from './define';
 import { splitName } from './items';
@@ -32,9 +33,18 @@ export const importInput = z.object({
   dataset: z.string().trim().min(1).max(200).optional(),
 });
 
+/** What the import would read: the first rows, the detected format, the rows as read (dataset.preview). */
+export const previewInput = z.object({
+  file: filePath,
+  format: z.string().trim().min(1).max(60).default('auto'),
+  mapping: columnMapping.optional(),
+  dataset: z.string().trim().min(1).max(200).optional(),
+});
+
 export const exportInput = z.object({
   out: filePath,
-  format: z.enum(['seed', 'trl']).default('seed'),
+  /** FORMATS.md, "Export": seed, trl, llamafactory, ms-swift, parquet. */
+  format: z.enum(EXPORT_FORMATS).default('seed'),
   split: z.enum(['train', 'val', 'test', 'all']).default('all'),
   images: z.enum(['copy', 'absolute']).default('copy'),
   includeUnlabeled: z.boolean().default(false),
@@ -42,6 +52,8 @@ export const exportInput = z.object({
 
 export const datasetCommands = {
   'dataset.import': command<ImportReport>()(importInput),
+  /** The first rows of a file, the format detection picks, and the first rows as the reader or mapping reads them. */
+  'dataset.preview': command<DatasetPreview>()(previewInput),
   /** Past imports of the open project, newest first, with their reports. */
   'dataset.imports': command<ImportReport[]>()(z.object({})),
   'dataset.export': command<ExportReport>()(exportInput),
@@ -58,3 +70,4 @@ export const datasetEvents = {
 };
 
 export { splitName };
+export type { DatasetPreview, ParsedPreviewRow, PreviewRow } from '../dataset/preview-dataset';

@@ -1,17 +1,27 @@
 import path from 'node:path';
 import { exportDataset } from '../../dataset/export-dataset';
+import { mappingProblem } from '../../dataset/formats/mapped';
 import { importDataset, listImports } from '../../dataset/import-dataset';
-import type { ExportProgress, ImportProgress } from '../../dataset/types';
+import { previewDataset } from '../../dataset/preview-dataset';
+import type { ColumnMapping, ExportProgress, ImportProgress } from '../../dataset/types';
+import { StudioError } from '../../errors';
 import type { Handlers } from '../../rpc/router';
 import { throttleProgress } from '../progress-throttle';
 import type { Studio } from '../studio';
 
-type DatasetHandlers = Pick<Handlers, 'dataset.import' | 'dataset.imports' | 'dataset.export' | 'dataset.resplit'>;
+type DatasetHandlers = Pick<Handlers, 'dataset.import' | 'dataset.preview' | 'dataset.imports' | 'dataset.export' | 'dataset.resplit'>;
+
+/** A mapping that cannot read any row is refused once, not reported on every row. */
+function checkMapping(mapping: ColumnMapping | undefined): void {
+  const problem = mapping === undefined ? null : mappingProblem(mapping);
+  if (problem !== null) throw new StudioError('invalid_input', `The column mapping cannot be used: ${problem}.`, 'Fix the mapping in the import panel and import again.');
+}
 
 export function datasetHandlers(studio: Studio): DatasetHandlers {
   return {
     'dataset.import': ({ file, format, split, annotator, mapping, dataset }) =>
       studio.exclusive('import', async () => {
+        checkMapping(mapping);
         const absolute = path.resolve(file);
         const progress = throttleProgress((p: ImportProgress) =>
           studio.events.emit('dataset.onImportProgress', { ...p, file: absolute }),
@@ -23,6 +33,8 @@ export function datasetHandlers(studio: Studio): DatasetHandlers {
           studio.projectChanged();
         }
       }),
+    // Reads only the file's first rows; no project is needed (nothing is written).
+    'dataset.preview': ({ file, format, mapping, dataset }) => previewDataset(path.resolve(file), { format, mapping, dataset }),
     'dataset.imports': () => listImports(studio.project()),
     'dataset.export': (options) =>
       studio.exclusive('export', async () => {
