@@ -1,17 +1,26 @@
 import path from 'node:path';
 import { exportDataset } from '../dataset/export-dataset';
+import { EXPORT_FORMATS } from '../dataset/types';
 import { StudioError } from '../errors';
 import { parseCommandArgs } from './cli-args';
 import { oneOf } from './import-command';
 import { openProjectOption } from './project-option';
 
-export const exportHelp = `reward-studio export --out FILE [--project DIR] [--format seed|trl] [--split train|val|test|all]
-                     [--images copy|absolute] [--include-unlabeled]
+export const exportHelp = `reward-studio export --out FILE [--project DIR] [--format ${EXPORT_FORMATS.join('|')}]
+                     [--split train|val|test|all] [--images copy|absolute] [--include-unlabeled]
 
-seed: one line per item {"id","query","image","response","human_ranking"} (seed 000's format).
-trl:  one line per ordered pair {"chosen","rejected"} as chat messages (ties dropped), with "images".
+seed:         one line per item {"id","query","image","response","human_ranking"} (seed 000's format),
+              plus "messages", "tools", "margin" and the source's extra columns when the item has them.
+trl:          one line per ordered pair {"chosen","rejected"} as chat messages, with "images".
+llamafactory: LLaMA-Factory sharegpt ranking rows {"conversations","chosen","rejected","system","tools","images"}
+              as a JSON array (FILE.jsonl: JSON Lines), registered in dataset_info.json beside FILE
+              under FILE's name without its extension.
+ms-swift:     ms-swift RM JSONL {"messages", "rejected_response", "images", "tools", "margin"}.
+parquet:      Hugging Face datasets Parquet with TRL's columns (prompt, chosen, rejected, images, tools,
+              margin, id); images embedded as bytes (--images is ignored).
+Pair formats (all but seed) expand rankings into ordered pairs; ties are left out and counted.
 --images copy (default) copies images next to FILE (images/<sha256>.<ext>, relative paths);
-absolute references the project's media files.`;
+absolute references the project's media files. The report (JSON) lists what was left out and why.`;
 
 export async function exportCommand(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs('export', argv, {
@@ -27,14 +36,19 @@ export async function exportCommand(argv: string[]): Promise<number> {
     return 0;
   }
   if (!values.out) throw new StudioError('invalid_input', 'export: --out FILE is missing.', exportHelp);
+  const format = oneOf('format', values.format, EXPORT_FORMATS, 'seed');
+  const includeUnlabeled = values['include-unlabeled'] ?? false;
+  if (includeUnlabeled && format !== 'seed') {
+    throw new StudioError('invalid_input', `--include-unlabeled works with --format seed only (${format} rows are preferences).`);
+  }
   const store = openProjectOption('export', values.project);
   try {
     const report = await exportDataset(store, {
       out: path.resolve(values.out),
-      format: oneOf('format', values.format, ['seed', 'trl'] as const, 'seed'),
+      format,
       split: oneOf('split', values.split, ['train', 'val', 'test', 'all'] as const, 'all'),
       images: oneOf('images', values.images, ['copy', 'absolute'] as const, 'copy'),
-      includeUnlabeled: values['include-unlabeled'] ?? false,
+      includeUnlabeled,
     });
     console.log(JSON.stringify(report));
     return 0;

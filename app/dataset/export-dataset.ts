@@ -8,15 +8,25 @@ import { StudioError } from '../errors';
 import { mediaRelPath } from '../media/media-store';
 import type { FullItem } from '../store/item-pages';
 import type { ProjectStore } from '../store/project-store';
-import { seedLine, trlLines } from './export-rows';
-import type { ExportOptions, ExportReport } from './types';
+import type { ExportOmission, ExportOptions, ExportReport } from './types';
+import { EXPORT_FORMATS } from './types';
+import type { DroppedField, FormatWriter } from './writers/format-writer';
+import { datasetInfoFile, llamaFactoryWriter, readDatasetInfo, writeDatasetInfo } from './writers/llamafactory';
+import { msSwiftWriter } from './writers/ms-swift';
+import { ParquetLayoutScan, ParquetSink, parquetWriter, type ParquetLayout, type ParquetRow } from './writers/parquet';
+import { seedWriter } from './writers/seed';
+import { trlWriter } from './writers/trl';
 
 const PAGE = 1000;
 export const EXPORT_IMAGES_DIR = 'images';
+/** Item ids kept per omission in the report. */
+const OMISSION_EXAMPLES = 5;
 
 /**
- * Writes the project's items (one split or all) as seed or TRL JSONL. The file is written under
- * a temporary name and renamed at the end, so `out` is either the old file or the whole new one.
+ * Writes the project's items (one split or all) in one of the export formats (FORMATS.md,
+ * "Export"). The file is written under a temporary name and renamed at the end, so `out` is
+ * either the old file or the whole new one. What the format could not carry is counted in the
+ * report, by reason.
  */
 export async function exportDataset(store: ProjectStore, options: ExportOptions): Promise<ExportReport> {
   validate(options);
@@ -24,14 +34,8 @@ export async function exportDataset(store: ProjectStore, options: ExportOptions)
   const out = resolve(options.out);
   const outDir = dirname(out);
   await mkdir(outDir, { recursive: true });
-  const temp = join(outDir, `.${randomBytes(6).toString('hex')}.export.tmp`);
-  const stream = createWriteStream(temp, { encoding: 'utf8' });
-  // Recorded, not thrown from the event: the loop below notices it at the next write or at the end.
-  let streamError: Error | null = null;
-  stream.on('error', (error) => {
-    streamError = error;
-  });
-  const images = new ImagePlacer(store.dir, outDir, options.images);
+  // A registry we could not merge into is refused before anything is written.
+  if (options.format === 'llamafactory') await readDatasetInfo(datasetInfoFile(out));
   const report: ExportReport = {
     out,
     format: options.format,
@@ -39,60 +43,219 @@ export async function exportDataset(store: ProjectStore, options: ExportOptions)
     rows: 0,
     items: 0,
     imagesCopied: 0,
+    imagesEmbedded: 0,
     skippedUnlabeled: 0,
     skippedTies: 0,
     skippedAllTied: 0,
+    skippedUnsupported: 0,
+    omissions: [],
     durationMs: 0,
   };
+  // Parquet fixes its columns before the first row: a first pass decides them.
+  const layout = options.format === 'parquet' ? await scanParquetLayout(store, options) : null;
+  const writer = writerFor(options.format, layout);
+  const container = writer.container(out);
+  const temp = join(outDir, `.${randomBytes(6).toString('hex')}.export.tmp`);
+  // Parquet embeds the media files' bytes, so it reads them where they are.
+  const images = new ImagePlacer(store.dir, outDir, container === 'parquet' ? 'absolute' : options.images);
+  const sink = container === 'parquet' ? new ParquetRowSink(temp, layout as ParquetLayout) : new JsonRowSink(temp, container === 'json');
+  const omissions = new OmissionTally();
+  const columns = { system: false, tools: false, images: false };
   try {
     const pages = store.itemPages();
     let after = 0;
     for (let page = pages.page(after, PAGE, options.split); page.length > 0; page = pages.page(after, PAGE, options.split)) {
       if (options.signal?.aborted) throw new StudioError('cancelled', 'export cancelled', 'Nothing was written; start it again when ready.');
-      let chunk = '';
-      for (const item of page) chunk += await linesFor(item, options, images, report);
+      const rows: Record<string, unknown>[] = [];
+      for (const item of page) {
+        const itemRows = await rowsOf(item, writer, options, images, report, omissions);
+        for (const row of itemRows) {
+          for (const key of ['system', 'tools', 'images'] as const) if (row[key] !== undefined) columns[key] = true;
+        }
+        rows.push(...itemRows);
+      }
       after = page[page.length - 1]?.rowid ?? after;
-      if (streamError !== null) throw streamError;
-      await write(stream, chunk);
+      await sink.write(rows);
       options.onProgress?.({ items: report.items, rows: report.rows });
     }
-    stream.end();
-    await finished(stream);
+    await sink.finish();
     await rename(temp, out);
   } catch (error) {
-    // Wait for the file to be closed (it may still be opening) before removing it.
-    const closed = stream.closed ? Promise.resolve() : once(stream, 'close').then(() => undefined, () => undefined);
-    stream.destroy();
-    await closed;
+    await sink.abort();
     await unlink(temp).catch(() => undefined);
     throw error;
   }
+  if (options.format === 'llamafactory') report.datasetInfo = await writeDatasetInfo(out, columns);
   report.imagesCopied = images.copied;
+  report.imagesEmbedded = sink.imagesEmbedded;
+  report.omissions = omissions.list();
   report.durationMs = Date.now() - started;
   return report;
 }
 
-async function linesFor(item: FullItem, options: ExportOptions, images: ImagePlacer, report: ExportReport): Promise<string> {
-  if (item.ranking === null && !(options.format === 'seed' && options.includeUnlabeled === true)) {
+function writerFor(format: ExportOptions['format'], layout: ParquetLayout | null): FormatWriter {
+  switch (format) {
+    case 'seed':
+      return seedWriter;
+    case 'trl':
+      return trlWriter;
+    case 'llamafactory':
+      return llamaFactoryWriter;
+    case 'ms-swift':
+      return msSwiftWriter;
+    case 'parquet':
+      return parquetWriter(layout);
+  }
+}
+
+/** One item through its format: the rows to write, with skips and dropped fields counted in the report. */
+async function rowsOf(
+  item: FullItem,
+  writer: FormatWriter,
+  options: ExportOptions,
+  images: ImagePlacer,
+  report: ExportReport,
+  omissions: OmissionTally,
+): Promise<Record<string, unknown>[]> {
+  if (item.ranking === null && !(writer.writesUnlabeled && options.includeUnlabeled === true)) {
     report.skippedUnlabeled += 1;
-    return '';
+    return [];
   }
-  if (options.format === 'seed') {
-    const paths = await images.place(item);
-    report.items += 1;
-    report.rows += 1;
-    return `${JSON.stringify(seedLine(item, paths))}\n`;
+  // Decided on the paths the images will have, before any is copied: a left-out item copies none.
+  const result = writer.rows(item, images.paths(item));
+  if ('unsupported' in result) {
+    report.skippedUnsupported += 1;
+    omissions.add({ what: 'item', reason: result.unsupported }, item.id);
+    return [];
   }
-  const paths = await images.place(item);
-  const { lines, ties } = trlLines(item, paths);
-  report.skippedTies += ties;
-  if (lines.length === 0) {
+  report.skippedTies += result.ties;
+  if (result.rows.length === 0) {
     report.skippedAllTied += 1;
-    return '';
+    return [];
   }
+  await images.place(item);
+  for (const dropped of result.dropped) omissions.add(dropped, item.id);
   report.items += 1;
-  report.rows += lines.length;
-  return lines.map((line) => `${JSON.stringify(line)}\n`).join('');
+  report.rows += result.rows.length;
+  return result.rows;
+}
+
+async function scanParquetLayout(store: ProjectStore, options: ExportOptions): Promise<ParquetLayout> {
+  const scan = new ParquetLayoutScan();
+  const writer = parquetWriter(null);
+  const pages = store.itemPages();
+  let after = 0;
+  for (let page = pages.page(after, PAGE, options.split); page.length > 0; page = pages.page(after, PAGE, options.split)) {
+    if (options.signal?.aborted) throw new StudioError('cancelled', 'export cancelled', 'Nothing was written; start it again when ready.');
+    for (const item of page) {
+      if (item.ranking === null) continue;
+      const result = writer.rows(item, item.images.map((image) => mediaRelPath(image.sha256, image.ext)));
+      if (!('unsupported' in result)) scan.add(result.rows as unknown as ParquetRow[]);
+    }
+    after = page[page.length - 1]?.rowid ?? after;
+  }
+  return scan.layout();
+}
+
+class OmissionTally {
+  private readonly byKey = new Map<string, ExportOmission>();
+
+  add(dropped: DroppedField, itemId: string): void {
+    const key = `${dropped.what}\u0000${dropped.reason}`;
+    let entry = this.byKey.get(key);
+    if (entry === undefined) {
+      entry = { what: dropped.what, reason: dropped.reason, items: 0, examples: [] };
+      this.byKey.set(key, entry);
+    }
+    entry.items += 1;
+    if (entry.examples.length < OMISSION_EXAMPLES) entry.examples.push(itemId);
+  }
+
+  /** Most items first. */
+  list(): ExportOmission[] {
+    return [...this.byKey.values()].sort((a, b) => b.items - a.items);
+  }
+}
+
+interface RowSink {
+  imagesEmbedded: number;
+  write(rows: Record<string, unknown>[]): Promise<void>;
+  finish(): Promise<void>;
+  abort(): Promise<void>;
+}
+
+/** JSON Lines, or one JSON array written an entry at a time (LLaMA-Factory's `.json`). */
+class JsonRowSink implements RowSink {
+  imagesEmbedded = 0;
+  private readonly stream: WriteStream;
+  // Recorded, not thrown from the event: the next write or the end notices it.
+  private error: Error | null = null;
+  private first = true;
+
+  constructor(
+    file: string,
+    private readonly array: boolean,
+  ) {
+    this.stream = createWriteStream(file, { encoding: 'utf8' });
+    this.stream.on('error', (error) => {
+      this.error = error;
+    });
+  }
+
+  async write(rows: Record<string, unknown>[]): Promise<void> {
+    if (this.error !== null) throw this.error;
+    let chunk = '';
+    for (const row of rows) {
+      if (!this.array) chunk += `${JSON.stringify(row)}\n`;
+      else {
+        chunk += `${this.first ? '[\n' : ',\n'}${JSON.stringify(row)}`;
+        this.first = false;
+      }
+    }
+    if (chunk !== '' && !this.stream.write(chunk)) await once(this.stream, 'drain');
+  }
+
+  async finish(): Promise<void> {
+    if (this.array) this.stream.write(this.first ? '[]\n' : '\n]\n');
+    this.stream.end();
+    await finished(this.stream);
+    if (this.error !== null) throw this.error;
+  }
+
+  async abort(): Promise<void> {
+    // Wait for the file to be closed (it may still be opening) before it is removed.
+    const closed = this.stream.closed ? Promise.resolve() : once(this.stream, 'close').then(() => undefined, () => undefined);
+    this.stream.destroy();
+    await closed;
+  }
+}
+
+class ParquetRowSink implements RowSink {
+  private sink: ParquetSink | null = null;
+
+  constructor(
+    private readonly file: string,
+    private readonly layout: ParquetLayout,
+  ) {}
+
+  get imagesEmbedded(): number {
+    return this.sink?.imagesEmbedded ?? 0;
+  }
+
+  async write(rows: Record<string, unknown>[]): Promise<void> {
+    // Opened on first use, so a cancelled export leaves no file behind to close.
+    this.sink ??= new ParquetSink(this.file, this.layout);
+    await this.sink.write(rows as unknown as ParquetRow[]);
+  }
+
+  async finish(): Promise<void> {
+    this.sink ??= new ParquetSink(this.file, this.layout);
+    await this.sink.finish();
+  }
+
+  async abort(): Promise<void> {
+    // The Parquet writer writes synchronously: nothing is left open.
+  }
 }
 
 /** Decides the path each image gets in the file, copying it next to the file when asked. */
@@ -106,38 +269,32 @@ class ImagePlacer {
     private readonly mode: 'copy' | 'absolute',
   ) {}
 
-  async place(item: FullItem): Promise<string[]> {
-    const paths: string[] = [];
+  paths(item: FullItem): string[] {
+    return item.images.map((image) =>
+      this.mode === 'absolute' ? join(this.projectDir, mediaRelPath(image.sha256, image.ext)) : `${EXPORT_IMAGES_DIR}/${image.sha256}.${image.ext}`,
+    );
+  }
+
+  /** Copies the item's images next to the file (once each) in copy mode. */
+  async place(item: FullItem): Promise<void> {
+    if (this.mode === 'absolute') return;
     for (const image of item.images) {
-      const source = join(this.projectDir, mediaRelPath(image.sha256, image.ext));
-      if (this.mode === 'absolute') {
-        paths.push(source);
-        continue;
-      }
       const name = `${image.sha256}.${image.ext}`;
-      if (!this.done.has(name)) {
-        const target = join(this.outDir, EXPORT_IMAGES_DIR, name);
-        if (!existsSync(target)) {
-          await mkdir(dirname(target), { recursive: true });
-          await copyFile(source, target);
-          this.copied += 1;
-        }
-        this.done.add(name);
+      if (this.done.has(name)) continue;
+      const target = join(this.outDir, EXPORT_IMAGES_DIR, name);
+      if (!existsSync(target)) {
+        await mkdir(dirname(target), { recursive: true });
+        await copyFile(join(this.projectDir, mediaRelPath(image.sha256, image.ext)), target);
+        this.copied += 1;
       }
-      paths.push(`${EXPORT_IMAGES_DIR}/${name}`);
+      this.done.add(name);
     }
-    return paths;
   }
 }
 
-async function write(stream: WriteStream, chunk: string): Promise<void> {
-  if (chunk === '') return;
-  if (!stream.write(chunk)) await once(stream, 'drain');
-}
-
 function validate(options: ExportOptions): void {
-  if (options.format !== 'seed' && options.format !== 'trl') {
-    throw new StudioError('invalid_input', `unknown export format "${String(options.format)}"`, 'Use seed or trl.');
+  if (!(EXPORT_FORMATS as readonly string[]).includes(options.format)) {
+    throw new StudioError('invalid_input', `unknown export format "${String(options.format)}"`, `Use one of ${EXPORT_FORMATS.join(', ')}.`);
   }
   if (!['train', 'val', 'test', 'all'].includes(options.split)) {
     throw new StudioError('invalid_input', `unknown split "${String(options.split)}"`, 'Use train, val, test or all.');

@@ -95,7 +95,14 @@ export interface ImportReport {
   cancelled: boolean;
 }
 
-export type ExportFormat = 'seed' | 'trl';
+/**
+ * What `exportDataset` writes (FORMATS.md, "Export"): `seed` (one line per item, everything the
+ * studio keeps), `trl` (JSONL pairs), `llamafactory` (sharegpt ranking + dataset_info.json),
+ * `ms-swift` (RM JSONL) and `parquet` (Hugging Face datasets, TRL columns, images embedded).
+ */
+export type ExportFormat = 'seed' | 'trl' | 'llamafactory' | 'ms-swift' | 'parquet';
+
+export const EXPORT_FORMATS = ['seed', 'trl', 'llamafactory', 'ms-swift', 'parquet'] as const satisfies readonly ExportFormat[];
 
 export interface ExportProgress {
   items: number;
@@ -105,9 +112,15 @@ export interface ExportProgress {
 export interface ExportOptions {
   format: ExportFormat;
   split: Split | 'all';
-  /** The file to write (its folder is created; an existing file is replaced atomically). */
+  /**
+   * The file to write (its folder is created; an existing file is replaced atomically).
+   * `llamafactory`: a `.jsonl` name writes JSON Lines, any other a JSON array.
+   */
   out: string;
-  /** 'copy': images go to `<out folder>/images/` with relative paths; 'absolute': paths into the project's media. */
+  /**
+   * 'copy': images go to `<out folder>/images/` with relative paths; 'absolute': paths into the
+   * project's media. Parquet ignores it: its images are embedded (bytes) in the file.
+   */
   images: 'copy' | 'absolute';
   /** Seed format only: also write unlabeled items, with `"human_ranking": null`. */
   includeUnlabeled?: boolean;
@@ -115,19 +128,38 @@ export interface ExportOptions {
   signal?: AbortSignal;
 }
 
+/** Something the format could not carry: whole items left out, or one field left out of their rows. */
+export interface ExportOmission {
+  /** `item` when the items were left out; otherwise the field left out (`margin`, `tools`, `metadata`). */
+  what: string;
+  /** Why, in words a person can act on. */
+  reason: string;
+  items: number;
+  /** The first few item ids. */
+  examples: string[];
+}
+
 export interface ExportReport {
   out: string;
   format: ExportFormat;
   split: Split | 'all';
-  /** Lines written. */
+  /** Rows written (lines, array entries or Parquet rows). */
   rows: number;
-  /** Items that produced at least one line. */
+  /** Items that produced at least one row. */
   items: number;
   imagesCopied: number;
+  /** Parquet: images written into the file as bytes. */
+  imagesEmbedded: number;
   skippedUnlabeled: number;
-  /** TRL only: tied pairs left out (TRL has no way to say "equally good"). */
+  /** Pair formats (all but seed): tied pairs left out (they have no way to say "equally good"). */
   skippedTies: number;
-  /** TRL only: labeled items with no preference at all (every response tied). */
+  /** Pair formats: labeled items with no preference at all (every response tied). */
   skippedAllTied: number;
+  /** Items left out because the format cannot carry their content (see `omissions`). */
+  skippedUnsupported: number;
+  /** What was left out besides ties and unlabeled items, and why. */
+  omissions: ExportOmission[];
+  /** `llamafactory`: the dataset_info.json written beside the file, and the entry's name. */
+  datasetInfo?: { file: string; name: string };
   durationMs: number;
 }
