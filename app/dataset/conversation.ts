@@ -294,9 +294,13 @@ export function conversationItem(row: ConversationRow): ParsedRow {
 
 /** Rows without an id get one from their content, so re-importing the same file finds them again. */
 export function contentId(prefix: string, prompt: PromptMessage[], responses: string[], images: ImageSource[]): string {
-  const imageKeys = images.map((image) => (image.kind === 'path' ? image.path : createHash('sha256').update(image.bytes).digest('hex')));
-  const digest = createHash('sha256').update(JSON.stringify([prompt, ...responses, imageKeys])).digest('hex');
+  const digest = createHash('sha256').update(JSON.stringify([prompt, ...responses, images.map(imageKey)])).digest('hex');
   return `${prefix}-${digest.slice(0, 12)}`;
+}
+
+/** What identifies an image of a row before it is stored: its path as written, or its bytes' sha256. */
+export function imageKey(image: ImageSource): string {
+  return image.kind === 'path' ? image.path : createHash('sha256').update(image.bytes).digest('hex');
 }
 
 /** `tools` as LLaMA-Factory and ms-swift write it: a JSON string of a list, or the list itself. */

@@ -3,12 +3,21 @@
  * A new format is one module in this folder, one line here, and a section in FORMATS.md.
  */
 import type { FormatReader } from './format-reader';
+import { llamaFactoryAlpacaReader, llamaFactorySharegptReader } from './llama-factory';
+import { llamaFactoryV1Reader } from './llama-factory-v1';
 import { mappedReader } from './mapped';
 import { seedReader } from './seed';
 import { trlReader } from './trl';
 
 // `mapped` last and with fit 0: it reads through a person's column mapping, never by detection.
-export const FORMAT_READERS: readonly FormatReader[] = [seedReader, trlReader, mappedReader];
+export const FORMAT_READERS: readonly FormatReader[] = [
+  seedReader,
+  trlReader,
+  llamaFactoryAlpacaReader,
+  llamaFactorySharegptReader,
+  llamaFactoryV1Reader,
+  mappedReader,
+];
 
 export function readerNamed(name: string): FormatReader | undefined {
   return FORMAT_READERS.find((reader) => reader.name === name);
