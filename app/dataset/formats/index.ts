@@ -4,8 +4,11 @@
  */
 import type { FormatReader } from './format-reader';
 import { llamaFactoryAlpacaReader, llamaFactorySharegptReader } from './llama-factory';
+import { llamaFactoryAlpacaReader, llamaFactorySharegptReader } from './llama-factory';
+import { llamaFactoryV1Reader } from './llama-factory-v1';
 import { llamaFactoryV1Reader } from './llama-factory-v1';
 import { mappedReader } from './mapped';
+import { msSwiftReader } from './ms-swift';
 import { seedReader } from './seed';
 import { trlReader } from './trl';
 
@@ -13,6 +16,10 @@ import { trlReader } from './trl';
 export const FORMAT_READERS: readonly FormatReader[] = [
   seedReader,
   trlReader,
+  llamaFactoryAlpacaReader,
+  llamaFactorySharegptReader,
+  llamaFactoryV1Reader,
+  msSwiftReader,
   llamaFactoryAlpacaReader,
   llamaFactorySharegptReader,
   llamaFactoryV1Reader,
