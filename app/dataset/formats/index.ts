@@ -4,8 +4,6 @@
  */
 import type { FormatReader } from './format-reader';
 import { llamaFactoryAlpacaReader, llamaFactorySharegptReader } from './llama-factory';
-import { llamaFactoryAlpacaReader, llamaFactorySharegptReader } from './llama-factory';
-import { llamaFactoryV1Reader } from './llama-factory-v1';
 import { llamaFactoryV1Reader } from './llama-factory-v1';
 import { mappedReader } from './mapped';
 import { msSwiftReader } from './ms-swift';
@@ -20,9 +18,6 @@ export const FORMAT_READERS: readonly FormatReader[] = [
   llamaFactorySharegptReader,
   llamaFactoryV1Reader,
   msSwiftReader,
-  llamaFactoryAlpacaReader,
-  llamaFactorySharegptReader,
-  llamaFactoryV1Reader,
   mappedReader,
 ];
 
