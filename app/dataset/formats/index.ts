@@ -3,6 +3,7 @@
  * A new format is one module in this folder, one line here, and a section in FORMATS.md.
  */
 import type { FormatReader } from './format-reader';
+import { hhRlhfReader } from './hh-rlhf';
 import { llamaFactoryAlpacaReader, llamaFactorySharegptReader } from './llama-factory';
 import { llamaFactoryV1Reader } from './llama-factory-v1';
 import { mappedReader } from './mapped';
@@ -13,6 +14,8 @@ import { trlReader } from './trl';
 // `mapped` last and with fit 0: it reads through a person's column mapping, never by detection.
 export const FORMAT_READERS: readonly FormatReader[] = [
   seedReader,
+  // Before trl: both see chosen/rejected strings; only HH's carry Human:/Assistant: turns.
+  hhRlhfReader,
   trlReader,
   llamaFactoryAlpacaReader,
   llamaFactorySharegptReader,
