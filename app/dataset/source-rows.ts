@@ -41,7 +41,15 @@ export async function sniffSource(file: string): Promise<SourceKind> {
     head[0] === 0x1f && head[1] === 0x8b ? 'gzip' : head.length >= 4 && head.readUInt32LE(0) === 0xfd2fb528 ? 'zstd' : 'none';
   const text = compression === 'none' ? head : await firstDecompressedBytes(file, compression, SNIFF_BYTES);
   const start = text.toString('utf8').replace(/^\uFEFF/, '').trimStart();
-  return { container: start.startsWith('[') ? 'json' : 'jsonl', compression };
+  return { container: start.startsWith('[') || isPrettyObject(start) ? 'json' : 'jsonl', compression };
+}
+
+/**
+ * One pretty-printed JSON object (`{` alone on the first line, as json.dump(indent=…) and
+ * JSON.stringify(…, null, 2) write it): a file of one row, not JSON Lines (POVID's example).
+ */
+function isPrettyObject(start: string): boolean {
+  return /^\{[ \t]*\r?\n/.test(start);
 }
 
 /** Every row of the file, in order, each parsed (or with why it could not be). */
@@ -123,15 +131,17 @@ async function* jsonArrayRows(file: string, source: TextSource): AsyncGenerator<
     parts.push(chunk);
   }
   let rows: unknown;
+  const text = Buffer.concat(parts).toString('utf8').replace(/^\uFEFF/, '');
   try {
-    rows = JSON.parse(Buffer.concat(parts).toString('utf8').replace(/^\uFEFF/, '')) as unknown;
+    rows = JSON.parse(text) as unknown;
   } catch (error) {
     throw new StudioError(
       'bad_file',
-      `${file} starts like a JSON array but is not valid JSON (${error instanceof Error ? error.message : String(error)})`,
+      `${file} starts like ${text.trimStart().startsWith('{') ? 'a JSON object' : 'a JSON array'} but is not valid JSON (${error instanceof Error ? error.message : String(error)})`,
       'Check that the file is complete; an editor or `python -m json.tool FILE` shows where it breaks.',
     );
   }
+  if (rows !== null && typeof rows === 'object' && !Array.isArray(rows)) rows = [rows];
   if (!Array.isArray(rows)) throw new StudioError('bad_file', `${file} is not a JSON array of rows`, 'Give a list of row objects.');
   for (let index = 0; index < rows.length; index++) yield { line: index + 1, value: rows[index], bytesRead: source.bytesRead() };
 }

@@ -6,8 +6,10 @@ import type { FormatReader } from './format-reader';
 import { hhRlhfReader } from './hh-rlhf';
 import { llamaFactoryAlpacaReader, llamaFactorySharegptReader } from './llama-factory';
 import { llamaFactoryV1Reader } from './llama-factory-v1';
+import { llavaReader } from './llava';
 import { mappedReader } from './mapped';
 import { msSwiftReader } from './ms-swift';
+import { rlaifVReader } from './rlaif-v';
 import { seedReader } from './seed';
 import { trlReader } from './trl';
 
@@ -21,6 +23,8 @@ export const FORMAT_READERS: readonly FormatReader[] = [
   llamaFactorySharegptReader,
   llamaFactoryV1Reader,
   msSwiftReader,
+  llavaReader,
+  rlaifVReader,
   mappedReader,
 ];
 

@@ -34,8 +34,8 @@ export const msSwiftReader: FormatReader = {
   name: 'ms-swift',
   label: 'ms-swift (messages + rejected_response)',
   fit: (row) => {
-    // `label` makes it a KTO row: unpaired data, not a pair.
-    if (row.label !== undefined || !REJECTED_KEYS.some((key) => row[key] !== undefined && row[key] !== null)) return 0;
+    // `label` makes it a KTO row (unpaired data); `chosen_messages` a LLaMA-Factory v1 row.
+    if (row.label !== undefined || row.chosen_messages !== undefined || !REJECTED_KEYS.some((key) => row[key] !== undefined && row[key] !== null)) return 0;
     if (looks.roleContent(row.messages)) return 1;
     if (typeof row.query === 'string' && typeof row.response === 'string') return 0.9;
     return 0.3;
