@@ -91,8 +91,17 @@ function openText(file: string, compression: Compression): TextSource {
     }),
   );
   const chunks: AsyncIterable<Buffer> =
-    compression === 'gzip' ? counted.pipe(createGunzip()) : compression === 'zstd' ? zstdChunks(counted) : counted;
+    compression === 'gzip' ? gunzipChunks(counted) : compression === 'zstd' ? zstdChunks(counted) : counted;
   return { chunks, bytesRead: () => bytesRead };
+}
+
+/** A truncated or corrupt .gz says so (zlib alone says only "unexpected end of file"). */
+async function* gunzipChunks(raw: Transform): AsyncGenerator<Buffer> {
+  try {
+    for await (const chunk of raw.pipe(createGunzip())) yield chunk as Buffer;
+  } catch (error) {
+    throw new StudioError('bad_file', `the gzip stream is damaged (${error instanceof Error ? error.message : String(error)})`, 'Re-compress or re-download the file.');
+  }
 }
 
 /** fzstd is push-based; this turns it into chunks pulled at the reader's pace. */
