@@ -158,8 +158,18 @@ function sameContent(messages: PromptMessage[] | null): PromptMessage[] | null {
   });
 }
 
+interface PairView {
+  query: string;
+  prompt: PromptMessage[] | null;
+  responses: (string | undefined)[];
+  images: string[];
+  ranking: number[] | null;
+  tools: unknown[] | null;
+  margin: number | null;
+}
+
 /** What the pair `id` of `item` (responses i better than j) must look like after a pair format's round trip. */
-function expectedPair(item: ItemDetail, i: number, j: number, carries: { tools: boolean; margin: boolean }): object {
+function expectedPair(item: ItemDetail, i: number, j: number, carries: { tools: boolean; margin: boolean }): PairView {
   return {
     query: item.query,
     prompt: item.prompt,
@@ -171,7 +181,7 @@ function expectedPair(item: ItemDetail, i: number, j: number, carries: { tools: 
   };
 }
 
-function pairFields(item: ItemDetail, normalise = false): object {
+function pairFields(item: ItemDetail, normalise = false): PairView {
   return {
     query: item.query,
     prompt: normalise ? sameContent(item.prompt) : item.prompt,
@@ -405,8 +415,8 @@ describe('TRL JSONL export', () => {
     expect(report).toMatchObject({ rows: 10, items: 7, skippedTies: 1 });
     expect(readJsonl(out).find((line) => line.id === 'seed-tie#0-2')?.tools).toBe(JSON.stringify([WEATHER_TOOL]));
     for (const [id, item, i, j] of pairsOf(allItems(source))) {
-      const { tools: _tools, ...rest } = pairFields(copy.getItem(id)) as { tools: unknown };
-      const { tools: _expected, ...wanted } = expectedPair(item, i, j, { tools: true, margin: true }) as { tools: unknown };
+      const { tools: _tools, ...rest } = pairFields(copy.getItem(id));
+      const { tools: _expected, ...wanted } = expectedPair(item, i, j, { tools: true, margin: true });
       expect([id, rest]).toEqual([id, wanted]);
     }
     source.close();
@@ -456,11 +466,8 @@ describe('Parquet export', () => {
     const source = await sourceProject();
     const { copy } = await roundTrip(source, 'parquet', 'prefs.parquet');
     for (const [id, item, i, j] of pairsOf(allItems(source))) {
-      const { tools: _tools, ...rest } = pairFields(copy.getItem(id), true) as { tools: unknown };
-      const { tools: _expected, ...wanted } = {
-        ...expectedPair(item, i, j, { tools: true, margin: false }),
-        prompt: sameContent(item.prompt),
-      } as { tools: unknown };
+      const { tools: _tools, ...rest } = pairFields(copy.getItem(id), true);
+      const { tools: _expected, ...wanted } = { ...expectedPair(item, i, j, { tools: true, margin: false }), prompt: sameContent(item.prompt) };
       expect([id, rest]).toEqual([id, wanted]);
     }
     source.close();

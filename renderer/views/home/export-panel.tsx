@@ -1,6 +1,6 @@
-/** Export the project as seed or TRL JSONL; the report says exactly what was written where. */
+/** Export the project in one of the export formats; the report says what was written where, and what was left out. */
 import { useState, type FormEvent } from 'react';
-import type { ExportReport } from '../../../app/dataset/types';
+import type { ExportFormat, ExportReport } from '../../../app/dataset/types';
 import { useStudioClient } from '../../client/client-context';
 import { formatCount, formatDuration } from '../../components/format';
 import { Panel } from '../../components/panel';
@@ -9,14 +9,46 @@ import { SelectField, type SelectOption } from '../../components/select-field';
 import { useStudioEvent } from '../../hooks/use-studio-event';
 import { toastError, toastSuccess } from '../../state/toast-store';
 
-type ExportFormatChoice = 'seed' | 'trl';
+type ExportFormatChoice = ExportFormat;
 type ExportSplitChoice = 'all' | 'train' | 'val' | 'test';
 type ExportImagesChoice = 'copy' | 'absolute';
 
 const FORMAT_OPTIONS: readonly SelectOption<ExportFormatChoice>[] = [
   { value: 'seed', label: 'Seed JSONL' },
   { value: 'trl', label: 'TRL JSONL (pairs)' },
+  { value: 'llamafactory', label: 'LLaMA-Factory (sharegpt ranking)' },
+  { value: 'ms-swift', label: 'ms-swift RM JSONL' },
+  { value: 'parquet', label: 'Parquet (Hugging Face datasets)' },
 ];
+
+/** What each format writes, its file dialog filter and an example path. */
+const FORMAT_FILES: Record<ExportFormatChoice, { filter: { name: string; extensions: string[] }; placeholder: string; note: string }> = {
+  seed: {
+    filter: { name: 'JSON Lines', extensions: ['jsonl'] },
+    placeholder: '/data/export/train.jsonl',
+    note: 'One line per item, with the conversation, tools, margin and source columns when the item has them.',
+  },
+  trl: {
+    filter: { name: 'JSON Lines', extensions: ['jsonl'] },
+    placeholder: '/data/export/train.jsonl',
+    note: 'One line per ordered pair (chosen / rejected conversations).',
+  },
+  llamafactory: {
+    filter: { name: 'JSON', extensions: ['json', 'jsonl'] },
+    placeholder: '/data/LLaMA-Factory/data/prefs.json',
+    note: 'One row per ordered pair; dataset_info.json beside the file gets an entry named after it (other entries are kept).',
+  },
+  'ms-swift': {
+    filter: { name: 'JSON Lines', extensions: ['jsonl'] },
+    placeholder: '/data/export/rm.jsonl',
+    note: 'One row per ordered pair: messages ending with the chosen answer, rejected_response.',
+  },
+  parquet: {
+    filter: { name: 'Parquet', extensions: ['parquet'] },
+    placeholder: '/data/export/train.parquet',
+    note: 'One row per ordered pair with TRL columns; images are embedded in the file.',
+  },
+};
 const SPLIT_OPTIONS: readonly SelectOption<ExportSplitChoice>[] = [
   { value: 'all', label: 'All splits' },
   { value: 'train', label: 'train' },
@@ -54,7 +86,7 @@ function ExportReportView({ report }: { report: ExportReport }) {
           <dt>Unlabeled left out</dt>
           <dd>{formatCount(report.skippedUnlabeled)}</dd>
         </div>
-        {report.format === 'trl' && (
+        {report.format !== 'seed' && (
           <div>
             <dt>Tied pairs left out</dt>
             <dd>
@@ -63,11 +95,39 @@ function ExportReportView({ report }: { report: ExportReport }) {
             </dd>
           </div>
         )}
+        {report.imagesEmbedded > 0 && (
+          <div>
+            <dt>Images embedded</dt>
+            <dd>{formatCount(report.imagesEmbedded)}</dd>
+          </div>
+        )}
+        {report.skippedUnsupported > 0 && (
+          <div>
+            <dt>Items the format cannot hold</dt>
+            <dd>{formatCount(report.skippedUnsupported)}</dd>
+          </div>
+        )}
         <div>
           <dt>Time</dt>
           <dd>{formatDuration(report.durationMs)}</dd>
         </div>
       </dl>
+      {report.datasetInfo && (
+        <p className="small muted" data-testid="export-dataset-info">
+          Registered as <span className="mono">{report.datasetInfo.name}</span> in <span className="mono">{report.datasetInfo.file}</span>
+        </p>
+      )}
+      {report.omissions.length > 0 && (
+        <ul className="small" data-testid="export-omissions">
+          {report.omissions.map((omission) => (
+            <li key={`${omission.what}:${omission.reason}`}>
+              {omission.what === 'item' ? 'Left out' : `“${omission.what}” not written for`} {formatCount(omission.items)}{' '}
+              {omission.items === 1 ? 'item' : 'items'}: {omission.reason}
+              <span className="muted"> (e.g. {omission.examples.join(', ')})</span>
+            </li>
+          ))}
+        </ul>
+      )}
     </div>
   );
 }
@@ -116,7 +176,14 @@ export function ExportPanel() {
         <div className="row wrap">
           <SelectField label="Format" value={format} options={FORMAT_OPTIONS} onChange={setFormat} testId="export-format" disabled={running} />
           <SelectField label="Split" value={split} options={SPLIT_OPTIONS} onChange={setSplit} testId="export-split" disabled={running} />
-          <SelectField label="Images" value={images} options={IMAGES_OPTIONS} onChange={setImages} testId="export-images-mode" disabled={running} />
+          <SelectField
+            label="Images"
+            value={images}
+            options={IMAGES_OPTIONS}
+            onChange={setImages}
+            testId="export-images-mode"
+            disabled={running || format === 'parquet'}
+          />
         </div>
         <label className={format === 'seed' ? 'checkbox' : 'checkbox disabled'}>
           <input
@@ -129,10 +196,13 @@ export function ExportPanel() {
           Include unlabeled items{format === 'seed' ? ' (written with "human_ranking": null)' : ' (seed format only)'}
         </label>
         <p className="small muted">
-          {images === 'copy'
+          {format === 'parquet'
+            ? 'Images are written into the Parquet file itself.'
+            : images === 'copy'
             ? 'Images are copied into images/ beside the output file, with relative paths: the folder can be moved or zipped.'
             : 'Image paths point into this project’s media/ folder: nothing is copied, but the file only works on this machine.'}
-          {format === 'trl' ? ' TRL has no way to say “equally good”, so tied pairs are left out and counted.' : ''}
+          {` ${FORMAT_FILES[format].note}`}
+          {format === 'seed' ? '' : ' Pair formats have no way to say “equally good”, so tied pairs are left out and counted.'}
         </p>
         <div className="row align-end">
           <div className="grow">
@@ -141,10 +211,10 @@ export function ExportPanel() {
               kind="save-file"
               value={out}
               onChange={setOut}
-              placeholder="/data/export/train.jsonl"
+              placeholder={FORMAT_FILES[format].placeholder}
               testId="export-out-path"
-              dialogTitle="Export the dataset as JSONL"
-              filters={[{ name: 'JSON Lines', extensions: ['jsonl'] }]}
+              dialogTitle="Export the dataset"
+              filters={[FORMAT_FILES[format].filter]}
               disabled={running}
             />
           </div>
