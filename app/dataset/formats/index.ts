@@ -12,6 +12,7 @@ import { msSwiftReader } from './ms-swift';
 import { rlaifVReader } from './rlaif-v';
 import { seedReader } from './seed';
 import { trlReader } from './trl';
+import { unpairedReader } from './unpaired';
 
 // `mapped` last and with fit 0: it reads through a person's column mapping, never by detection.
 export const FORMAT_READERS: readonly FormatReader[] = [
@@ -25,6 +26,7 @@ export const FORMAT_READERS: readonly FormatReader[] = [
   msSwiftReader,
   llavaReader,
   rlaifVReader,
+  unpairedReader,
   mappedReader,
 ];
 
