@@ -178,10 +178,14 @@ export async function planImport(file: string, options: Pick<ImportOptions, 'for
     return { file, source, reader: namedReader(requested), context: {}, confidence: 1 };
   }
   const sample: unknown[] = [];
+  let rowsSeen = 0;
   for await (const raw of readSourceRows(file, source)) {
+    rowsSeen += 1;
     if (raw.value !== undefined) sample.push(raw.value);
     if (sample.length >= SAMPLE_ROWS) break;
   }
+  // An empty file is not an unknown format: it imports nothing, as any reader would.
+  if (rowsSeen === 0) return { file, source, reader: namedReader('seed'), context: {}, confidence: 0 };
   const guess = detectReader(file, sample);
   return { file, source, reader: guess.reader, context: {}, confidence: guess.confidence };
 }
