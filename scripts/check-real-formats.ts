@@ -10,11 +10,12 @@
  *
  * The files stay in shared/ and are never copied into the repository; tests use own fixtures.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import sharp from 'sharp';
 import { existsSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { exportDataset } from '../app/dataset/export-dataset';
 import { importDataset } from '../app/dataset/import-dataset';
@@ -34,6 +35,13 @@ interface Pair {
 
 interface Case {
   file: string;
+  /** The file the pairs are read from, when not `file` (a dataset_info.json entry's file). */
+  source?: string;
+  /**
+   * Images the sample rows name but the projects do not ship (SOURCES.md): written as stand-in
+   * PNGs next to a copy of the file, so the rows' text is checked too.
+   */
+  standIns?: string[];
   /** Import options beyond auto-detection (a dataset_info.json entry). */
   dataset?: string;
   /** What the source says each pair is; absent for files whose rows are not pairs (KTO, SFT). */
@@ -83,11 +91,17 @@ const swift = (rows: unknown[]): Pair[] =>
     return [{ prompt: messages.slice(0, -1).map(turn), chosen: text(messages[messages.length - 1]?.content), rejected }];
   });
 
+/** HH transcripts; a speaker marked twice in a row (a few rows) is one turn, as a chat template would show it. */
 function hhTurns(conversation: string): Turns {
-  return conversation
-    .split(/\n\n(?=Human:|Assistant:)/)
-    .filter((part) => part.trim() !== '')
-    .map((part): [string, string] => (part.startsWith('Human:') ? ['user', part.slice(6).trim()] : ['assistant', part.slice(10).trim()]));
+  const turns: Turns = [];
+  for (const part of conversation.split(/\n\n(?=Human:|Assistant:)/)) {
+    if (part.trim() === '') continue;
+    const [role, body] = part.startsWith('Human:') ? ['user', part.slice(6).trim()] : ['assistant', part.slice(10).trim()];
+    const last = turns[turns.length - 1];
+    if (last !== undefined && last[0] === role) last[1] = [last[1], body].filter((text) => text !== '').join('\n\n');
+    else turns.push([role, body]);
+  }
+  return turns;
 }
 
 const hh = (rows: unknown[]): Pair[] =>
@@ -98,19 +112,19 @@ const hh = (rows: unknown[]): Pair[] =>
     if (JSON.stringify(prompt) !== JSON.stringify(b.slice(0, -1))) return [];
     const chosen = a[a.length - 1]?.[1] ?? '';
     const rejected = b[b.length - 1]?.[1] ?? '';
-    return chosen === rejected || chosen === '' || rejected === '' ? [] : [{ prompt, chosen, rejected }];
+    return chosen === rejected ? [] : [{ prompt, chosen, rejected }];
   });
 
 const CASES: Case[] = [
   { file: 'llama-factory/data/dpo_en_demo.json', pairs: sharegpt, rows: 300 },
   { file: 'llama-factory/data/dpo_zh_demo.json', pairs: sharegpt, rows: 300 },
-  { file: 'llama-factory/data/dataset_info.json', dataset: 'dpo_en_demo', pairs: sharegpt, rows: 300 },
+  { file: 'llama-factory/data/dataset_info.json', dataset: 'dpo_en_demo', source: 'llama-factory/data/dpo_en_demo.json', pairs: sharegpt, rows: 300 },
   { file: 'llama-factory/data/kto_en_demo.json', rows: 300 },
   { file: 'llama-factory/data/v1_dpo_demo.jsonl', rows: 10, pairs: (rows) => (rows as Row[]).map((row) => sharedPrefix(row.chosen_messages as Msg[], row.rejected_messages as Msg[])) },
   { file: 'ms-swift/extracted/dpo_rm_text.lines143-144.jsonl', pairs: swift },
-  { file: 'ms-swift/extracted/mm_rejected_messages.lines155-156.jsonl', pairs: swift },
-  { file: 'ms-swift/extracted/mm_rejected_response_or_images.lines162-163.jsonl', pairs: swift },
-  { file: 'ms-swift/extracted/mm_rejected_response_as_message.line165.jsonl', pairs: swift },
+  { file: 'ms-swift/extracted/mm_rejected_messages.lines155-156.jsonl', pairs: swift, standIns: ['kitten.png', 'puppy.png'] },
+  { file: 'ms-swift/extracted/mm_rejected_response_or_images.lines162-163.jsonl', pairs: swift, standIns: ['kitten.png', 'puppy.png'] },
+  { file: 'ms-swift/extracted/mm_rejected_response_as_message.line165.jsonl', pairs: swift, standIns: ['kitten.png', 'puppy.png'] },
   { file: 'ms-swift/extracted/agent_rejected_response.line172.jsonl' },
   { file: 'ms-swift/extracted/kto.lines194-195.jsonl' },
   { file: 'trl/extracted/preference_conversational_explicit.lines360-362.jsonl', pairs: (rows) => (rows as Row[]).map((row) => ({ prompt: (row.prompt as Msg[]).map(turn), chosen: text((row.chosen as Msg[])[0]?.content), rejected: text((row.rejected as Msg[])[0]?.content) })) },
@@ -123,7 +137,7 @@ const CASES: Case[] = [
   { file: 'hh-rlhf/harmless-base/test.first200.jsonl', pairs: hh, rows: 200 },
   { file: 'label-studio/HumanSignal-RLHF/tutorials/ls_output_data.json', rows: 32 },
   { file: 'label-studio/HumanSignal-RLHF/tutorials/ls_input_data.json' },
-  { file: 'povid/extracted/preference_element.README-lines72-95.json', pairs: (rows) => (rows as Row[]).map((row) => sharedPrefix(row.conversations as Msg[], row.rejected_conversations as Msg[])) },
+  { file: 'povid/extracted/preference_element.README-lines72-95.json', pairs: (rows) => (rows as Row[]).map((row) => sharedPrefix(row.conversations as Msg[], row.rejected_conversations as Msg[])), standIns: ['data/coco/COCO_train2014_000000353952.jpg'] },
 ];
 
 async function sourceRows(file: string): Promise<unknown[]> {
@@ -132,6 +146,20 @@ async function sourceRows(file: string): Promise<unknown[]> {
   if (body.startsWith('[')) return JSON.parse(body) as unknown[];
   if (body.startsWith('{') && !body.includes('\n{')) return [JSON.parse(body)];
   return body.split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as unknown);
+}
+
+/** A copy of the file beside stand-in images at the paths its rows name. */
+async function withStandIns(file: string, images: string[], dir: string): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const copy = join(dir, basename(file));
+  await copyFile(file, copy);
+  for (const [index, image] of images.entries()) {
+    await mkdir(dirname(join(dir, image)), { recursive: true });
+    await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 40 * index, g: 120, b: 200 } } })
+      .toFormat(image.endsWith('.jpg') ? 'jpeg' : 'png')
+      .toFile(join(dir, image));
+  }
+  return copy;
 }
 
 const pairKey = (pair: Pair): string => JSON.stringify([pair.prompt, pair.chosen, pair.rejected]);
@@ -157,7 +185,7 @@ async function main(): Promise<void> {
   let failures = 0;
   try {
     for (const [index, check] of CASES.entries()) {
-      const file = join(root, check.file);
+      const file = check.standIns === undefined ? join(root, check.file) : await withStandIns(join(root, check.file), check.standIns, join(work, `s${index}`));
       const store = ProjectStore.create(join(work, `p${index}`), { name: `real ${index}` });
       try {
         const report = await importDataset(store, file, check.dataset === undefined ? {} : { dataset: check.dataset });
@@ -167,7 +195,7 @@ async function main(): Promise<void> {
         if (check.pairs !== undefined) {
           const out = join(work, `p${index}.trl.jsonl`);
           await exportDataset(store, { format: 'trl', split: 'all', out, images: 'absolute' });
-          const expected = new Set(check.pairs(await sourceRows(file)).map(pairKey));
+          const expected = new Set(check.pairs(await sourceRows(check.source === undefined ? file : join(root, check.source))).map(pairKey));
           const exported = new Set((await exportedPairs(out)).map(pairKey));
           const missing = [...expected].filter((key) => !exported.has(key));
           const extra = [...exported].filter((key) => !expected.has(key));
@@ -175,7 +203,8 @@ async function main(): Promise<void> {
           if (missing.length > 0) problems.push(`${missing.length} source pairs differ, e.g. ${missing[0]?.slice(0, 300)}`);
           if (extra.length > 0) problems.push(`${extra.length} exported pairs not in the source, e.g. ${extra[0]?.slice(0, 300)}`);
         }
-        console.log(`${problems.length === 0 ? 'ok  ' : 'FAIL'} ${check.file}${check.dataset ? ` --dataset ${check.dataset}` : ''}: ${summary(report)}${turns}`);
+        const standIns = check.standIns === undefined ? '' : ' (stand-in images)';
+        console.log(`${problems.length === 0 ? 'ok  ' : 'FAIL'} ${check.file}${check.dataset ? ` --dataset ${check.dataset}` : ''}${standIns}: ${summary(report)}${turns}`);
         for (const problem of problems) console.log(`       ${problem}`);
         failures += problems.length > 0 ? 1 : 0;
       } catch (error) {
