@@ -2,8 +2,10 @@
  * Every format the studio reads, in the order detection breaks ties (more specific first).
  * A new format is one module in this folder, one line here, and a section in FORMATS.md.
  */
+import { argillaReader } from './argilla';
 import type { FormatReader } from './format-reader';
 import { hhRlhfReader } from './hh-rlhf';
+import { labelStudioReader } from './label-studio';
 import { llamaFactoryAlpacaReader, llamaFactorySharegptReader } from './llama-factory';
 import { llamaFactoryV1Reader } from './llama-factory-v1';
 import { llavaReader } from './llava';
@@ -27,6 +29,8 @@ export const FORMAT_READERS: readonly FormatReader[] = [
   llavaReader,
   rlaifVReader,
   unpairedReader,
+  labelStudioReader,
+  argillaReader,
   mappedReader,
 ];
 
