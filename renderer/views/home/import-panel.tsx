@@ -14,17 +14,10 @@ import { pathInZip, uploadFile, UploadError, type Uploaded, type UploadedZip } f
 import { useStudioEvent } from '../../hooks/use-studio-event';
 import { useProjectStore } from '../../state/project-store';
 import { toastError, toastSuccess, useToastStore } from '../../state/toast-store';
+import { ImportPreview, type ImportChoice } from './import-preview';
 import { ImportReportView } from './import-report-view';
 
-type ImportFormatChoice = 'auto' | 'seed' | 'trl' | 'parquet';
 type ImportSplitChoice = 'auto' | 'train' | 'val' | 'test';
-
-const FORMAT_OPTIONS: readonly SelectOption<ImportFormatChoice>[] = [
-  { value: 'auto', label: 'Detect from file' },
-  { value: 'seed', label: 'Seed JSONL' },
-  { value: 'trl', label: 'TRL JSONL (chosen/rejected)' },
-  { value: 'parquet', label: 'Parquet' },
-];
 
 const SPLIT_OPTIONS: readonly SelectOption<ImportSplitChoice>[] = [
   { value: 'auto', label: 'By id (project ratios)' },
@@ -71,7 +64,8 @@ function ImportProgressBar({ progress }: { progress: ImportProgress | null }) {
 export function ImportPanel({ onImported }: { onImported(report: ImportReport): void }) {
   const client = useStudioClient();
   const [file, setFile] = useState('');
-  const [format, setFormat] = useState<ImportFormatChoice>('auto');
+  // The format and (when the person mapped columns) the mapping, from the preview.
+  const [choice, setChoice] = useState<ImportChoice>({ format: 'auto' });
   const [split, setSplit] = useState<ImportSplitChoice>('auto');
   const [running, setRunning] = useState(false);
   const [progress, setProgress] = useState<ImportProgress | null>(null);
@@ -91,7 +85,13 @@ export function ImportPanel({ onImported }: { onImported(report: ImportReport): 
     setProgress(null);
     setReport(null);
     try {
-      const result = await client.invoke('dataset.import', { file: path, format, split, ...(dataset === undefined ? {} : { dataset }) });
+      const result = await client.invoke('dataset.import', {
+        file: path,
+        format: choice.format,
+        split,
+        ...(dataset === undefined ? {} : { dataset }),
+        ...(dataset !== undefined || choice.mapping === undefined ? {} : { mapping: choice.mapping }),
+      });
       setReport(result);
       onImported(result);
       if (result.errorCount === 0) toastSuccess(`Imported ${formatCount(result.added)} new items.`);
@@ -160,8 +160,8 @@ export function ImportPanel({ onImported }: { onImported(report: ImportReport): 
           filters={FILE_FILTERS}
           disabled={running}
         />
+        <ImportPreview file={file} disabled={running} onChoice={setChoice} />
         <div className="row wrap">
-          <SelectField label="Format" value={format} options={FORMAT_OPTIONS} onChange={setFormat} testId="import-format" disabled={running} />
           <SelectField label="Split" value={split} options={SPLIT_OPTIONS} onChange={setSplit} testId="import-split" disabled={running} />
           <div className="field field-action">
             <button type="submit" className="button primary" disabled={!file.trim() || running} data-testid="import-submit">
