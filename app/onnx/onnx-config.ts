@@ -33,6 +33,26 @@ const imageConfig = z.object({
   backend: z.string(),
 });
 
+const probePart = z.union([z.object({ type: z.literal('text'), text: z.string() }), z.object({ type: z.literal('image') })]);
+
+/**
+ * The chat template as per-role pieces (workers/reward_studio/onnx_conversation.py): a conversation of
+ * `roles` ending with one of `last_roles` renders as start[first] + content + between[a][b] + ... + end[last],
+ * an image part as `image_part`. A missing piece is a role order the template refuses.
+ */
+const conversationLayout = z.object({
+  roles: z.array(z.string()),
+  last_roles: z.array(z.string()),
+  start: z.record(z.string(), z.string()),
+  between: z.record(z.string(), z.record(z.string(), z.string())),
+  end: z.record(z.string(), z.string()),
+  image_part: z.string().optional(),
+  probe: z.object({
+    messages: z.array(z.object({ role: z.string(), content: z.union([z.string(), z.array(probePart)]) })),
+    prefix_ids: z.array(z.number().int()),
+  }),
+});
+
 const onnxConfig = z.object({
   format: z.literal(ONNX_FORMAT),
   format_version: z.number().int(),
@@ -46,6 +66,8 @@ const onnxConfig = z.object({
   end_text: z.string(),
   query_sentinel: z.string(),
   prompt: z.object({ no_image: promptSide, one_image: promptSide.optional() }),
+  /** Absent in exports made before conversations; null when the model's template does not decompose. */
+  conversation: conversationLayout.nullable().optional(),
   tokenizer_file: z.string(),
   probe: z.object({
     query: z.string(),
@@ -60,6 +82,7 @@ const onnxConfig = z.object({
 });
 
 export type OnnxImageConfig = z.infer<typeof imageConfig>;
+export type OnnxConversationLayout = z.infer<typeof conversationLayout>;
 export type OnnxConfig = z.infer<typeof onnxConfig>;
 
 /** Reads and checks an export folder's config; says plainly when the folder is not an ONNX export. */

@@ -4,14 +4,16 @@
  * (prompt + response per row, as the worker's full-concatenation path), so scores match the Python
  * worker's to float precision.
  *
- * The export records the prompt layout of ONE user turn (a query, optionally after one image). A
- * conversation is scored only when it is exactly that (one user message, no tools, its image first);
- * any other conversation is refused with what to do, never scored as if it were its last question.
+ * Conversations of system, user and assistant messages (at most one image) are put together from the
+ * chat template's per-role pieces recorded at export (onnx-prompt.ts). Anything those pieces cannot
+ * render as the worker would — tools, tool calls and results, an export without pieces — is refused
+ * with what to do, never scored as if it were its last question. (An export without pieces still
+ * scores a conversation that is exactly one user turn, through the query layout.)
  */
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { StudioError } from '../errors';
-import type { RewardScorer, ScoreConversation, ScoreItem } from '../scoring/reward-scorer';
+import { itemImages, type RewardScorer, type ScoreConversation, type ScoreItem } from '../scoring/reward-scorer';
 import { BpeTokenizer } from './bpe-tokenizer';
 import { type OnnxConfig, readOnnxConfig } from './onnx-config';
 import { OnnxPrompt } from './onnx-prompt';
@@ -64,11 +66,11 @@ export class OnnxRewardScorer implements RewardScorer {
         out.push([]);
         continue;
       }
-      const prompt = item.conversation ? this.singleTurn(item.conversation, index) : { query: item.query, image: item.image };
-      if (prompt.image && !this.config.is_vl) {
+      if (itemImages(item).length > 0 && !this.config.is_vl) {
         throw new StudioError('invalid_input', `item ${index + 1} has an image but the ONNX export ${this.label} is text-only`, 'Remove the image, or score with a vision-language model.');
       }
-      out.push(await this.scoreOne(prompt.query, prompt.image, item.responses));
+      const prompt = item.conversation ? this.conversationPrompt(item.conversation, index) : { prefix: this.prompt.prefixIds(item.query, item.image !== null), image: item.image };
+      out.push(await this.scoreOne(prompt.prefix, prompt.image, item.responses));
     }
     return out;
   }
@@ -79,21 +81,23 @@ export class OnnxRewardScorer implements RewardScorer {
     await this.session.release();
   }
 
-  /** The conversation as the one-user-turn prompt the export renders, or an error saying why it cannot be. */
-  private singleTurn(conversation: ScoreConversation, index: number): { query: string; image: Buffer | null } {
+  /** The conversation's prompt ids, or an error saying why this export cannot render it. */
+  private conversationPrompt(conversation: ScoreConversation, index: number): { prefix: number[]; image: Buffer | null } {
+    const problem = this.prompt.conversationProblem(conversation);
+    if (problem === null) return { prefix: this.prompt.conversationIds(conversation.messages), image: conversation.images[0] ?? null };
     const single = singleUserTurn(conversation);
-    if (single) return single;
+    if (single) return { prefix: this.prompt.prefixIds(single.query, single.image !== null), image: single.image };
     const roles = conversation.messages.map((message) => message.role).join(', ');
     const tools = conversation.tools ? ` and ${conversation.tools.length} tool definition(s)` : '';
     throw new StudioError(
       'invalid_input',
-      `item ${index + 1} is a conversation (${roles}${tools}); the ONNX export ${this.label} renders only one user turn (a query after at most one image), so it cannot score it`,
-      'Score conversations with the Python worker: serve or evaluate the checkpoint itself instead of its ONNX export.',
+      `item ${index + 1} is a conversation (${roles}${tools}) the ONNX export ${this.label} cannot render as the model's chat template does: ${problem}`,
+      'Score it with the Python worker: serve or evaluate the checkpoint itself instead of its ONNX export.',
     );
   }
 
-  private async scoreOne(query: string, picture: Buffer | null, responses: string[]): Promise<number[]> {
-    const rows = this.prompt.encode(query, responses, picture !== null);
+  private async scoreOne(prefix: number[], picture: Buffer | null, responses: string[]): Promise<number[]> {
+    const rows = this.prompt.encodeRows(prefix, responses);
     const dims = [rows.rows, rows.length];
     const feeds: Record<string, ort.Tensor> = {
       input_ids: new ort.Tensor('int64', rows.inputIds, dims),

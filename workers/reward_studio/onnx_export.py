@@ -16,8 +16,10 @@ this is exactly what the Python processor does, for others it is a stretch (writ
 An item without an image still passes pixel_values (zeros): no <|image_pad|> token reads them.
 
 onnx_config.json carries everything a caller needs to rebuild the Python worker's inputs without
-Python: the chat prompt rendered around a sentinel (0 and 1 image), the end token, pad id, max_length,
-the image processor's numbers, and a probe (ids the Python tokenizer gave) to check a tokenizer against.
+Python: the chat prompt rendered around a sentinel (0 and 1 image), the chat template taken apart into
+per-role pieces for conversations (onnx_conversation.py; null when it does not decompose), the end
+token, pad id, max_length, the image processor's numbers, and a probe (ids the Python tokenizer gave)
+to check a tokenizer against.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from reward_studio.collate import Encoder, collate
 from reward_studio.data import ImageRef, Item
 from reward_studio.errors import ConfigError, ModelError
 from reward_studio.model import RewardModel, full_layout, last_token_index, load_processor, load_reward_model
+from reward_studio.onnx_conversation import conversation_layout
 
 FORMAT_VERSION = 1
 QUERY_SENTINEL = "\u2063REWARD_STUDIO_QUERY\u2063"
@@ -175,6 +178,7 @@ def build_config(core: RewardModel, encoder: Encoder, processor: Any, size: tupl
         "score_min": core.score_min, "score_max": core.score_max, "score_head": rc.get("score_head"),
         "max_length": max_length, "pad_id": encoder.pad_id, "end_text": encoder.end_text,
         "query_sentinel": QUERY_SENTINEL, "prompt": prompt_layout(encoder, core.is_vl),
+        "conversation": conversation_layout(encoder, core.is_vl),
         "tokenizer_file": "tokenizer.json",
         # A tokenizer reimplementation checks itself against these ids (the Python tokenizer's) at load.
         "probe": {"query": probe.query, "responses": probe.responses, "prefix_ids": enc.prefix_ids,

@@ -406,3 +406,76 @@ def test_train_cli_on_conversations_with_item_margins(tmp_path, tiny_text):
     assert sorted(losses) == [1, 2] and all(math.isfinite(v) for v in losses.values())
     assert "eval_accuracy" in {t for (t,) in read_db(run, "SELECT DISTINCT tag FROM scalars")}
     assert (run / "best" / "reward_config.json").exists()
+
+
+# ---- ONNX exports: the chat template in per-role pieces ------------------------------------------------
+QWEN2_VL_STYLE = (  # Qwen2-VL's layout: a default system prompt when the first message is not a system one
+    "{% for message in messages %}{% if loop.first and message['role'] != 'system' %}<|im_start|>system\n"
+    "You are a helpful assistant.<|im_end|>\n{% endif %}<|im_start|>{{ message['role'] }}\n"
+    "{% if message['content'] is string %}{{ message['content'] }}<|im_end|>\n{% else %}"
+    "{% for content in message['content'] %}{% if content['type'] == 'image' %}"
+    "<|vision_start|><|image_pad|><|vision_end|>{% elif content['type'] == 'text' %}{{ content['text'] }}"
+    "{% endif %}{% endfor %}<|im_end|>\n{% endif %}{% endfor %}"
+    "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
+)
+TRIMS = ("{% for message in messages %}<|im_start|>{{ message['role'] }}\n{{ message['content'] | trim }}<|im_end|>\n"
+         "{% endfor %}{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}")
+STRIPS_THINKING = (  # Qwen3's habit: earlier assistant turns lose their <think> block
+    "{% for message in messages %}<|im_start|>{{ message['role'] }}\n"
+    "{% if message['role'] == 'assistant' and '</think>' in message['content'] %}"
+    "{{ message['content'].split('</think>')[-1].lstrip('\\n') }}{% else %}{{ message['content'] }}{% endif %}"
+    "<|im_end|>\n{% endfor %}{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}")
+SYSTEM_ONLY_FIRST = (
+    "{% for message in messages %}{% if message['role'] == 'system' and not loop.first %}"
+    "{{ raise_exception('System message must be first') }}{% endif %}<|im_start|>{{ message['role'] }}\n"
+    "{{ message['content'] }}<|im_end|>\n{% endfor %}{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}")
+
+
+def text_encoder(tiny_text: Path, template: str | None = None) -> Encoder:
+    tok = load_processor(str(tiny_text), False)
+    if template is not None:
+        tok.chat_template = template
+    return Encoder(tok, False, 4096, "truncate")
+
+
+def test_onnx_layout_reproduces_the_template(tiny_text, tiny_vl):
+    from reward_studio.onnx_conversation import conversation_layout, render_with_layout
+
+    enc = text_encoder(tiny_text)
+    layout = conversation_layout(enc, False)
+    assert layout is not None and "image_part" not in layout
+    assert render_with_layout(layout, THREE_TURNS) == enc.prefix_text(item(THREE_TURNS))
+    probe = layout["probe"]
+    assert probe["prefix_ids"] == enc.tokenizer(enc.prefix_text(item(probe["messages"])),
+                                                add_special_tokens=False)["input_ids"]
+    vl = Encoder(load_processor(str(tiny_vl), True), True, 4096, "truncate")
+    vl_layout = conversation_layout(vl, True)
+    assert vl_layout["image_part"] == "<|vision_start|><|image_pad|><|vision_end|>"
+    with_image = THREE_TURNS[:-1] + [{"role": "user", "content": [{"type": "text", "text": "This: "},
+                                                                 {"type": "image"}]}]
+    assert render_with_layout(vl_layout, with_image) == vl.prefix_text(
+        item(with_image, images=[ImageRef(path="unused.png")]))
+
+
+def test_onnx_layout_default_system_prompt_and_refused_orders(tiny_text):
+    from reward_studio.onnx_conversation import conversation_layout, render_with_layout
+
+    qwen2_vl = text_encoder(tiny_text, QWEN2_VL_STYLE)
+    layout = conversation_layout(qwen2_vl, False)
+    assert "You are a helpful assistant." in layout["start"]["user"]
+    assert "You are a helpful assistant." not in layout["start"]["system"]
+    no_system = THREE_TURNS[1:]
+    assert render_with_layout(layout, no_system) == qwen2_vl.prefix_text(item(no_system))
+    strict = text_encoder(tiny_text, SYSTEM_ONLY_FIRST)
+    strict_layout = conversation_layout(strict, False)
+    assert "system" not in strict_layout["between"]["user"] and "user" in strict_layout["between"]["system"]
+    late = [{"role": "user", "content": "a"}, {"role": "system", "content": "s"}, {"role": "user", "content": "b"}]
+    assert render_with_layout(strict_layout, late) is None  # Node refuses it, as the template does
+    assert render_with_layout(strict_layout, THREE_TURNS) == strict.prefix_text(item(THREE_TURNS))
+
+
+@pytest.mark.parametrize("template", [TRIMS, STRIPS_THINKING], ids=["trims", "strips-thinking"])
+def test_onnx_layout_is_withheld_when_the_template_rewrites_contents(tiny_text, template):
+    from reward_studio.onnx_conversation import conversation_layout
+
+    assert conversation_layout(text_encoder(tiny_text, template), False) is None
