@@ -320,7 +320,7 @@ describe('argilla reader', () => {
           ],
         }),
       ),
-    ).toBe(`user ${USER_B}'s "preference" leaves out "response-2"; rank every response`);
+    ).toBe(`user "${USER_B}"'s "preference" leaves out "response-2"; rank every response`);
     expect(reason(() => parseArgillaRecord({ id: 'x', fields: { prompt: 'q', text_b: 'only one' }, responses: [] }))).toBe(
       'found 0 response field(s) (none); a ranking question needs at least two, named after the fields it ranks',
     );

@@ -135,7 +135,7 @@ describe('unpaired reader', () => {
 
   it('says what is wrong with rows it cannot use', () => {
     expect(reason({ prompt: 'a', completion: 'b' })).toBe('missing field "label"; give true (a desirable completion) or false (an undesirable one)');
-    expect(reason({ prompt: 'a', completion: 'b', label: 'maybe' })).toBe('field "label" must be true (desirable) or false (undesirable), not "maybe"');
+    expect(reason({ prompt: 'a', completion: 'b', label: 'maybe' })).toBe('field "label" must be true (desirable) or false (undesirable), not other text');
     expect(reason({ messages: [user('a'), assistant('b'), user('c')], label: true })).toBe(
       '"messages" must end with the assistant\'s completion being judged (found a user message last)',
     );
@@ -182,7 +182,7 @@ describe('unpaired import', () => {
       errorCount: 3,
     });
     expect(report.errors.map((error) => error.message)).toEqual([
-      'kto.jsonl:10: field "label" must be true (desirable) or false (undesirable), not "sometimes"',
+      'kto.jsonl:10: field "label" must be true (desirable) or false (undesirable), not other text',
       'kto.jsonl:4: unpaired row: its prompt has only one completion in the file, so there is nothing to compare it with',
       'kto.jsonl:8: the same completion is labeled both desirable and undesirable (lines 8 and 9); keep one label',
     ]);

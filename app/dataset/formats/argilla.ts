@@ -72,7 +72,7 @@ export function parseArgillaRecord(row: Record<string, unknown>): ParsedRow {
       if (response.status !== null && SKIPPED_STATUS.has(response.status)) continue;
       const value = response.values[question];
       if (value === undefined || value === null) continue;
-      judgments.push({ annotator: `argilla:${response.user}`, ranking: readRanking(value, options, `user ${response.user}'s "${question}"`) });
+      judgments.push({ annotator: `argilla:${response.user}`, ranking: readRanking(value, options, `user "${response.user}"'s "${question}"`) });
     }
   }
   const item = conversationItem({

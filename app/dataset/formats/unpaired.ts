@@ -171,8 +171,16 @@ function readLabel(value: unknown, field: string): boolean {
     throw new RowError(`missing field "${field}"; give true (a desirable completion) or false (an undesirable one)`);
   }
   const label = readLabelOrNull(value);
-  if (label === null) throw new RowError(`field "${field}" must be true (desirable) or false (undesirable), not ${JSON.stringify(value)}`);
+  // The value's kind, not the value: rows failing this way then share one reason in the report.
+  if (label === null) throw new RowError(`field "${field}" must be true (desirable) or false (undesirable), not ${kindOf(value)}`);
   return label;
+}
+
+function kindOf(value: unknown): string {
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'string') return value.trim() === '' ? 'an empty string' : 'other text';
+  if (typeof value === 'number') return 'another number';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
 function endsWithAssistant(messages: unknown[]): boolean {
