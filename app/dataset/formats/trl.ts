@@ -1,5 +1,5 @@
 import type { PromptMessage } from '../../store/types';
-import { conversationItem, readMargin, readMessageList, sharedPrefixLength, splitSharedPrompt, completionText } from '../conversation';
+import { completionText, conversationItem, readMargin, readMessageList, readTools, sharedPrefixLength, splitSharedPrompt } from '../conversation';
 import { readId, readImageSources, RowError, type ParsedRow } from '../parsed-row';
 import { keyShare, looks, type FormatReader } from './format-reader';
 
@@ -10,7 +10,8 @@ import { keyShare, looks, type FormatReader } from './format-reader';
  * - conversational, explicit prompt: `prompt` message list + one-message `chosen`/`rejected`;
  * - standard, explicit prompt: `prompt`, `chosen`, `rejected` as plain text;
  * - standard, implicit prompt: `chosen`/`rejected` strings sharing a prefix (the prompt).
- * Images: `{"type": "image"}` parts in the prompt and an `images` list. `margin` is kept.
+ * Images: `{"type": "image"}` parts in the prompt and an `images` list. `margin` and `tools`
+ * (a list, or its JSON text as the studio's TRL export writes it) are kept.
  */
 export const trlReader: FormatReader = {
   name: 'trl',
@@ -24,7 +25,7 @@ export const trlReader: FormatReader = {
     return 0.8 + 0.2 * keyShare(row, ['prompt']);
   },
   parse: (row) => parseTrlRow(row),
-  consumedKeys: () => ['id', 'prompt', 'chosen', 'rejected', 'images', 'image', 'margin'],
+  consumedKeys: () => ['id', 'prompt', 'chosen', 'rejected', 'images', 'image', 'margin', 'tools'],
 };
 
 export function parseTrlRow(value: Record<string, unknown>): ParsedRow {
@@ -43,6 +44,7 @@ export function parseTrlRow(value: Record<string, unknown>): ParsedRow {
     ranking: [0, 1],
     images,
     margin: readMargin(value.margin),
+    tools: readTools(value.tools),
     responseNames: ['chosen', 'rejected'],
   });
 }
