@@ -101,7 +101,8 @@ export async function previewDataset(file: string, options: PreviewOptions = {})
   const candidates = rankReaders(objects);
   const best = candidates[0];
   const detected = best !== undefined && best.confidence >= MIN_CONFIDENCE ? best : null;
-  const notRecognised = detected === null ? notRecognisedMessage(path, sample) : null;
+  // An empty file is not an unknown format: it imports nothing (planImport says the same).
+  const notRecognised = detected === null && sample.length > 0 ? notRecognisedMessage(path, sample) : null;
 
   const requested = options.format === undefined || options.format === 'parquet' ? 'auto' : options.format;
   const mapping = options.mapping;
@@ -152,10 +153,10 @@ function namedReader(name: string): FormatReader {
 }
 
 /** Detection's own message, so the panel, the CLI and the import say the same thing. */
-function notRecognisedMessage(file: string, sample: RawRow[]): string {
+function notRecognisedMessage(file: string, sample: RawRow[]): string | null {
   try {
     detectReader(file, sample.map((raw) => raw.value));
-    return '';
+    return null;
   } catch (error) {
     if (error instanceof StudioError) return error.message;
     throw error;

@@ -42,6 +42,13 @@ describe('previewDataset', () => {
     expect(preview.formats.map((format) => format.name)).not.toContain('mapped');
   });
 
+  it('an empty file is empty, not "not recognised"', async () => {
+    const file = join(tempDir(), 'empty.jsonl');
+    writeFileSync(file, '');
+    const preview = await previewDataset(file);
+    expect(preview).toMatchObject({ rows: [], keys: [], detected: null, notRecognised: null, reader: null, parsedPreview: [] });
+  });
+
   it('reads the first rows through a mapping, with each row error', async () => {
     const file = join(tempDir(), 'odd.jsonl');
     writeJsonl(file, [ODD_ROWS[0]!, { good: 'orphan', bad: 'row' }, '{"question": ', ODD_ROWS[2]!]);

@@ -280,6 +280,8 @@ export function ImportPreview({
                 <span>
                   <strong>{detected.label}</strong> · {percent(detected.confidence)}
                 </span>
+              ) : preview.rows.length === 0 ? (
+                <span className="muted">Empty file</span>
               ) : (
                 <strong className="warn-text">Format not recognised</strong>
               )}
@@ -322,7 +324,13 @@ export function ImportPreview({
               columns below to import it.
             </p>
           )}
-          <SampleTable preview={preview} />
+          {preview.rows.length === 0 ? (
+            <p className="small muted" data-testid="import-preview-empty">
+              This file has no rows: importing it adds nothing.
+            </p>
+          ) : (
+            <SampleTable preview={preview} />
+          )}
           <div className="mapping-section">
             <div className="mapping-bar">
               <button
