@@ -187,4 +187,19 @@ describe('mapping the columns of an unrecognised file in the import panel', () =
     expect(await page.getByTestId('map-prompt').inputValue()).toBe('');
     expect(opened?.ui.problems ?? []).toEqual([]);
   });
+
+  it('shows a recognised file with its format and fit, and starts the mapping from that reader', async () => {
+    const trlFile = join(tempFolder('trl'), 'dpo.jsonl');
+    writeFileSync(trlFile, [{ prompt: 'What is 2+2?', chosen: '4', rejected: '5' }, { prompt: 'Capital of France?', chosen: 'Paris', rejected: 'Lyon' }].map((row) => JSON.stringify(row)).join('\n'));
+    await page.getByTestId('import-file').fill(trlFile);
+    await expect.poll(() => page.getByTestId('import-detected').textContent()).toBe('TRL preference (chosen / rejected) · 100% fit · JSON Lines');
+    expect(await page.getByTestId('import-not-recognised').count()).toBe(0);
+    expect(await page.getByTestId('column-mapping').count()).toBe(0);
+    expect(await parsedQueries(page)).toEqual(['What is 2+2?', 'Capital of France?']);
+    expect(await page.locator('.parsed-title').textContent()).toBe('First rows, as TRL preference (chosen / rejected) reads them');
+    await page.getByTestId('map-columns-toggle').click();
+    expect(await page.getByTestId('map-prompt').inputValue()).toBe('prompt');
+    expect([await page.getByTestId('map-response-0').inputValue(), await page.getByTestId('map-response-1').inputValue()]).toEqual(['chosen', 'rejected']);
+    expect(await page.getByTestId('mapping-state').textContent()).toBe('Filled in from TRL preference (chosen / rejected); change a column to import through the mapping.');
+  });
 });
