@@ -16,8 +16,8 @@ type Command = (argv: string[]) => Promise<number>;
 const COMMANDS: Record<string, { run: Command; summary: string }> = {
   serve: { run: serveCommand, summary: 'serve the studio UI to a browser (token-protected)' },
   'serve-model': { run: serveModelCommand, summary: 'serve a reward model over HTTP (POST /score, /score-pair, /score-batch)' },
-  import: { run: importCommand, summary: 'import seed JSONL, TRL JSONL or Parquet into a project' },
-  export: { run: exportCommand, summary: 'export a project as seed-format or TRL JSONL' },
+  import: { run: importCommand, summary: 'import preference data (seed, TRL, LLaMA-Factory, ms-swift, HH-RLHF, Label Studio, Argilla, …) into a project' },
+  export: { run: exportCommand, summary: 'export a project as seed, TRL, LLaMA-Factory, ms-swift JSONL or Parquet' },
   'sample-project': { run: sampleProjectCommand, summary: 'create the sample project in a folder' },
   'sample-data': { run: sampleDataCommand, summary: 'write the synthetic colour-shape dataset (JSONL + images)' },
 };

@@ -16,6 +16,7 @@ import { FILES_PATH, WS_PATH } from '../rpc/wire';
 import { checkAccessToken, newAccessToken, tokenCookieHeader } from './access-token';
 import { resolveInside } from './confined-path';
 import { contentTypeFor } from './content-types';
+import type { ZipLimits } from './unzip-upload';
 import { DEFAULT_MAX_UPLOAD_BYTES, handleUpload, UPLOAD_PATH } from './upload';
 import { bindContractToWebSockets } from './websocket-binding';
 
@@ -36,6 +37,8 @@ export interface StudioServerOptions {
   uploadDir?: () => string | null;
   /** Largest accepted upload in bytes (default 4 GiB). */
   maxUploadBytes?: number;
+  /** Limits for unpacking uploaded `.zip` files (entries, bytes, ratio); unset ones default. */
+  zipLimits?: Partial<ZipLimits>;
 }
 
 export interface StudioServer {
@@ -131,7 +134,7 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
       if (!sameOrigin(request)) return reply(response, 403, 'Uploads are accepted only from the studio\'s own page.');
       const uploadDir = options.uploadDir;
       if (!uploadDir) return reply(response, 404, 'This server accepts no uploads.');
-      work = handleUpload(request, response, url, { uploadDir, maxBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES }, SECURITY_HEADERS);
+      work = handleUpload(request, response, url, { uploadDir, maxBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES, zip: options.zipLimits }, SECURITY_HEADERS);
     } else if (request.method !== 'GET' && request.method !== 'HEAD') {
       return reply(response, 405, 'Only GET is served over HTTP (and POST to /upload); the studio talks over its WebSocket.');
     } else {
