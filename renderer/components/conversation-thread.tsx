@@ -9,9 +9,10 @@
  * recent one (as a chat does), so the layout never depends on the conversation's length.
  * Used by Annotate, Items' item detail and Compare's item panel.
  */
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { ImageRef, PromptMessage } from '../../app/store/types';
 import { useStudioClient } from '../client/client-context';
+import { afterNextPaint } from './after-next-paint';
 import { earlierCountText, earlierFoldable, earlierSummary, roleLabel, threadOf, toolCallsOf, toolResultText, turnText, type Turn, type TurnPart } from './conversation';
 import { MarkdownText } from './markdown-text';
 import '../styles/conversation.css';
@@ -120,6 +121,15 @@ export function ConversationThread({ query, prompt, images, expanded, onToggle, 
   const foldable = earlierFoldable(thread);
   const open = !foldable || (expanded ?? ownExpanded);
   const toggle = onToggle ?? (() => setOwnExpanded((value) => !value));
+  // Bounded (Annotate, remounted per item): the earlier turns are drawn one frame after the item.
+  // The first frame — the one key-to-next-item is measured to — holds the responses and the last
+  // user turn; Markdown for five more turns added ~5 ms to that commit (bench/annotate-latency.ts
+  // on conversation rows, unfolded).
+  const [earlierDrawn, setEarlierDrawn] = useState(!bounded);
+  useEffect(() => {
+    if (earlierDrawn || !open || thread.earlier.length === 0) return;
+    return afterNextPaint(() => setEarlierDrawn(true));
+  }, [earlierDrawn, open, thread]);
 
   const classes = ['conversation-thread'];
   if (bounded) classes.push('bounded');
@@ -154,7 +164,17 @@ export function ConversationThread({ query, prompt, images, expanded, onToggle, 
       {thread.earlier.length > 0 && (
         <div className={open ? 'thread-earlier open' : 'thread-earlier'} data-testid="thread-earlier">
           {foldable && (
-            <button type="button" className="thread-toggle" data-testid="thread-toggle" aria-expanded={open} onClick={toggle} tabIndex={-1}>
+            <button
+              type="button"
+              className="thread-toggle"
+              data-testid="thread-toggle"
+              aria-expanded={open}
+              onClick={toggle}
+              // Where a key toggles it (Annotate), the button never takes focus: Enter and Space there
+              // belong to the ranking, not to a focused button.
+              tabIndex={shortcut ? -1 : undefined}
+              title={shortcut ? `${open ? 'Hide' : 'Show'} the earlier turns (${shortcut})` : undefined}
+            >
               <span className="thread-caret" aria-hidden="true">
                 {open ? '▾' : '▸'}
               </span>
@@ -165,7 +185,7 @@ export function ConversationThread({ query, prompt, images, expanded, onToggle, 
               {shortcut && <kbd>{shortcut}</kbd>}
             </button>
           )}
-          {open && (
+          {open && earlierDrawn && (
             <div className="thread-earlier-list">
               {/* One inner block: in a bounded box the list scrolls from its bottom (see conversation.css). */}
               <div className="thread-earlier-turns">

@@ -229,9 +229,10 @@ describe('conversations in Annotate and Items', () => {
       }
       // Unfolded (and it stays unfolded for the next items): every earlier turn, labelled by role.
       expect(await thread.getAttribute('data-expanded')).toBe('true');
-      expect(await earlierTurns.evaluateAll((turns) => turns.map((element) => element.getAttribute('data-role')))).toEqual(
-        conversation.prompt.slice(0, -1).map((message) => message.role),
-      );
+      // (drawn one frame after the item itself: see conversation-thread.tsx)
+      await expect
+        .poll(() => earlierTurns.evaluateAll((turns) => turns.map((element) => element.getAttribute('data-role'))))
+        .toEqual(conversation.prompt.slice(0, -1).map((message) => message.role));
       for (const text of conversation.earlierTexts) expect(await thread.getByText(text, { exact: false }).first().isVisible()).toBe(true);
       expect(await earlierTurns.first().locator('.thread-role').textContent()).toBe('System');
       expect(inside(await box(lastTurn), await box(thread))).toBe(true);
@@ -355,7 +356,7 @@ describe('conversations in Annotate and Items', () => {
     // The README's shot: the whole conversation unfolded above "It equals 3." and "I don't know.".
     if ((await thread.getAttribute('data-expanded')) === 'false') await page.keyboard.press('c');
     await expect.poll(() => thread.getAttribute('data-expanded')).toBe('true');
-    expect(await thread.locator('[data-testid="thread-turn"][data-place="earlier"]').count()).toBeGreaterThan(2);
+    await expect.poll(() => thread.locator('[data-testid="thread-turn"][data-place="earlier"]').count()).toBe(5);
     expect({ thread: await box(thread), responses: await box(responses) }).toEqual(first);
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
     await page.waitForLoadState('networkidle');

@@ -12,7 +12,7 @@ import { ConversationThread } from '../../components/conversation-thread';
 import { useDebounced } from '../../hooks/use-debounced';
 import { useProjectStore } from '../../state/project-store';
 import { toastError, useToastStore } from '../../state/toast-store';
-import { afterNextPaint } from './after-next-paint';
+import { afterNextPaint } from '../../components/after-next-paint';
 import type { QueueItem, SessionSnapshot } from './annotation-session';
 import { ImageViewer, type ImageViewerHandle } from './image-viewer';
 import { ItemStrip } from './item-strip';
@@ -280,7 +280,6 @@ export function AnnotateWorkspace({ projectDir, annotator }: { projectDir: strin
             <ConversationThread
               key={item.id}
               bounded
-              className="annotate-thread"
               query={item.query}
               prompt={item.prompt}
               images={item.images}

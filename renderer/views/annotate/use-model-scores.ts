@@ -6,7 +6,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useStudioClient } from '../../client/client-context';
 import { describeError } from '../../client/studio-client-error';
-import { afterNextPaint } from './after-next-paint';
+import { afterNextPaint } from '../../components/after-next-paint';
 import type { ItemScores } from './model-score-marks';
 
 export type ModelScoresState = { status: 'off' | 'loading' } | { status: 'ready'; scores: ItemScores | null } | { status: 'error'; message: string };
