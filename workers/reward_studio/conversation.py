@@ -60,7 +60,7 @@ CHATML_TEMPLATE = (
 
 # ---- validation (data files, score-server requests) -------------------------------------------------
 def parse_messages(value: Any, where: str, image_count: int) -> list[dict[str, Any]]:
-    """Checked, normalised messages (null-valued keys dropped: Parquet structs fill absent fields with null)."""
+    """Checked messages, normalised to role + content (other keys, such as OpenAI's tool_call_id, are not rendered)."""
     fix = ("'messages' is the conversation before the responses: a list of {\"role\", \"content\"} with roles "
            f"{', '.join(ROLES)}.")
     if not isinstance(value, list) or not value:
@@ -132,7 +132,6 @@ def parse_tools(value: Any, where: str) -> list[dict[str, Any]] | None:
 
 
 def _parse_tool(raw: Any, where: str) -> dict[str, Any]:
-    raw = drop_nulls(raw)
     function = raw.get("function") if isinstance(raw, dict) and raw.get("type") == "function" else raw
     name = function.get("name") if isinstance(function, dict) else None
     if not isinstance(name, str) or not name.strip():

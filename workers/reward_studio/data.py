@@ -160,7 +160,7 @@ def _parse_row(row: Any, where: str, base: Path, check_images: bool, require_pre
         ranking=None if ranking is None else [int(r) for r in ranking],
         source=where,
         messages=messages,
-        tools=parse_tools(row.get("tools"), where),
+        tools=parse_tools(drop_nulls(row.get("tools")) if parquet else row.get("tools"), where),
         margin=parse_margin(row.get("margin"), where),
     )
 

@@ -281,6 +281,12 @@ def test_parquet_reads_messages_tools_and_margin(tmp_path):
     assert first.messages[1]["content"] == [{"type": "image"}, {"type": "text", "text": "What colour?"}]
     assert first.tools == AQI_TOOLS and first.margin == 2.0 and len(first.images) == 1
     assert second.messages is None and second.tools is None and second.margin is None
+    # tools as Arrow structs: a field one tool lacks comes back as null and is dropped, not rendered as null
+    structs = [{**rows[0], "tools": [{"name": "a", "description": "first"}, {"name": "b"}]}]
+    pq.write_table(pa.Table.from_pylist(structs), tmp_path / "structs.parquet")
+    assert load_items(tmp_path / "structs.parquet")[0].tools == [
+        {"type": "function", "function": {"name": "a", "description": "first"}},
+        {"type": "function", "function": {"name": "b"}}]
     bad = [{**rows[0], "image": []}]
     pq.write_table(pa.Table.from_pylist(bad), tmp_path / "bad.parquet")
     with pytest.raises(DataError, match=r"bad\.parquet:1: 'messages' has 1 image part\(s\) but the item has 0"):
