@@ -188,6 +188,28 @@ describe('mapping the columns of an unrecognised file in the import panel', () =
     expect(opened?.ui.problems ?? []).toEqual([]);
   });
 
+  it('an uploaded file nothing recognises is not imported at once: the panel asks for the mapping, remembered by its own name', async () => {
+    const itemsBefore = query<{ n: number }>(projectDir, 'SELECT COUNT(*) AS n FROM items')[0]?.n;
+    const renamed = join(tempFolder('upload'), 'uploaded-odd.jsonl');
+    copyFileSync(dataFile, renamed);
+    await page.getByTestId('import-upload').setInputFiles(renamed);
+    await page.getByTestId('import-not-recognised').waitFor({ timeout: 30_000 });
+    // The stored upload is <stamp>-uploaded-odd.jsonl; the mapping is remembered for the name the person knows.
+    expect(await page.getByTestId('import-file').inputValue()).toMatch(/cache[\\/]uploads[\\/]\d{8}-\d{6}-uploaded-odd\.jsonl$/);
+    await page.getByTestId('map-prompt').selectOption('question');
+    await page.getByTestId('map-response-0').selectOption('good');
+    await page.getByTestId('map-response-1').selectOption('bad');
+    await expect.poll(() => page.getByTestId('mapping-state').textContent()).toBe('Importing through this mapping, remembered for uploaded-odd.jsonl.');
+    expect(await page.getByTestId('import-report').count()).toBe(0);
+    expect(query<{ n: number }>(projectDir, 'SELECT COUNT(*) AS n FROM items')[0]?.n).toBe(itemsBefore);
+
+    // The same file uploaded again waits for the remembered mapping instead of failing.
+    await page.getByTestId('import-upload').setInputFiles(renamed);
+    await expect.poll(() => page.getByTestId('map-prompt').inputValue(), { timeout: 30_000 }).toBe('question');
+    expect(await page.getByTestId('import-report').count()).toBe(0);
+    await page.getByTestId('mapping-clear').click();
+  });
+
   it('shows a recognised file with its format and fit, and starts the mapping from that reader', async () => {
     const trlFile = join(tempFolder('trl'), 'dpo.jsonl');
     writeFileSync(trlFile, [{ prompt: 'What is 2+2?', chosen: '4', rejected: '5' }, { prompt: 'Capital of France?', chosen: 'Paris', rejected: 'Lyon' }].map((row) => JSON.stringify(row)).join('\n'));

@@ -14,6 +14,7 @@ import { pathInZip, uploadFile, UploadError, type Uploaded, type UploadedZip } f
 import { useStudioEvent } from '../../hooks/use-studio-event';
 import { useProjectStore } from '../../state/project-store';
 import { toastError, toastSuccess, useToastStore } from '../../state/toast-store';
+import { fileBaseName, recallMapping } from './column-mapping-memory';
 import { ImportPreview, type ImportChoice } from './import-preview';
 import { ImportReportView } from './import-report-view';
 
@@ -130,7 +131,21 @@ export function ImportPanel({ onImported }: { onImported(report: ImportReport): 
     }
     if (path === null) return;
     setFile(path);
-    await runImport(path);
+    if (await readyToImport(path)) await runImport(path);
+  }
+
+  /**
+   * An uploaded file imports at once when detection reads it and no mapping is remembered for
+   * its name; otherwise the preview (now showing it) asks for the mapping first.
+   */
+  async function readyToImport(path: string): Promise<boolean> {
+    if (recallMapping(fileBaseName(path)) !== null) return false;
+    try {
+      const preview = await client.invoke('dataset.preview', { file: path });
+      return preview.notRecognised === null;
+    } catch {
+      return true; // the import itself says what is wrong with the file
+    }
   }
 
   async function importZipChoice(): Promise<void> {
