@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import { listExports } from '../scoring/model-exports';
-import type { RewardScorer, ScoreItem } from '../scoring/reward-scorer';
+import type { RewardScorer, ScoreItem, ScoreMessage } from '../scoring/reward-scorer';
 import type { ModelExport } from '../scoring/types';
 import { ScoringFailure, type RunningScoring, type ScoringEngineRunner, type ScoringJob, type ScoringReport } from './scoring-engine';
 
@@ -24,6 +24,9 @@ interface DataLine {
   query: string;
   image?: string | string[];
   response: string[];
+  /** The conversation before the responses (seed export's optional field; image parts match `image`). */
+  messages?: ScoreMessage[];
+  tools?: Record<string, unknown>[];
 }
 
 export class OnnxScoring implements ScoringEngineRunner {
@@ -80,6 +83,18 @@ export class OnnxScoring implements ScoringEngineRunner {
 
 async function scoreItem(row: DataLine, scorer: RewardScorer): Promise<ScoreItem> {
   const images = row.image === undefined ? [] : Array.isArray(row.image) ? row.image : [row.image];
+  if (row.messages !== undefined) {
+    // The whole conversation goes to the scorer, which renders it as the export recorded, or
+    // refuses it with what to do (tools, several images): never scored as its last question.
+    if (images.length > 0 && !scorer.acceptsImages) throw new ScoringFailure(`item "${row.id}" has an image but the ONNX export is text-only`, 'Evaluate with the Python engine.');
+    const files = await Promise.all(images.map((image) => readFile(image)));
+    return {
+      query: row.query,
+      responses: row.response,
+      image: null,
+      conversation: { messages: row.messages, tools: row.tools ?? null, images: files },
+    };
+  }
   if (images.length > 1) throw new ScoringFailure(`item "${row.id}" has ${images.length} images; ONNX exports take one`, 'Evaluate this split with the Python engine.');
   if (images.length === 1 && !scorer.acceptsImages) throw new ScoringFailure(`item "${row.id}" has an image but the ONNX export is text-only`, 'Evaluate with the Python engine.');
   return { query: row.query, responses: row.response, image: images.length === 1 ? await readFile(images[0] as string) : null };

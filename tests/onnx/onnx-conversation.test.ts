@@ -9,6 +9,9 @@ import { readFileSync, writeFileSync, cpSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OnnxScoring } from '../../app/evaluation/onnx-scoring';
+import type { ScoringJob } from '../../app/evaluation/scoring-engine';
+import type { ModelExport } from '../../app/scoring/types';
 import { OnnxRewardScorer, singleUserTurn } from '../../app/onnx/onnx-reward-scorer';
 import type { ScoreConversation, ScoreItem, ScoreMessage } from '../../app/scoring/reward-scorer';
 import { startRewardApi } from '../../app/serving/reward-api-server';
@@ -76,6 +79,32 @@ describe('tiny text export', () => {
     const [asQuery] = await scorer.score([{ query: 'Which one is darker?', responses: RESPONSES, image: null }]);
     expect(got[2]).toEqual(asQuery);
     expect(got[0]?.[0]).not.toBeCloseTo(asQuery?.[0] as number, 4);
+  }, 300_000);
+
+  it('the ONNX evaluation engine scores a frozen data file\'s conversation, not its last question', async () => {
+    const data = path.join(temp.dir, 'eval-data.jsonl');
+    const rows = [
+      { id: 'conv', query: 'Which one is darker?', messages: THREE_TURNS, response: RESPONSES, human_ranking: [0, 1] },
+      { id: 'plain', query: 'Which one is darker?', response: RESPONSES, human_ranking: [0, 1] },
+    ];
+    writeFileSync(data, rows.map((row) => `${JSON.stringify(row)}\n`).join(''));
+    const engine = new OnnxScoring({ projectDir: temp.dir, load: (dir) => load(dir) });
+    const resultsFile = path.join(temp.dir, 'eval-results.jsonl');
+    // The engine finds exports under the project's exports/; point it at this test's export directly.
+    const exported: ModelExport = {
+      id: 'tiny-onnx', format: 'onnx', path: exportDir, checkpointId: 1, runName: 'tiny', step: 1,
+      createdAt: new Date().toISOString(), sizeBytes: 0, verifyMaxAbsDiff: null, note: null,
+    };
+    engine.exportOf = () => exported;
+    const job: ScoringJob = {
+      evaluationId: 1, dir: temp.dir, dataFile: data, resultsFile, checkpointId: 1, checkpointPath: checkpoint, runConfig: {}, total: rows.length,
+    };
+    const running = await engine.start(job, () => undefined);
+    await running.finished;
+    const results = readFileSync(resultsFile, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { id: string; scores: number[] });
+    const expected = python(checkpoint, rows, 'eval-conversations');
+    expect(maxAbsDiff(results.map((row) => row.scores), expected)).toBeLessThan(1e-3);
+    expect(results[0]?.scores[0]).not.toBeCloseTo(results[1]?.scores[0] as number, 4);
   }, 300_000);
 
   it('refuses tools, tool calls and tool results, saying to use the Python worker', async () => {
