@@ -1,5 +1,5 @@
 /**
- * Import a JSONL or Parquet file into the open project, with live progress from
+ * Import a preference file of any supported format (JSONL, JSON, Parquet; .gz/.zst) into the open project, with live progress from
  * `dataset.onImportProgress` and the report when done. Paths are read by the studio core, so in
  * a browser tab they are paths on the server's machine.
  */
@@ -165,7 +165,7 @@ export function ImportPanel({ onImported }: { onImported(report: ImportReport): 
     <Panel title="Import" testId="import-panel">
       <form className="stack" onSubmit={(event) => void submit(event)}>
         <PathField
-          label="File (JSONL or Parquet)"
+          label="File (JSONL, JSON or Parquet; .gz, .zst)"
           kind="open-file"
           value={file}
           onChange={setFile}
@@ -225,7 +225,7 @@ export function ImportPanel({ onImported }: { onImported(report: ImportReport): 
           </div>
         )}
         <p className="small muted">
-          Images are resolved relative to the data file and copied into the project. Bad rows are listed below; good rows land. Importing
+          Images are resolved relative to the data file and copied into the project. Bad rows are counted below by reason; good rows land. Importing
           the same file again changes nothing.
         </p>
       </form>
