@@ -94,8 +94,15 @@ function trlRow(conversation: Conversation): Record<string, unknown> {
     chosen: [...conversation.prompt, { role: 'assistant', content: conversation.chosen }],
     rejected: [...conversation.prompt, { role: 'assistant', content: conversation.rejected }],
     ...(conversation.images ? { images: conversation.images } : {}),
+    // What a source file carries beside the conversation: tools, a margin, a column no reader uses.
+    ...(conversation.id === 'tutor-sum' ? { tools: [CALCULATOR], margin: 0.5, batch: 'week-3' } : {}),
   };
 }
+
+const CALCULATOR = {
+  type: 'function',
+  function: { name: 'calculator', description: 'Adds two numbers', parameters: { type: 'object', properties: { a: { type: 'number' }, b: { type: 'number' } } } },
+};
 
 interface StoredJudgment {
   itemId: string;
@@ -327,6 +334,10 @@ describe('conversations in Annotate and Items', () => {
     await thread.getByTestId('thread-toggle').click();
     await expect.poll(() => thread.locator('[data-testid="thread-turn"][data-place="earlier"]').count()).toBe(5);
     expect(await thread.getByText('You are a patient maths tutor.', { exact: false }).isVisible()).toBe(true);
+    // Tools, margin and the leftover column are shown, not silently kept.
+    expect(await detail.getByTestId('detail-tools').textContent()).toBe('calculator');
+    expect(await detail.getByTestId('detail-margin').textContent()).toBe('0.5');
+    expect(await detail.getByTestId('detail-metadata').allTextContents()).toEqual(['batchweek-3']);
     mkdirSync(RESULTS_DIR, { recursive: true });
     await page.screenshot({ path: join(RESULTS_DIR, 'items-conversation.png') });
     expect(ui.problems).toEqual([]);

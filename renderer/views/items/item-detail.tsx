@@ -4,6 +4,7 @@
  */
 import type { ItemDetail, Judgment } from '../../../app/store/types';
 import { ConversationThread } from '../../components/conversation-thread';
+import { ItemSourceFields } from './item-source-fields';
 import { formatDateTime, formatDuration, shortenPath } from '../../components/format';
 import { ItemImages } from './item-images';
 import { ordinal, rankingOrderText, rankPlaces, responseLetter } from './ranking-display';
@@ -98,6 +99,7 @@ export function ItemDetailView({ detail, stale }: { detail: ItemDetail; stale: b
         </h3>
         <Responses detail={detail} />
       </section>
+      <ItemSourceFields detail={detail} />
       <section className="detail-section">
         <h3 className="section-label">Judgments</h3>
         {detail.judgments.length === 0 ? (
