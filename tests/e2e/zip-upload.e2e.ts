@@ -2,7 +2,9 @@
  * A dataset zipped with its images, uploaded through the real upload button in Chromium: the
  * server unpacks it, the relative image paths resolve, and the items land with their images (in
  * the UI and in project.sqlite). A zip with several data files and a dataset_info.json asks which
- * one to import.
+ * one to import. A LLaMA-Factory data/ folder, zipped with its image, imports by dataset name, and
+ * its three-turn conversation is judged by keyboard with the earlier turns (and the image where
+ * `<image>` stood) in view.
  */
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -12,6 +14,7 @@ import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZipFile } from 'yazl';
+import { openContractSocket } from './harness/contract-socket';
 import { openSampleStudio, type SampleStudio } from './harness/sample-studio';
 import { tempFolder } from './harness/temp-folders';
 
@@ -160,6 +163,102 @@ describe('uploading a zip with its images in the browser UI', () => {
 
     await page.getByTestId('import-upload').setInputFiles(zipPath);
     await expect.poll(() => page.getByText('The zip entry "images/a.png" is a symbolic link').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+  });
+
+  it('a LLaMA-Factory data/ folder zipped with its image: the dataset picked by name, a three-turn conversation judged by keyboard with its earlier turns in view', async () => {
+    // A project of its own, so the conversation is the whole queue.
+    const conversationProject = join(tempFolder('project'), 'zipped-conversation');
+    const socket = await openContractSocket(opened?.studio.url as string);
+    try {
+      await socket.invoke('projects.create', { dir: conversationProject, name: 'Zipped conversation' });
+    } finally {
+      socket.close();
+    }
+    await expect.poll(() => page.getByTestId('project-name').textContent()).toBe('Zipped conversation');
+    const circle = await png(40, 40, { r: 200, g: 40, b: 40 });
+    const zipPath = join(tempFolder('zip'), 'llamafactory-data.zip');
+    await writeZip(zipPath, {
+      'data/dataset_info.json': JSON.stringify({
+        shapes_dpo: {
+          file_name: 'shapes_dpo.json',
+          formatting: 'sharegpt',
+          ranking: true,
+          columns: { messages: 'conversations', chosen: 'chosen', rejected: 'rejected', system: 'system', images: 'images' },
+        },
+      }),
+      'data/shapes_dpo.json': JSON.stringify([
+        {
+          conversations: [
+            { from: 'human', value: 'Look at this square first.' },
+            { from: 'gpt', value: 'A small blue square.' },
+            { from: 'human', value: '<image>And this shape?' },
+            { from: 'gpt', value: 'A red circle.' },
+            { from: 'human', value: 'Which of the two is red?' },
+          ],
+          chosen: { from: 'gpt', value: 'The circle is red.' },
+          rejected: { from: 'gpt', value: 'The square is red.' },
+          system: 'You compare shapes carefully.',
+          images: ['shots/circle.png'],
+        },
+      ], null, 2),
+      'data/shots/circle.png': circle,
+    });
+
+    await page.getByTestId('nav-home').click();
+    await page.getByTestId('import-upload').setInputFiles(zipPath);
+    const select = page.getByTestId('zip-choice-select');
+    await select.waitFor({ timeout: 60_000 });
+    await select.selectOption({ label: 'shapes_dpo (dataset_info.json: data/shapes_dpo.json)' });
+    await page.getByTestId('zip-choice-import').click();
+    await page.getByTestId('import-report').waitFor({ timeout: 60_000 });
+    await expect.poll(() => added(page)).toBe(1);
+
+    await page.getByTestId('nav-annotate').click();
+    if (await page.getByTestId('settings-dialog').isVisible().catch(() => false)) {
+      await page.keyboard.type('dana');
+      await page.keyboard.press('Enter');
+    }
+    const thread = page.getByTestId('conversation-thread');
+    await expect.poll(() => thread.getAttribute('data-earlier-count'), { timeout: 20_000 }).toBe('5');
+    expect((await thread.locator('[data-testid="thread-turn"][data-place="last"]').textContent())?.trim()).toBe('UserWhich of the two is red?');
+    if ((await thread.getAttribute('data-expanded')) === 'false') await page.keyboard.press('c');
+    const earlier = thread.locator('[data-testid="thread-turn"][data-place="earlier"]');
+    await expect
+      .poll(() => earlier.evaluateAll((turns) => turns.map((element) => element.getAttribute('data-role'))))
+      .toEqual(['system', 'user', 'assistant', 'user', 'assistant']);
+    for (const text of ['You compare shapes carefully.', 'Look at this square first.', 'A small blue square.', 'And this shape?', 'A red circle.']) {
+      expect(await thread.getByText(text, { exact: false }).first().isVisible()).toBe(true);
+    }
+    // The image stands in the second user turn, where the placeholder was, and it loads.
+    const image = earlier.nth(3).getByTestId('thread-image');
+    await expect.poll(() => image.evaluate((element) => (element as HTMLImageElement).naturalWidth)).toBe(40);
+
+    // Judge by keyboard: `a` = the response shown first is better.
+    const shown = (await page.getByTestId('annotate-responses').locator('.response-card-body').allTextContents()).map((text) => text.trim());
+    const original = ['The circle is red.', 'The square is red.'];
+    const firstShown = original.indexOf(shown[0] as string);
+    expect(firstShown).not.toBe(-1);
+    await page.keyboard.press('a');
+    await expect.poll(() => page.getByTestId('queue-decided').textContent()).toBe('1');
+    await expect.poll(() => page.getByTestId('queue-saving').count(), { timeout: 15_000 }).toBe(0);
+    const judgments = query<{ annotator: string; ranking_json: string; source: string; prompt_json: string }>(
+      conversationProject,
+      `SELECT a.name AS annotator, j.ranking_json, j.source, items.prompt_json FROM judgments j
+         JOIN annotators a ON a.id = j.annotator_id JOIN items ON items.rowid = j.item_rowid
+        WHERE j.source = 'ui'`,
+    );
+    expect(judgments.map((row) => ({ ranking: JSON.parse(row.ranking_json) as number[], source: row.source }))).toEqual([
+      { ranking: firstShown === 0 ? [0, 1] : [1, 0], source: 'ui' },
+    ]);
+    // The stored conversation is the file's, turn by turn, with the image part where <image> stood.
+    expect(JSON.parse(judgments[0]?.prompt_json ?? 'null')).toEqual([
+      { role: 'system', content: 'You compare shapes carefully.' },
+      { role: 'user', content: 'Look at this square first.' },
+      { role: 'assistant', content: 'A small blue square.' },
+      { role: 'user', content: [{ type: 'image' }, { type: 'text', text: 'And this shape?' }] },
+      { role: 'assistant', content: 'A red circle.' },
+      { role: 'user', content: 'Which of the two is red?' },
+    ]);
   });
 
   it('had no console errors or failed requests', () => {
