@@ -97,17 +97,7 @@ export function parseAlpacaRow(row: Record<string, unknown>, context: ReadContex
   }
   prompt.push({ role: 'user', content: text });
   const [chosen, rejected] = alpacaResponses(row, columns);
-  const images = readImageSources(row[columns.images], columns.images);
-  return conversationItem({
-    id: readId(row),
-    idPrefix: 'lf',
-    prompt: placeImageTokens(prompt, images.length),
-    responses: [chosen, rejected],
-    ranking: [0, 1],
-    images,
-    tools: readTools(row[columns.tools], columns.tools),
-    responseNames: [columns.chosen, columns.rejected],
-  });
+  return preferencePair(row, columns, prompt, chosen, rejected);
 }
 
 function alpacaResponses(row: Record<string, unknown>, columns: typeof ALPACA_COLUMNS): [string, string] {
@@ -188,6 +178,14 @@ export function parseSharegptRow(row: Record<string, unknown>, context: ReadCont
   }
   const chosen = responseMessage(row[columns.chosen], columns.chosen, tags);
   const rejected = responseMessage(row[columns.rejected], columns.rejected, tags);
+  return preferencePair(row, columns, prompt, chosen, rejected);
+}
+
+/** The columns both layouts read the pair, images and tools from. */
+type PairColumns = Record<'chosen' | 'rejected' | 'images' | 'tools', string>;
+
+/** Both layouts end alike: images placed at their `<image>` tokens, tools, the pair ranked [0, 1]. */
+function preferencePair(row: Record<string, unknown>, columns: PairColumns, prompt: PromptMessage[], chosen: string, rejected: string): ParsedRow {
   const images = readImageSources(row[columns.images], columns.images);
   return conversationItem({
     id: readId(row),
