@@ -173,22 +173,23 @@ export function ColumnMappingEditor({
     onChange({ ...draft, responses: draft.responses.map((column, at) => (at === index ? value : column)) });
   const chosenResponses = draft.responses.filter((column) => column !== '').length;
   const responsesId = useId();
+  const targetSelect = (target: (typeof BEFORE_RESPONSES)[number]) => (
+    <ColumnSelect
+      key={target.key}
+      label={target.label}
+      hint={target.hint}
+      title={target.title}
+      value={draft[target.key]}
+      keys={keys}
+      testId={target.testId}
+      disabled={disabled}
+      onChange={(value) => set(target.key, value)}
+    />
+  );
 
   return (
     <div className="mapping-grid" data-testid="column-mapping">
-      {BEFORE_RESPONSES.map((target) => (
-        <ColumnSelect
-          key={target.key}
-          label={target.label}
-          hint={target.hint}
-          title={target.title}
-          value={draft[target.key]}
-          keys={keys}
-          testId={target.testId}
-          disabled={disabled}
-          onChange={(value) => set(target.key, value)}
-        />
-      ))}
+      {BEFORE_RESPONSES.map(targetSelect)}
       <div className="mapping-responses" role="group" aria-labelledby={responsesId}>
         <div className="mapping-legend">
           <span className="field-label" id={responsesId}>
@@ -235,19 +236,7 @@ export function ColumnMappingEditor({
           </button>
         )}
       </div>
-      {AFTER_RESPONSES.map((target) => (
-        <ColumnSelect
-          key={target.key}
-          label={target.label}
-          hint={target.hint}
-          title={target.title}
-          value={draft[target.key]}
-          keys={keys}
-          testId={target.testId}
-          disabled={disabled}
-          onChange={(value) => set(target.key, value)}
-        />
-      ))}
+      {AFTER_RESPONSES.map(targetSelect)}
     </div>
   );
 }
