@@ -173,7 +173,7 @@ export function ColumnMappingEditor({
     onChange({ ...draft, responses: draft.responses.map((column, at) => (at === index ? value : column)) });
   const chosenResponses = draft.responses.filter((column) => column !== '').length;
   const responsesId = useId();
-  const targetSelect = (target: (typeof BEFORE_RESPONSES)[number]) => (
+  const targetSelect = (target: Target) => (
     <ColumnSelect
       key={target.key}
       label={target.label}
