@@ -124,7 +124,7 @@ function printRejected(report: ImportReport): void {
   console.log(`${report.errorCount} rows rejected, for ${reasons.length} ${reasons.length === 1 ? 'reason' : 'reasons'}:`);
   for (const group of reasons) {
     const more = group.count > group.lines.length ? ', …' : '';
-    console.log(`  ${group.count} × ${group.reason} (line ${group.lines.join(', ')}${more})`);
+    console.log(`  ${group.count} × ${group.reason} (line${group.lines.length > 1 ? 's' : ''} ${group.lines.join(', ')}${more})`);
     for (const line of group.lines.slice(0, ROWS_PRINTED_PER_REASON)) {
       const error = report.errors.find((candidate) => candidate.line === line);
       if (error !== undefined) console.log(`      ${report.file}:${line}: ${error.reason}`);

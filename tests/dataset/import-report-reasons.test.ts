@@ -95,7 +95,7 @@ describe('import report', () => {
     const run = cli(dir, 'import', data, '--project', project, '--report', out);
     expect(run.status, run.stderr).toBe(3);
     expect(run.stdout).toContain('1200 rows rejected, for 2 reasons:');
-    expect(run.stdout).toContain('600 × missing field "query"; add the question asked about the image (line 2, 4, 6, 8, 10, …)');
+    expect(run.stdout).toContain('600 × missing field "query"; add the question asked about the image (lines 2, 4, 6, 8, 10, …)');
     expect(run.stdout).toContain(`${data}:2: missing field "query"; add the question asked about the image`);
     expect(run.stdout).toMatch(/1202 rows, 2 added, 0 unchanged, 1200 rejected/);
     expect(run.stdout).toContain(`Every rejected row is in ${out}.`);
