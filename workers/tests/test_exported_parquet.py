@@ -11,12 +11,14 @@ import json
 import math
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-datasets = pytest.importorskip("datasets")
-trl = pytest.importorskip("trl")
+# Required (the worker's test extra installs them): a missing one fails the suite, never skips it.
+import datasets
+import trl
 
 REPO = Path(__file__).resolve().parents[2]
 NODE = shutil.which("node")
@@ -89,23 +91,36 @@ def test_datasets_loads_the_text_export_with_trl_columns(text_parquet):
     assert trl.data_utils.is_conversational(first)
 
 
-def test_trl_reward_trainer_trains_on_the_export(text_parquet, tiny_text, tmp_path):
-    from transformers import AutoTokenizer
-    from trl import RewardConfig, RewardTrainer
+# Runs in its own interpreter: a Trainer leaves process-wide state behind (accelerate's state,
+# torch flags) that changed the numbers of later in-process tests (test_lora_export's reload check).
+TRAIN_SCRIPT = """
+import json, math, sys
+import datasets
+from transformers import AutoTokenizer
+from trl import RewardConfig, RewardTrainer
 
+data, model, out = sys.argv[1:4]
+ds = datasets.load_dataset("parquet", data_files=data, split="train")
+args = RewardConfig(output_dir=out, max_steps=4, per_device_train_batch_size=4, learning_rate=1e-3,
+                    logging_steps=1, report_to="none", save_strategy="no", use_cpu=True, dataloader_num_workers=0,
+                    dataset_num_proc=None)
+trainer = RewardTrainer(model=model, args=args, train_dataset=ds, processing_class=AutoTokenizer.from_pretrained(model))
+result = trainer.train()
+losses = [entry["loss"] for entry in trainer.state.log_history if "loss" in entry]
+print(json.dumps({"steps": result.global_step, "losses": losses, "train_rows": len(trainer.train_dataset), "rows": len(ds)}))
+"""
+
+
+def test_trl_reward_trainer_trains_on_the_export(text_parquet, tiny_text, tmp_path):
     out, _ = text_parquet
-    ds = datasets.load_dataset("parquet", data_files=str(out), split="train")
-    args = RewardConfig(output_dir=str(tmp_path / "rm"), max_steps=4, per_device_train_batch_size=4, learning_rate=1e-3,
-                        logging_steps=1, report_to="none", save_strategy="no", use_cpu=True, dataloader_num_workers=0,
-                        dataset_num_proc=None)
-    trainer = RewardTrainer(model=str(tiny_text), args=args, train_dataset=ds,
-                            processing_class=AutoTokenizer.from_pretrained(tiny_text))
-    result = trainer.train()
-    assert result.global_step == 4
-    losses = [entry["loss"] for entry in trainer.state.log_history if "loss" in entry]
-    assert len(losses) == 4 and all(math.isfinite(loss) for loss in losses)
+    done = subprocess.run([sys.executable, "-c", TRAIN_SCRIPT, str(out), str(tiny_text), str(tmp_path / "rm")],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-4000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["steps"] == 4
+    assert len(result["losses"]) == 4 and all(math.isfinite(loss) for loss in result["losses"])
     # Every pair was tokenized through the chat template and none was dropped for length.
-    assert len(trainer.train_dataset) == len(ds)
+    assert result["train_rows"] == result["rows"]
 
 
 def test_datasets_decodes_the_embedded_images(tmp_path):
