@@ -195,11 +195,19 @@ async function main(): Promise<void> {
         if (check.pairs !== undefined) {
           const out = join(work, `p${index}.trl.jsonl`);
           await exportDataset(store, { format: 'trl', split: 'all', out, images: 'absolute' });
-          const expected = new Set(check.pairs(await sourceRows(check.source === undefined ? file : join(root, check.source))).map(pairKey));
+          // The studio refuses a response with no text (its rule everywhere: readers, worker, scoring API),
+          // so pairs with an empty answer are expected in the report's reasons, not in the export.
+          const sourcePairs = check.pairs(await sourceRows(check.source === undefined ? file : join(root, check.source)));
+          const withText = sourcePairs.filter((pair) => pair.chosen !== '' && pair.rejected !== '');
+          const empty = sourcePairs.length - withText.length;
+          if (empty > 0 && !(report.reasons ?? []).some((group) => group.reason.includes('response is empty') && group.count === empty)) {
+            problems.push(`${empty} source pairs have an empty answer but the report does not reject exactly those`);
+          }
+          const expected = new Set(withText.map(pairKey));
           const exported = new Set((await exportedPairs(out)).map(pairKey));
           const missing = [...expected].filter((key) => !exported.has(key));
           const extra = [...exported].filter((key) => !expected.has(key));
-          turns = ` · TRL export: ${exported.size} distinct pairs, ${expected.size - missing.length}/${expected.size} equal the source turn by turn`;
+          turns = ` · TRL export: ${exported.size} distinct pairs, ${expected.size - missing.length}/${expected.size} equal the source turn by turn${empty > 0 ? ` (${empty} with an empty answer refused)` : ''}`;
           if (missing.length > 0) problems.push(`${missing.length} source pairs differ, e.g. ${missing[0]?.slice(0, 300)}`);
           if (extra.length > 0) problems.push(`${extra.length} exported pairs not in the source, e.g. ${extra[0]?.slice(0, 300)}`);
         }
