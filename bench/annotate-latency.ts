@@ -3,7 +3,12 @@
  * real renderer (Debian's Chromium, playwright-core) against a real `reward-studio serve`, on a
  * generated project of N items (default 100,000) sharing a few hundred images.
  *
- *   npx tsx bench/annotate-latency.ts [--items 100000] [--presses 200] [--images 300] [--pace-ms 120] [--model-scores] [--keep]
+ *   npx tsx bench/annotate-latency.ts [--items 100000] [--presses 200] [--images 300] [--pace-ms 120] [--model-scores]
+ *                                     [--shape single|conversation] [--expand] [--keep]
+ *
+ * --shape conversation: every item is a conversation (a system prompt, three user turns with the
+ * image in the second, two assistant turns) before its responses; --expand unfolds the earlier
+ * turns first (`c`), so each next item draws its whole thread.
  *
  * Method. The page opts into the renderer's latency probe (`window.__REWARD_STUDIO_LATENCY__`,
  * set by an init script; off in normal use). For each decision key, the renderer records the
@@ -42,6 +47,8 @@ const { values } = parseArgs({
     keep: { type: 'boolean', default: false },
     /** Model in the loop on (the Annotate "Model scores" switch): each item also asks evaluations.itemScores after its paint. */
     'model-scores': { type: 'boolean', default: false },
+    shape: { type: 'string', default: 'single' },
+    expand: { type: 'boolean', default: false },
   },
 });
 const itemCount = Number(values.items);
@@ -79,11 +86,24 @@ async function writeRows(file: string, images: string[]): Promise<void> {
       image: images[i % images.length],
       response: Array.from({ length: n }, (_, k) => `Answer ${k} for item ${i}. ${PARAGRAPH}\n\n- detail one\n- detail two\n\n\`colour = ${k}\``),
       human_ranking: null,
+      ...(values.shape === 'conversation' ? { messages: conversation(i) } : {}),
     };
     if (!stream.write(`${JSON.stringify(row)}\n`)) await once(stream, 'drain');
   }
   stream.end();
   await once(stream, 'finish');
+}
+
+/** The seed format's optional conversation: the image stands in the second user turn. */
+function conversation(i: number): object[] {
+  return [
+    { role: 'system', content: 'You describe pictures precisely and briefly.' },
+    { role: 'user', content: `Item ${i}: I will show you a picture in a moment. Ready?` },
+    { role: 'assistant', content: 'Ready. Show me the picture.' },
+    { role: 'user', content: [{ type: 'image' }, { type: 'text', text: 'Here it is. What shape do you see?' }] },
+    { role: 'assistant', content: `A shape on a grey background; ${PARAGRAPH}` },
+    { role: 'user', content: `Question ${i}: what colour is the shape in the picture, and how sure can one be?` },
+  ];
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -130,6 +150,10 @@ async function main(): Promise<void> {
       await page.keyboard.type('bench');
       await page.keyboard.press('Enter');
       const view = page.getByTestId('annotate-view');
+      if (values.expand) {
+        await page.getByTestId('conversation-thread').waitFor();
+        await page.keyboard.press('c');
+      }
 
       let previous = '';
       for (let press = 0; press < presses; press += 1) {
@@ -157,6 +181,8 @@ async function main(): Promise<void> {
       const toCommit = samples.map((sample) => sample.committedAt - sample.keyAt).sort((a, b) => a - b);
       const result = {
         items: itemCount,
+        shape: values.shape,
+        expanded: values.expand,
         modelScores: values['model-scores'],
         imported: report.added,
         presses: samples.length,
@@ -174,7 +200,7 @@ async function main(): Promise<void> {
         pageErrors: problems.length,
       };
       console.log(
-        `annotate latency on ${itemCount} items, ${result.presses} presses (pace ${paceMs} ms): p50 ${result.p50Ms} ms, p95 ${result.p95Ms} ms, ` +
+        `annotate latency on ${itemCount} ${values.shape === 'conversation' ? `conversation items (${values.expand ? 'unfolded' : 'folded'})` : 'items'}, ${result.presses} presses (pace ${paceMs} ms): p50 ${result.p50Ms} ms, p95 ${result.p95Ms} ms, ` +
           `p99 ${result.p99Ms} ms, max ${result.maxMs} ms (key → DOM commit p50 ${result.commitP50Ms} ms, p95 ${result.commitP95Ms} ms); prefetched ${Math.round(result.prefetchedShare * 100)}% (target p95 < 50 ms)`,
       );
       console.log(JSON.stringify(result));
