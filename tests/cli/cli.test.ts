@@ -2,7 +2,7 @@
  * The `reward-studio` command as a person runs it: a real process, real files, exit codes.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -64,6 +64,56 @@ describe('reward-studio CLI', () => {
     const rows = (await readFile(out, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
     const ok2 = rows.find((row) => row.id === 'ok-2');
     expect(ok2).toEqual({ id: 'ok-2', query: 'Pick one', response: ['a', 'b', 'c'], human_ranking: [1, 0, 1] });
+  });
+
+  it('imports through --map-* flags and a dataset_info.json entry (--dataset); an unknown --format or dataset exits 2 naming what exists', async () => {
+    const project = path.join(tmp, 'formats-project');
+    expect(cli('sample-project', project, '--items', '0').status).toBe(0);
+
+    // Keys no reader knows: not recognised without a mapping (exit 1, one message), imported with one.
+    const odd = path.join(tmp, 'odd.jsonl');
+    await writeFile(odd, [
+      { question: 'Warmest colour?', good: 'Red.', bad: 'Blue.', winner: 'good', team: 'vision' },
+      { question: 'Coldest colour?', good: 'Orange.', bad: 'Blue.', winner: 'bad', team: 'vision' },
+    ].map((row) => JSON.stringify(row)).join('\n') + '\n');
+    const unknown = cli('import', odd, '--project', project);
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toContain('format not recognised: found keys');
+    const mapped = cli('import', odd, '--project', project, '--map-prompt', 'question', '--map-responses', 'good,bad', '--map-preference', 'winner');
+    expect(mapped.status, mapped.stderr).toBe(0);
+    expect(mapped.stdout).toMatch(/\(mapped\): 2 rows, 2 added/);
+
+    // LLaMA-Factory's registry: the entry names its file, formatting and columns.
+    const data = path.join(tmp, 'lf-data');
+    await mkdir(data, { recursive: true });
+    await writeFile(path.join(data, 'dataset_info.json'), JSON.stringify({
+      prefs: { file_name: 'prefs.json', formatting: 'sharegpt', ranking: true, columns: { messages: 'turns', chosen: 'good', rejected: 'bad' } },
+    }));
+    await writeFile(path.join(data, 'prefs.json'), JSON.stringify([
+      { turns: [{ from: 'system', value: 'Be brief.' }, { from: 'human', value: 'Hi?' }], good: { from: 'gpt', value: 'Hello.' }, bad: { from: 'gpt', value: 'Go.' } },
+    ]));
+    const entry = cli('import', path.join(data, 'dataset_info.json'), '--dataset', 'prefs', '--project', project);
+    expect(entry.status, entry.stderr).toBe(0);
+    expect(entry.stdout).toMatch(/prefs\.json \(llamafactory-sharegpt, JSON array\): 1 rows, 1 added/);
+    // Usage mistakes exit 2, like an unknown command.
+    const missing = cli('import', path.join(data, 'dataset_info.json'), '--dataset', 'nope', '--project', project);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain('has no dataset named "nope"');
+
+    const wrong = cli('import', odd, '--project', project, '--format', 'alpaca');
+    expect(wrong.status).toBe(2);
+    expect(wrong.stderr).toMatch(/--format must be auto or one of seed, .*llamafactory-sharegpt.*; got "alpaca"/);
+
+    const exported = path.join(tmp, 'export', 'items.jsonl');
+    expect(cli('export', '--project', project, '--out', exported, '--format', 'seed', '--split', 'all').status).toBe(0);
+    const rows = (await readFile(exported, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    // The winner column decided each ranking; the unused column came back as metadata.
+    expect(rows.find((row) => row.query === 'Coldest colour?')).toMatchObject({ response: ['Orange.', 'Blue.'], human_ranking: [1, 0], team: 'vision' });
+    expect(rows.find((row) => row.query === 'Hi?')).toMatchObject({
+      response: ['Hello.', 'Go.'],
+      human_ranking: [0, 1],
+      messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hi?' }],
+    });
   });
 
   it('explains a missing project instead of creating one', () => {
