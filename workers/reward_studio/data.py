@@ -80,11 +80,8 @@ def load_items(path: str | Path, check_images: bool = True, require_preference: 
     path = Path(path)
     if not path.exists():
         raise DataError(f"data file not found: {path}", "Check train_data_path / val_data_path.")
-    if path.suffix.lower() == ".parquet":
-        rows = _read_parquet(path)
-    else:
-        rows = _read_jsonl(path)
-    parquet = path.suffix.lower() == ".parquet"
+    parquet = path.suffix.lower() == ".parquet" or _head(path, 4) == PARQUET_MAGIC
+    rows = _read_parquet(path) if parquet else _read_jsonl(path)
     items = [_parse_row(row, f"{path}:{line}", path.parent, check_images, require_preference, parquet)
              for line, row in rows]
     if not items:
@@ -93,18 +90,71 @@ def load_items(path: str | Path, check_images: bool = True, require_preference: 
     return items
 
 
+PARQUET_MAGIC = b"PAR1"
+GZIP_MAGIC = b"\x1f\x8b"
+ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+
+
+def _head(path: Path, n: int) -> bytes:
+    with path.open("rb") as fh:
+        return fh.read(n)
+
+
+def _read_text(path: Path) -> str:
+    """The file's text, gzip- or zstd-compressed or not (recognised from the bytes, like the studio's import)."""
+    head = _head(path, 4)
+    try:
+        if head[:2] == GZIP_MAGIC:
+            import gzip
+
+            with gzip.open(path, "rt", encoding="utf-8") as fh:
+                return fh.read()
+        if head == ZSTD_MAGIC:
+            import pyarrow as pa  # already a dependency; its zstd codec saves another package
+
+            with pa.OSFile(str(path)) as raw, pa.CompressedInputStream(raw, "zstd") as stream:
+                return stream.read().decode("utf-8")
+    except (OSError, EOFError, UnicodeDecodeError, ValueError) as exc:
+        raise DataError(f"{path}: cannot decompress ({exc})", "The file is damaged; re-compress or re-export it.") from exc
+    return path.read_text(encoding="utf-8")
+
+
 def _read_jsonl(path: Path) -> list[tuple[int, Any]]:
+    """Rows of a JSON Lines file, a JSON array (numbered by row) or a file holding one JSON object;
+    gzip or zstd compression is undone first."""
+    text = _read_text(path).lstrip("\ufeff")
+    start = text.lstrip()[:1]
+    if start == "[":
+        try:
+            rows = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise DataError(f"{path}: not a valid JSON array ({exc.msg} at line {exc.lineno})",
+                            "Check that the file is complete.") from exc
+        return [(i + 1, row) for i, row in enumerate(rows)]
     rows = []
-    with path.open("r", encoding="utf-8") as fh:
-        for n, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                rows.append((n, json.loads(line)))
-            except json.JSONDecodeError as exc:
-                raise DataError(f"{path}:{n}: not valid JSON ({exc.msg} at column {exc.colno})",
-                                "Each line must be one JSON object in seed format.") from exc
+    # split("\n"), not splitlines(): JSON text may hold U+2028 and other characters splitlines breaks on.
+    for n, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            rows.append((n, json.loads(line)))
+        except json.JSONDecodeError as exc:
+            if start == "{" and not rows:
+                whole = _one_object(text)
+                if whole is not None:
+                    return [(1, whole)]
+            raise DataError(f"{path}:{n}: not valid JSON ({exc.msg} at column {exc.colno})",
+                            "Each line must be one JSON object in seed format.") from exc
     return rows
+
+
+def _one_object(text: str) -> Any | None:
+    """A file holding one pretty-printed JSON object (a README example) is one row."""
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError:
+        return None
+    return value if isinstance(value, dict) else None
 
 
 def _read_parquet(path: Path) -> list[tuple[int, Any]]:
