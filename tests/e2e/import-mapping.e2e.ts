@@ -193,9 +193,16 @@ describe('mapping the columns of an unrecognised file in the import panel', () =
     const renamed = join(tempFolder('upload'), 'uploaded-odd.jsonl');
     copyFileSync(dataFile, renamed);
     await page.getByTestId('import-upload').setInputFiles(renamed);
-    await page.getByTestId('import-not-recognised').waitFor({ timeout: 30_000 });
+    // The previous file may still show "not recognised": first wait for the upload to land in the field.
     // The stored upload is <stamp>-uploaded-odd.jsonl; the mapping is remembered for the name the person knows.
-    expect(await page.getByTestId('import-file').inputValue()).toMatch(/cache[\\/]uploads[\\/]\d{8}-\d{6}-uploaded-odd\.jsonl$/);
+    await expect
+      .poll(() => page.getByTestId('import-file').inputValue(), { timeout: 30_000 })
+      .toMatch(/cache[\\/]uploads[\\/]\d{8}-\d{6}-uploaded-odd\.jsonl$/);
+    const uploaded = await page.getByTestId('import-file').inputValue();
+    // …and for the preview of that file (not the previous one) before reading its verdict.
+    await expect.poll(() => page.getByTestId('import-preview').getAttribute('data-file'), { timeout: 30_000 }).toBe(uploaded);
+    expect(await page.getByTestId('import-not-recognised').count()).toBe(1);
+    await expect.poll(() => page.getByTestId('map-prompt').inputValue()).toBe('');
     await page.getByTestId('map-prompt').selectOption('question');
     await page.getByTestId('map-response-0').selectOption('good');
     await page.getByTestId('map-response-1').selectOption('bad');
@@ -203,10 +210,17 @@ describe('mapping the columns of an unrecognised file in the import panel', () =
     expect(await page.getByTestId('import-report').count()).toBe(0);
     expect(query<{ n: number }>(projectDir, 'SELECT COUNT(*) AS n FROM items')[0]?.n).toBe(itemsBefore);
 
-    // The same file uploaded again waits for the remembered mapping instead of failing.
+    // The same file uploaded again (stored under a new name) waits for the remembered mapping instead of failing.
     await page.getByTestId('import-upload').setInputFiles(renamed);
-    await expect.poll(() => page.getByTestId('map-prompt').inputValue(), { timeout: 30_000 }).toBe('question');
+    await expect.poll(() => page.getByTestId('import-file').inputValue(), { timeout: 30_000 }).not.toBe(uploaded);
+    const again = await page.getByTestId('import-file').inputValue();
+    await expect.poll(() => page.getByTestId('import-preview').getAttribute('data-file'), { timeout: 30_000 }).toBe(again);
+    await expect.poll(() => page.getByTestId('mapping-state').textContent()).toBe('Importing through this mapping, remembered for uploaded-odd.jsonl.');
+    expect(await page.getByTestId('map-prompt').inputValue()).toBe('question');
+    // An import would have started right after the upload's own check; give it the time one takes.
+    await page.waitForTimeout(1500);
     expect(await page.getByTestId('import-report').count()).toBe(0);
+    expect(query<{ n: number }>(projectDir, 'SELECT COUNT(*) AS n FROM items')[0]?.n).toBe(itemsBefore);
     await page.getByTestId('mapping-clear').click();
   });
 

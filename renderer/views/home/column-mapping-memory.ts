@@ -15,15 +15,10 @@ interface Remembered {
   savedAt: number;
 }
 
-/**
- * The file name of a path typed on any machine (the server may be Windows, the browser not).
- * Uploads are stored as `<yyyymmdd-hhmmss>-<name>`: the stamp is not part of the name a person
- * remembers, so it is left out.
- */
+/** The file name of a path typed on any machine (the server may be Windows, the browser not). */
 export function fileBaseName(path: string): string {
   const parts = path.trim().split(/[\\/]/);
-  const name = parts[parts.length - 1] ?? '';
-  return /^\d{8}-\d{6}-./.test(name) && /[\\/]cache[\\/]uploads[\\/]/.test(path) ? name.slice(16) : name;
+  return parts[parts.length - 1] ?? '';
 }
 
 function storage(): Storage | null {

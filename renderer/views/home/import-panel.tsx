@@ -14,7 +14,7 @@ import { pathInZip, uploadFile, UploadError, type Uploaded, type UploadedZip } f
 import { useStudioEvent } from '../../hooks/use-studio-event';
 import { useProjectStore } from '../../state/project-store';
 import { toastError, toastSuccess, useToastStore } from '../../state/toast-store';
-import { fileBaseName, recallMapping } from './column-mapping-memory';
+import { recallMapping } from './column-mapping-memory';
 import { ImportPreview, type ImportChoice } from './import-preview';
 import { ImportReportView } from './import-report-view';
 
@@ -72,6 +72,8 @@ export function ImportPanel({ onImported }: { onImported(report: ImportReport): 
   const [progress, setProgress] = useState<ImportProgress | null>(null);
   const [report, setReport] = useState<ImportReport | null>(null);
   const [uploading, setUploading] = useState<string | null>(null);
+  // An uploaded file is stored as <stamp>-<name>: its mapping is remembered under the name the person picked.
+  const [uploadedAs, setUploadedAs] = useState<{ path: string; name: string } | null>(null);
   // A zip with several data files or a dataset_info.json: the person picks what to import.
   const [zipChoice, setZipChoice] = useState<{ zip: UploadedZip; pick: ZipPick } | null>(null);
   // The desktop app has native dialogs and real paths; only a browser tab needs uploads.
@@ -131,15 +133,16 @@ export function ImportPanel({ onImported }: { onImported(report: ImportReport): 
     }
     if (path === null) return;
     setFile(path);
-    if (await readyToImport(path)) await runImport(path);
+    setUploadedAs({ path, name: picked.name });
+    if (await readyToImport(path, picked.name)) await runImport(path);
   }
 
   /**
    * An uploaded file imports at once when detection reads it and no mapping is remembered for
    * its name; otherwise the preview (now showing it) asks for the mapping first.
    */
-  async function readyToImport(path: string): Promise<boolean> {
-    if (recallMapping(fileBaseName(path)) !== null) return false;
+  async function readyToImport(path: string, name: string): Promise<boolean> {
+    if (recallMapping(name) !== null) return false;
     try {
       const preview = await client.invoke('dataset.preview', { file: path });
       return preview.notRecognised === null;
@@ -175,7 +178,12 @@ export function ImportPanel({ onImported }: { onImported(report: ImportReport): 
           filters={FILE_FILTERS}
           disabled={running}
         />
-        <ImportPreview file={file} disabled={running} onChoice={setChoice} />
+        <ImportPreview
+          file={file}
+          disabled={running}
+          onChoice={setChoice}
+          rememberAs={uploadedAs !== null && uploadedAs.path === file ? uploadedAs.name : undefined}
+        />
         <div className="row wrap">
           <SelectField label="Split" value={split} options={SPLIT_OPTIONS} onChange={setSplit} testId="import-split" disabled={running} />
           <div className="field field-action">

@@ -142,15 +142,18 @@ export function ImportPreview({
   dataset,
   disabled,
   onChoice,
+  rememberAs,
 }: {
   file: string;
   dataset?: string;
   disabled: boolean;
   onChoice(choice: ImportChoice): void;
+  /** The name the mapping is remembered under, when it is not the file's (an upload's original name). */
+  rememberAs?: string;
 }) {
   const client = useStudioClient();
   const path = file.trim();
-  const name = fileBaseName(path);
+  const name = rememberAs ?? fileBaseName(path);
   const [format, setFormat] = useState('auto');
   const [draft, setDraft] = useState<MappingDraft>(EMPTY_DRAFT);
   /** True once the person mapped columns (or a remembered mapping came back): the import sends it. */
@@ -261,7 +264,7 @@ export function ImportPreview({
   const closest = (preview?.candidates ?? []).slice(0, 2);
 
   return (
-    <div className="import-preview" data-testid="import-preview" aria-busy={loading} onKeyDown={onKeyDown}>
+    <div className="import-preview" data-testid="import-preview" data-file={preview?.file ?? ''} aria-busy={loading} onKeyDown={onKeyDown}>
       {error !== null && (
         <p className="small muted" data-testid="import-preview-error" role="status">
           Cannot preview this file yet: {error}
