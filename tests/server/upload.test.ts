@@ -2,24 +2,21 @@
  * POST /upload over a real socket: the token and origin rules, the size cap, the file landing in
  * the project's cache/uploads under a safe name, and the uploaded file importing.
  */
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRouter } from '../../app/rpc/router';
 import { UPLOAD_PATH } from '../../app/rpc/wire';
-import { startStudioServer, type StudioServer } from '../../app/server/studio-server';
+import type { StudioServer } from '../../app/server/studio-server';
 import { sanitizeUploadName } from '../../app/server/upload';
-import { createHandlers } from '../../app/studio/create-handlers';
-import { Studio } from '../../app/studio/studio';
+import { removeUploadTestFolder, startUploadTestServer, uploadTestFolder, type UploadTestServer } from './upload-test-server';
 
 const CAP = 64 * 1024;
 let tmp: string;
-let studio: Studio;
 let server: StudioServer;
-let emptyStudio: Studio;
 let emptyServer: StudioServer;
+let withProject: UploadTestServer | undefined;
+let withoutProject: UploadTestServer | undefined;
 
 interface Reply {
   status: number;
@@ -57,42 +54,21 @@ function post(
 }
 
 const auth = (s: StudioServer): Record<string, string> => ({ authorization: `token ${s.token}` });
-const uploadsDir = (): string => path.join(studio.projectDir as string, 'cache', 'uploads');
+const uploadsDir = (): string => (withProject as UploadTestServer).uploadsDir();
 
 beforeAll(async () => {
-  tmp = await mkdtemp(path.join(os.tmpdir(), 'rs-upload-'));
-  process.env.REWARD_STUDIO_HOME = path.join(tmp, 'home');
-  const rendererDir = path.join(tmp, 'renderer');
-  await mkdir(rendererDir);
-  await writeFile(path.join(rendererDir, 'index.html'), '<!doctype html><title>Reward Studio</title>');
-  studio = new Studio({ kind: 'browser' });
-  studio.createProject(path.join(tmp, 'project'), 'Upload test');
-  server = await startStudioServer({
-    router: createRouter(createHandlers(studio)),
-    events: studio.events,
-    projectFile: (relPath) => studio.projectFile(relPath),
-    uploadDir: () => studio.uploadsDir(),
-    maxUploadBytes: CAP,
-    rendererDir,
-    port: 0,
-  });
-  emptyStudio = new Studio({ kind: 'browser' });
-  emptyServer = await startStudioServer({
-    router: createRouter(createHandlers(emptyStudio)),
-    events: emptyStudio.events,
-    projectFile: (relPath) => emptyStudio.projectFile(relPath),
-    uploadDir: () => emptyStudio.uploadsDir(),
-    rendererDir,
-    port: 0,
-  });
+  const folder = await uploadTestFolder('rs-upload-');
+  tmp = folder.tmp;
+  withProject = await startUploadTestServer(folder, { projectName: 'Upload test', maxUploadBytes: CAP });
+  withoutProject = await startUploadTestServer(folder);
+  server = withProject.server;
+  emptyServer = withoutProject.server;
 });
 
 afterAll(async () => {
-  await server?.close();
-  await emptyServer?.close();
-  studio?.close();
-  emptyStudio?.close();
-  await rm(tmp, { recursive: true, force: true });
+  await withProject?.close();
+  await withoutProject?.close();
+  await removeUploadTestFolder(tmp);
 });
 
 describe('POST /upload', () => {
@@ -113,7 +89,7 @@ describe('POST /upload', () => {
     expect(reply.json.bytes).toBe(body.length);
     expect(await readFile(file)).toEqual(body);
 
-    const imported = await createRouter(createHandlers(studio)).invoke('dataset.import', { file });
+    const imported = await (withProject as UploadTestServer).router.invoke('dataset.import', { file });
     expect(imported).toMatchObject({ ok: true, result: { added: 2, labeled: 1, errorCount: 0 } });
   });
 

@@ -8,26 +8,25 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZipFile } from 'yazl';
-import { createRouter } from '../../app/rpc/router';
 import { UPLOAD_PATH } from '../../app/rpc/wire';
-import { startStudioServer, type StudioServer } from '../../app/server/studio-server';
+import type { StudioServer } from '../../app/server/studio-server';
 import { checkEntryName, DEFAULT_ZIP_LIMITS, zipLimitsFor } from '../../app/server/unzip-upload';
-import { createHandlers } from '../../app/studio/create-handlers';
-import { Studio } from '../../app/studio/studio';
+import type { Studio } from '../../app/studio/studio';
+import { removeUploadTestFolder, startUploadTestServer, uploadTestFolder, type UploadTestServer } from './upload-test-server';
 
 /** 32 MiB uploads: room for a zip of 200,001 entries; unpacking is capped at 4× that, 128 MiB. */
 const CAP = 32 * 1024 ** 2;
 let tmp: string;
 let studio: Studio;
 let server: StudioServer;
+let running: UploadTestServer | undefined;
 
 interface Reply {
   status: number;
@@ -107,7 +106,7 @@ async function zipNamed(name: string, extra: ZipEntry[] = []): Promise<Buffer> {
   return bytes;
 }
 
-const uploadsDir = (): string => path.join(studio.projectDir as string, 'cache', 'uploads');
+const uploadsDir = (): string => (running as UploadTestServer).uploadsDir();
 
 async function png(width: number, height: number, colour: { r: number; g: number; b: number }): Promise<Buffer> {
   return sharp({ create: { width, height, channels: 3, background: colour } }).png().toBuffer();
@@ -121,29 +120,17 @@ async function tree(dir: string): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  tmp = await mkdtemp(path.join(os.tmpdir(), 'rs-zip-upload-'));
-  process.env.REWARD_STUDIO_HOME = path.join(tmp, 'home');
-  const rendererDir = path.join(tmp, 'renderer');
-  await mkdir(rendererDir);
-  await writeFile(path.join(rendererDir, 'index.html'), '<!doctype html><title>Reward Studio</title>');
-  studio = new Studio({ kind: 'browser' });
-  studio.createProject(path.join(tmp, 'project'), 'Zip upload test');
-  server = await startStudioServer({
-    router: createRouter(createHandlers(studio)),
-    events: studio.events,
-    projectFile: (relPath) => studio.projectFile(relPath),
-    uploadDir: () => studio.uploadsDir(),
-    maxUploadBytes: CAP,
-    rendererDir,
-    port: 0,
-  });
+  const folder = await uploadTestFolder('rs-zip-upload-');
+  tmp = folder.tmp;
+  running = await startUploadTestServer(folder, { projectName: 'Zip upload test', maxUploadBytes: CAP });
+  studio = running.studio;
+  server = running.server;
   await mkdir(uploadsDir(), { recursive: true });
 });
 
 afterAll(async () => {
-  await server?.close();
-  studio?.close();
-  await rm(tmp, { recursive: true, force: true });
+  await running?.close();
+  await removeUploadTestFolder(tmp);
 });
 
 describe('POST /upload with a zip', () => {
@@ -172,7 +159,7 @@ describe('POST /upload with a zip', () => {
     // Neither the archive nor a .part folder is left beside it.
     expect((await readdir(uploadsDir())).filter((name) => name.endsWith('.zip') || name.endsWith('.part'))).toEqual([]);
 
-    const imported = await createRouter(createHandlers(studio)).invoke('dataset.import', { file: reply.json.path as string });
+    const imported = await (running as UploadTestServer).router.invoke('dataset.import', { file: reply.json.path as string });
     expect(imported).toMatchObject({ ok: true, result: { added: 2, errorCount: 0 } });
     const db = new Database(path.join(studio.projectDir as string, 'project.sqlite'), { readonly: true });
     try {
