@@ -4,23 +4,14 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StudioPage } from './harness/browser';
 import { openSampleStudio, type SampleStudio } from './harness/sample-studio';
+import { queryProject } from './harness/project-db';
 import { tempFolder } from './harness/temp-folders';
 import type { RunningStudio } from './harness/studio-process';
-
-function query<T>(projectDir: string, sql: string): T[] {
-  const db = new Database(join(projectDir, 'project.sqlite'), { readonly: true, fileMustExist: true });
-  try {
-    return db.prepare(sql).all() as T[];
-  } finally {
-    db.close();
-  }
-}
 
 async function rowIds(page: Page, count: number): Promise<string[]> {
   const ids: string[] = [];
@@ -57,7 +48,7 @@ describe('dataset table and upload in the browser UI', () => {
     await expect.poll(() => page.getByTestId('bulk-count').textContent()).toBe('4 selected');
     const chosen = [ids[0], ids[2], ids[3], ids[5]] as string[];
     await page.getByTestId('bulk-split').selectOption('test');
-    await expect.poll(() => query<{ id: string }>(projectDir, "SELECT id FROM items WHERE split = 'test' ORDER BY id").map((row) => row.id)).toEqual([...chosen].sort());
+    await expect.poll(() => queryProject<{ id: string }>(projectDir, "SELECT id FROM items WHERE split = 'test' ORDER BY id").map((row) => row.id)).toEqual([...chosen].sort());
     await expect.poll(() => page.locator(`[data-testid="item-row"][data-item-id="${chosen[0]}"] [data-testid="item-split"]`).textContent()).toBe('test');
   });
 
@@ -65,25 +56,25 @@ describe('dataset table and upload in the browser UI', () => {
     const { page } = ui;
     await page.getByTestId('items-filter-split-val').click();
     await expect.poll(() => page.getByTestId('item-row').first().getAttribute('data-item-id')).toBeTruthy();
-    const valCount = query<{ n: number }>(projectDir, "SELECT COUNT(*) AS n FROM items WHERE split = 'val' AND deleted_at IS NULL")[0]?.n ?? 0;
+    const valCount = queryProject<{ n: number }>(projectDir, "SELECT COUNT(*) AS n FROM items WHERE split = 'val' AND deleted_at IS NULL")[0]?.n ?? 0;
     await page.getByTestId('item-row').first().click();
     await page.getByTestId('bulk-select-all').click();
     await expect.poll(() => page.getByTestId('bulk-count').textContent()).toBe(`${valCount} selected`);
     await page.getByTestId('bulk-flag').click();
-    await expect.poll(() => query<{ n: number }>(projectDir, 'SELECT COUNT(*) AS n FROM items WHERE flagged = 1')[0]?.n).toBe(valCount);
+    await expect.poll(() => queryProject<{ n: number }>(projectDir, 'SELECT COUNT(*) AS n FROM items WHERE flagged = 1')[0]?.n).toBe(valCount);
     await page.getByTestId('items-filter-split-all').click();
     await page.getByTestId('items-filter-flagged').click();
     await expect.poll(() => page.getByTestId('items-total').textContent()).toBe(`${valCount} items`);
     await page.getByTestId('items-filter-flagged').click();
     // The next test reads rows by position: wait until the unfiltered list is back.
-    const all = query<{ n: number }>(projectDir, 'SELECT COUNT(*) AS n FROM items WHERE deleted_at IS NULL')[0]?.n ?? 0;
+    const all = queryProject<{ n: number }>(projectDir, 'SELECT COUNT(*) AS n FROM items WHERE deleted_at IS NULL')[0]?.n ?? 0;
     await expect.poll(() => page.getByTestId('items-total').textContent()).toBe(`${all} items`);
   });
 
   it('deletes only after confirmation', async () => {
     const { page } = ui;
     await page.getByTestId('item-row').nth(2).waitFor();
-    const before = query<{ n: number }>(projectDir, 'SELECT COUNT(*) AS n FROM items WHERE deleted_at IS NULL')[0]?.n ?? 0;
+    const before = queryProject<{ n: number }>(projectDir, 'SELECT COUNT(*) AS n FROM items WHERE deleted_at IS NULL')[0]?.n ?? 0;
     await page.getByTestId('item-row').nth(0).click();
     await page.getByTestId('item-row').nth(1).click({ modifiers: ['Shift'] });
     await expect.poll(() => page.getByTestId('bulk-count').textContent()).toBe('2 selected');
@@ -92,10 +83,10 @@ describe('dataset table and upload in the browser UI', () => {
     const [first, second] = await selected.evaluateAll((rows) => rows.map((row) => row.getAttribute('data-item-id') as string));
     await page.getByTestId('bulk-delete').click();
     await page.getByTestId('bulk-delete-confirm').waitFor();
-    expect(query<{ n: number }>(projectDir, 'SELECT COUNT(*) AS n FROM items WHERE deleted_at IS NULL')[0]?.n).toBe(before);
+    expect(queryProject<{ n: number }>(projectDir, 'SELECT COUNT(*) AS n FROM items WHERE deleted_at IS NULL')[0]?.n).toBe(before);
     await page.getByTestId('bulk-delete-confirm-button').click();
-    await expect.poll(() => query<{ n: number }>(projectDir, 'SELECT COUNT(*) AS n FROM items WHERE deleted_at IS NULL')[0]?.n).toBe(before - 2);
-    const gone = query<{ id: string }>(projectDir, 'SELECT id FROM items WHERE deleted_at IS NOT NULL ORDER BY id').map((row) => row.id);
+    await expect.poll(() => queryProject<{ n: number }>(projectDir, 'SELECT COUNT(*) AS n FROM items WHERE deleted_at IS NULL')[0]?.n).toBe(before - 2);
+    const gone = queryProject<{ id: string }>(projectDir, 'SELECT id FROM items WHERE deleted_at IS NOT NULL ORDER BY id').map((row) => row.id);
     expect(gone).toEqual([first, second].sort());
     await expect.poll(() => page.getByTestId('items-total').textContent()).toBe(`${before - 2} items`);
   });
@@ -113,7 +104,7 @@ describe('dataset table and upload in the browser UI', () => {
     await page.getByTestId('import-upload').setInputFiles(file);
     await page.getByTestId('import-report').waitFor({ timeout: 60_000 });
     expect(Number((await page.getByTestId('import-added').textContent())?.replace(/\D/g, ''))).toBe(1);
-    expect(query<{ id: string }>(projectDir, "SELECT id FROM items WHERE id = 'uploaded-1'")).toHaveLength(1);
+    expect(queryProject<{ id: string }>(projectDir, "SELECT id FROM items WHERE id = 'uploaded-1'")).toHaveLength(1);
     expect(await page.getByTestId('import-file').inputValue()).toMatch(/uploaded\.jsonl$/);
   });
 

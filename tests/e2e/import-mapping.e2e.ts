@@ -10,13 +10,13 @@
  */
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VIEWPORT } from './harness/browser';
 import { REPO_ROOT } from './harness/renderer-build';
 import { openSampleStudio, type SampleStudio } from './harness/sample-studio';
+import { queryProject } from './harness/project-db';
 import { tempFolder } from './harness/temp-folders';
 
 const SCREENSHOT_DIR = process.env.UPDATE_SCREENSHOTS ? join(REPO_ROOT, 'docs', 'screenshots') : join(REPO_ROOT, 'test-results', 'screenshots');
@@ -30,15 +30,6 @@ const GOOD_ROWS = [
 ];
 /** Rows without a question: more than the report lists one by one, so they come back grouped. */
 const ORPHANS = Array.from({ length: 22 }, (_, index) => ({ good: `orphan ${index}`, bad: `row ${index}` }));
-
-function query<T>(projectDir: string, sql: string, ...params: string[]): T[] {
-  const db = new Database(join(projectDir, 'project.sqlite'), { readonly: true, fileMustExist: true });
-  try {
-    return db.prepare(sql).all(...params) as T[];
-  } finally {
-    db.close();
-  }
-}
 
 async function png(path: string, width: number, height: number, colour: { r: number; g: number; b: number }): Promise<void> {
   mkdirSync(join(path, '..'), { recursive: true });
@@ -141,7 +132,7 @@ describe('mapping the columns of an unrecognised file in the import panel', () =
       'odd-prefs.jsonl:26: mapped column "question" (prompt) is missing in this row (the row has good, bad)',
     );
 
-    const items = query<{ query: string; responses: string; ranking: string; images: number; metadata: string | null }>(
+    const items = queryProject<{ query: string; responses: string; ranking: string; images: number; metadata: string | null }>(
       projectDir,
       `SELECT items.query AS query,
               (SELECT json_group_array(text) FROM (SELECT text FROM responses WHERE item_rowid = items.rowid ORDER BY idx)) AS responses,
@@ -189,7 +180,7 @@ describe('mapping the columns of an unrecognised file in the import panel', () =
   });
 
   it('an uploaded file nothing recognises is not imported at once: the panel asks for the mapping, remembered by its own name', async () => {
-    const itemsBefore = query<{ n: number }>(projectDir, 'SELECT COUNT(*) AS n FROM items')[0]?.n;
+    const itemsBefore = queryProject<{ n: number }>(projectDir, 'SELECT COUNT(*) AS n FROM items')[0]?.n;
     const renamed = join(tempFolder('upload'), 'uploaded-odd.jsonl');
     copyFileSync(dataFile, renamed);
     await page.getByTestId('import-upload').setInputFiles(renamed);
@@ -208,7 +199,7 @@ describe('mapping the columns of an unrecognised file in the import panel', () =
     await page.getByTestId('map-response-1').selectOption('bad');
     await expect.poll(() => page.getByTestId('mapping-state').textContent()).toBe('Importing through this mapping, remembered for uploaded-odd.jsonl.');
     expect(await page.getByTestId('import-report').count()).toBe(0);
-    expect(query<{ n: number }>(projectDir, 'SELECT COUNT(*) AS n FROM items')[0]?.n).toBe(itemsBefore);
+    expect(queryProject<{ n: number }>(projectDir, 'SELECT COUNT(*) AS n FROM items')[0]?.n).toBe(itemsBefore);
 
     // The same file uploaded again (stored under a new name) waits for the remembered mapping instead of failing.
     await page.getByTestId('import-upload').setInputFiles(renamed);
@@ -220,7 +211,7 @@ describe('mapping the columns of an unrecognised file in the import panel', () =
     // An import would have started right after the upload's own check; give it the time one takes.
     await page.waitForTimeout(1500);
     expect(await page.getByTestId('import-report').count()).toBe(0);
-    expect(query<{ n: number }>(projectDir, 'SELECT COUNT(*) AS n FROM items')[0]?.n).toBe(itemsBefore);
+    expect(queryProject<{ n: number }>(projectDir, 'SELECT COUNT(*) AS n FROM items')[0]?.n).toBe(itemsBefore);
     await page.getByTestId('mapping-clear').click();
   });
 

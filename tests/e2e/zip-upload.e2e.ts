@@ -9,23 +9,14 @@
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZipFile } from 'yazl';
 import { openContractSocket } from './harness/contract-socket';
 import { openSampleStudio, type SampleStudio } from './harness/sample-studio';
+import { queryProject } from './harness/project-db';
 import { tempFolder } from './harness/temp-folders';
-
-function query<T>(projectDir: string, sql: string, ...params: string[]): T[] {
-  const db = new Database(join(projectDir, 'project.sqlite'), { readonly: true, fileMustExist: true });
-  try {
-    return db.prepare(sql).all(...params) as T[];
-  } finally {
-    db.close();
-  }
-}
 
 async function png(width: number, height: number, colour: { r: number; g: number; b: number }): Promise<Buffer> {
   return sharp({ create: { width, height, channels: 3, background: colour } }).png().toBuffer();
@@ -56,7 +47,7 @@ async function added(page: Page): Promise<number> {
 
 /** Each item's first image: sha256 and width, from project.sqlite. */
 function imagesOf(projectDir: string, ids: string[]): { id: string; sha: string; width: number }[] {
-  return query<{ id: string; sha: string; width: number }>(
+  return queryProject<{ id: string; sha: string; width: number }>(
     projectDir,
     `SELECT items.id AS id, images.sha256 AS sha, images.width AS width FROM items
        JOIN item_images ON item_images.item_rowid = items.rowid AND item_images.position = 0
@@ -141,7 +132,7 @@ describe('uploading a zip with its images in the browser UI', () => {
       'data/second.jsonl',
     ]);
     // Nothing is imported until the person chooses.
-    expect(query(projectDir, "SELECT id FROM items WHERE id IN ('zip-first', 'zip-second')")).toEqual([]);
+    expect(queryProject(projectDir, "SELECT id FROM items WHERE id IN ('zip-first', 'zip-second')")).toEqual([]);
 
     await select.selectOption({ label: 'data/second.jsonl' });
     await page.getByTestId('zip-choice-import').click();
@@ -241,7 +232,7 @@ describe('uploading a zip with its images in the browser UI', () => {
     await page.keyboard.press('a');
     await expect.poll(() => page.getByTestId('queue-decided').textContent()).toBe('1');
     await expect.poll(() => page.getByTestId('queue-saving').count(), { timeout: 15_000 }).toBe(0);
-    const judgments = query<{ annotator: string; ranking_json: string; source: string; prompt_json: string }>(
+    const judgments = queryProject<{ annotator: string; ranking_json: string; source: string; prompt_json: string }>(
       conversationProject,
       `SELECT a.name AS annotator, j.ranking_json, j.source, items.prompt_json FROM judgments j
          JOIN annotators a ON a.id = j.annotator_id JOIN items ON items.rowid = j.item_rowid
