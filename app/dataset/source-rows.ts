@@ -5,7 +5,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { Transform } from 'node:stream';
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { Decompress } from 'fzstd';
 import { StudioError } from '../errors';
@@ -22,6 +22,11 @@ export type Container = 'jsonl' | 'json' | 'parquet';
 export interface SourceKind {
   container: Container;
   compression: Compression;
+  /**
+   * A JSON array's rows, parsed on first read and kept on this object: detection's sample and the
+   * import then read the same parse instead of decompressing and parsing the file twice.
+   */
+  parsed?: Promise<unknown[]>;
 }
 
 /** A row as read from the file: a value to validate, or why it could not even be read. */
@@ -58,11 +63,14 @@ export async function* readSourceRows(file: string, kind: SourceKind, signal?: A
     for await (const row of readParquetRows(file, signal)) yield { line: row.line, value: row.value, bytesRead: row.bytesRead };
     return;
   }
-  const source = openText(file, kind.compression);
   if (kind.container === 'json') {
-    yield* jsonArrayRows(file, source);
+    kind.parsed ??= parseJsonArray(file, openText(file, kind.compression));
+    const rows = await kind.parsed;
+    const size = (await stat(file)).size;
+    for (let index = 0; index < rows.length; index++) yield { line: index + 1, value: rows[index], bytesRead: size };
     return;
   }
+  const source = openText(file, kind.compression);
   for await (const line of splitJsonlLines(source.chunks, signal)) {
     try {
       yield { line: line.line, value: JSON.parse(line.text) as unknown, bytesRead: source.bytesRead() };
@@ -125,7 +133,8 @@ async function* zstdChunks(raw: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   yield* out;
 }
 
-async function* jsonArrayRows(file: string, source: TextSource): AsyncGenerator<RawRow> {
+/** The rows of a file holding one JSON array (or one object: a single row). */
+async function parseJsonArray(file: string, source: TextSource): Promise<unknown[]> {
   const parts: Buffer[] = [];
   let size = 0;
   for await (const chunk of source.chunks) {
@@ -152,7 +161,7 @@ async function* jsonArrayRows(file: string, source: TextSource): AsyncGenerator<
   }
   if (rows !== null && typeof rows === 'object' && !Array.isArray(rows)) rows = [rows];
   if (!Array.isArray(rows)) throw new StudioError('bad_file', `${file} is not a JSON array of rows`, 'Give a list of row objects.');
-  for (let index = 0; index < rows.length; index++) yield { line: index + 1, value: rows[index], bytesRead: source.bytesRead() };
+  return rows;
 }
 
 async function firstDecompressedBytes(file: string, compression: Compression, limit: number): Promise<Buffer> {
