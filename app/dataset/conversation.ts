@@ -81,7 +81,8 @@ export function readMessage(raw: unknown, where: string, tags: MessageTags, inli
   return { role: canonicalRole(role, where, tags.roles), content: readContent(raw[tags.content], `${where}.${tags.content}`, inlineImages) };
 }
 
-function guessTags(raw: unknown): MessageTags {
+/** `{from, value}` when a message has `from` and no `role`; otherwise `{role, content}`. */
+export function guessTags(raw: unknown): MessageTags {
   return isRecord(raw) && !('role' in raw) && 'from' in raw ? FROM_VALUE : ROLE_CONTENT;
 }
 

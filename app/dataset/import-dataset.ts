@@ -11,7 +11,7 @@ import { resolveDatasetInfoEntry } from './formats/llama-factory-dataset-info';
 import { ImageResolver } from './image-resolver';
 import { ImportWriter, type ReadyRow } from './import-writer';
 import { groupReasons, ReasonTally } from './import-reasons';
-import { isRecord, RowError, type ParsedRow } from './parsed-row';
+import { isRecord, kindOf, RowError, type ParsedRow } from './parsed-row';
 import { readSourceRows, sniffSource, type RawRow, type SourceKind } from './source-rows';
 import type { ImportOptions, ImportReport, ImportRowError } from './types';
 import { UnpairedGroups } from './unpaired-groups';
@@ -215,7 +215,7 @@ function namedReader(name: string): FormatReader {
 function readRow(raw: RawRow, plan: ImportPlan): ReadRow | { unpaired: Extract<ReaderOutput, { kind: 'unpaired' }> } {
   if (raw.error !== undefined) return { line: raw.line, bytesRead: raw.bytesRead, error: raw.error };
   if (!isRecord(raw.value)) {
-    return { line: raw.line, bytesRead: raw.bytesRead, error: `each row must be a JSON object (${plan.reader.label}), not ${describe(raw.value)}` };
+    return { line: raw.line, bytesRead: raw.bytesRead, error: `each row must be a JSON object (${plan.reader.label}), not ${kindOf(raw.value)}` };
   }
   try {
     const output = plan.reader.parse(raw.value, plan.context);
@@ -252,10 +252,4 @@ async function resolveImages(row: ReadRow, resolver: ImageResolver): Promise<Rea
     if (error instanceof RowError) return { line: row.line, error: error.reason };
     throw error;
   }
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  return `a ${typeof value}`;
 }

@@ -45,6 +45,15 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
 }
 
+/** How a value that has the wrong type reads in a message ("a list", "an object", "bytes", …). */
+export function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (value instanceof Uint8Array) return 'bytes';
+  if (isRecord(value)) return 'an object';
+  return `a ${typeof value}`;
+}
+
 /** Ids may be written as numbers; they are stored as their decimal text. */
 export function readId(row: Record<string, unknown>): string | null {
   const id = row.id;

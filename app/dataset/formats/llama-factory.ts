@@ -8,12 +8,11 @@ import type { PromptMessage } from '../../store/types';
 import {
   contentText,
   conversationItem,
-  FROM_VALUE,
+  guessTags,
   placeImageTokens,
   readMessage,
   readMessageList,
   readTools,
-  ROLE_CONTENT,
   type MessageTags,
 } from '../conversation';
 import { isRecord, readId, readImageSources, RowError, type ParsedRow } from '../parsed-row';
@@ -230,10 +229,6 @@ function messageTags(tags: Record<string, string> | undefined): MessageTags | un
       [t.system_tag]: 'system',
     },
   };
-}
-
-function guessTags(raw: Record<string, unknown>): MessageTags {
-  return !('role' in raw) && 'from' in raw ? FROM_VALUE : ROLE_CONTENT;
 }
 
 function optionalText(row: Record<string, unknown>, field: string): string {

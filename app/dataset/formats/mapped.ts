@@ -20,7 +20,7 @@
 import { rankingProblem } from '../../store/ranking-rules';
 import type { PromptMessage, Ranking } from '../../store/types';
 import { contentText, conversationItem, placeImageTokens, readMessage, readMessageList, ROLE_CONTENT, FROM_VALUE } from '../conversation';
-import { isRecord, readImageSources, RowError, type ImageSource, type ParsedRow } from '../parsed-row';
+import { isRecord, kindOf, readImageSources, RowError, type ImageSource, type ParsedRow } from '../parsed-row';
 import type { ColumnMapping, FormatReader, ReadContext } from './format-reader';
 
 export const MAPPED_FORMAT = 'mapped';
@@ -264,14 +264,6 @@ function readMappedId(value: unknown, column: string): string | null {
     return value;
   }
   throw new RowError(`mapped column "${column}" (id) must be text or a number, not ${kindOf(value)}`);
-}
-
-function kindOf(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (value instanceof Uint8Array) return 'bytes';
-  if (isRecord(value)) return 'an object';
-  return `a ${typeof value}`;
 }
 
 function describe(value: unknown): string {

@@ -1,7 +1,7 @@
 import { rankingProblem } from '../../store/ranking-rules';
 import type { PromptMessage } from '../../store/types';
 import { countImageParts, readMargin, readMessageList, readTools } from '../conversation';
-import { isRecord, readId, readImageSources, RowError, type ParsedRow } from '../parsed-row';
+import { isRecord, kindOf, readId, readImageSources, RowError, type ParsedRow } from '../parsed-row';
 import { keyShare, type FormatReader } from './format-reader';
 
 /** The seed's own fields, plus the optional conversation fields the studio's export writes. */
@@ -78,10 +78,4 @@ function normalizeRanks(value: unknown): unknown {
   if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return Array.from(value as unknown as ArrayLike<number>);
   if (!Array.isArray(value)) return value;
   return value.map((rank: unknown) => (typeof rank === 'bigint' ? Number(rank) : rank));
-}
-
-function kindOf(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  return `a ${typeof value}`;
 }
