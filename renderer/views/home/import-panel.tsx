@@ -210,7 +210,7 @@ export function ImportPanel({ onImported }: { onImported(report: ImportReport): 
               />
             </label>
             <span className="small muted">
-              From this computer: the file is copied into the project, then imported. Zip the data file with its images (or LLaMA-Factory&apos;s
+              From this computer: the file is copied into the project, then imported (one no format recognises waits here for its column mapping). Zip the data file with its images (or LLaMA-Factory&apos;s
               data/ folder) and the relative image paths resolve; a lone file&apos;s images must be reachable from the server.
             </span>
           </div>
