@@ -8,7 +8,32 @@ import { RowError, type ImageSource } from './parsed-row';
 type Resolution = { ok: true; image: StoredImage } | { ok: false; reason: string };
 
 /**
- * Turns the image references of rows into images stored in the project, once per distinct file.
+ * Where resolved images go: a project's media folder (import), or beside a converted file
+ * (convert-dataset.ts). Both throw a StudioError saying what is wrong with an image.
+ */
+export interface ImageStore {
+  /** An image file a row names (it exists; relative paths are already checked to stay inside). */
+  addFile(full: string, label: string): Promise<StoredImage>;
+  /** Image bytes embedded in a row (Parquet, HF-datasets structs). */
+  addBytes(bytes: Uint8Array, label: string): Promise<StoredImage>;
+  /** The list thumbnail for an item's first image, when the store keeps them. */
+  thumbnail?(image: StoredImage): Promise<void>;
+}
+
+/** A project's content-addressed media folder, with list thumbnails. */
+export function projectImageStore(projectDir: string): ImageStore {
+  return {
+    addFile: (full, label) => addImageFile(projectDir, full, label),
+    addBytes: (bytes, label) => addImageBytes(projectDir, bytes, label),
+    thumbnail: async (image) => {
+      await ensureThumbnail(projectDir, image.sha256, image.ext);
+    },
+  };
+}
+
+/**
+ * Turns the image references of rows into stored images (the project's media, or files beside a
+ * converted file: see ImageStore), once per distinct file.
  *
  * Path rules: a relative path is resolved from the data file's folder and must stay inside it
  * (`../` escapes are refused, so a downloaded dataset cannot pull in files from elsewhere on the
@@ -25,7 +50,7 @@ export class ImageResolver {
   private readonly thumbnails = new Map<string, Promise<void>>();
 
   constructor(
-    private readonly projectDir: string,
+    private readonly store: ImageStore,
     private readonly dataDir: string,
   ) {}
 
@@ -38,9 +63,10 @@ export class ImageResolver {
 
   /** Makes the list thumbnail for an item's first image; a failure only means it is made later on demand. */
   async thumbnail(image: StoredImage): Promise<void> {
+    if (this.store.thumbnail === undefined) return;
     let pending = this.thumbnails.get(image.sha256);
     if (pending === undefined) {
-      pending = ensureThumbnail(this.projectDir, image.sha256, image.ext).then(
+      pending = this.store.thumbnail(image).then(
         () => undefined,
         () => undefined,
       );
@@ -81,7 +107,7 @@ export class ImageResolver {
     }
     let pending = this.byIdentity.get(identity);
     if (pending === undefined) {
-      pending = settle(addImageFile(this.projectDir, full, `image "${written}"`));
+      pending = settle(this.store.addFile(full, `image "${written}"`));
       this.byIdentity.set(identity, pending);
     }
     return pending;
@@ -91,7 +117,7 @@ export class ImageResolver {
     const key = sha256Hex(bytes);
     let pending = this.byContent.get(key);
     if (pending === undefined) {
-      pending = settle(addImageBytes(this.projectDir, bytes, label));
+      pending = settle(this.store.addBytes(bytes, label));
       this.byContent.set(key, pending);
     }
     return pending;

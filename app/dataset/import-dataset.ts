@@ -8,7 +8,7 @@ import { detectReader, SAMPLE_ROWS } from './detect-format';
 import { isUnpaired, type FormatReader, type ReadContext, type ReaderOutput } from './formats/format-reader';
 import { formatNames, readerNamed } from './formats';
 import { resolveDatasetInfoEntry } from './formats/llama-factory-dataset-info';
-import { ImageResolver } from './image-resolver';
+import { ImageResolver, projectImageStore } from './image-resolver';
 import { ImportWriter, type ReadyRow } from './import-writer';
 import { groupReasons, ReasonTally } from './import-reasons';
 import { isRecord, kindOf, RowError, type ParsedRow } from './parsed-row';
@@ -22,7 +22,7 @@ const MAX_REPORTED_ERRORS = 1000;
 const IMAGE_CONCURRENCY = 4;
 
 /** A row after its format module read it: an item to write, or why it cannot be one. */
-type ReadRow = { line: number; bytesRead: number; parsed: ParsedRow } | { line: number; bytesRead: number; error: string };
+export type ReadRow = { line: number; bytesRead: number; parsed: ParsedRow } | { line: number; bytesRead: number; error: string };
 
 /** What the import will read: the file, how it is held, and the reader with its context. */
 export interface ImportPlan {
@@ -64,7 +64,7 @@ export async function importDataset(store: ProjectStore, file: string, options: 
     splitRatios: settings.ratios,
     sourceFile: path,
   });
-  const resolver = new ImageResolver(store.dir, dirname(path));
+  const resolver = new ImageResolver(projectImageStore(store.dir), dirname(path));
   const errors: ImportRowError[] = [];
   const tally = new ReasonTally();
   const unpaired = new UnpairedGroups();
@@ -102,20 +102,8 @@ export async function importDataset(store: ProjectStore, file: string, options: 
     }
   };
   try {
-    for await (const raw of readSourceRows(path, plan.source, options.signal)) {
-      const output = readRow(raw, plan);
-      if ('unpaired' in output) unpaired.add(output.unpaired, raw.line);
-      else await push(output);
-      if (options.signal?.aborted) break;
-    }
-    if (options.signal?.aborted !== true) {
-      for (const grouped of unpaired.items()) {
-        await push(grouped.parsed === undefined
-          ? { line: grouped.line, bytesRead: totalBytes, error: grouped.error ?? 'cannot be imported' }
-          : { line: grouped.line, bytesRead: totalBytes, parsed: grouped.parsed });
-      }
-      if (batch.length > 0) await flush(batch);
-    }
+    for await (const row of readItems(plan, unpaired, totalBytes, options.signal)) await push(row);
+    if (options.signal?.aborted !== true && batch.length > 0) await flush(batch);
   } catch (error) {
     // Batches already committed stay; the import is marked finished without a report.
     store.db.prepare('UPDATE imports SET finished_at = ? WHERE id = ?').run(new Date().toISOString(), importId);
@@ -211,6 +199,26 @@ function namedReader(name: string): FormatReader {
   return reader;
 }
 
+/**
+ * Every row of the planned file through its reader, in file order: an item or why the row
+ * cannot be one. Unpaired (KTO) rows are collected in `unpaired` and come last, as the items
+ * they group into (not when `signal` stopped the read). Import and convert both read this way.
+ */
+export async function* readItems(plan: ImportPlan, unpaired: UnpairedGroups, totalBytes: number, signal?: AbortSignal): AsyncGenerator<ReadRow> {
+  for await (const raw of readSourceRows(plan.file, plan.source, signal)) {
+    const output = readRow(raw, plan);
+    if ('unpaired' in output) unpaired.add(output.unpaired, raw.line);
+    else yield output;
+    if (signal?.aborted) return;
+  }
+  if (signal?.aborted) return;
+  for (const grouped of unpaired.items()) {
+    yield grouped.parsed === undefined
+      ? { line: grouped.line, bytesRead: totalBytes, error: grouped.error ?? 'cannot be imported' }
+      : { line: grouped.line, bytesRead: totalBytes, parsed: grouped.parsed };
+  }
+}
+
 /** One raw row through its format module: an item, an unpaired row to group, or the reason it fails. */
 function readRow(raw: RawRow, plan: ImportPlan): ReadRow | { unpaired: Extract<ReaderOutput, { kind: 'unpaired' }> } {
   if (raw.error !== undefined) return { line: raw.line, bytesRead: raw.bytesRead, error: raw.error };
@@ -240,7 +248,8 @@ function leftoverColumns(row: Record<string, unknown>, consumed: readonly string
   return any ? kept : null;
 }
 
-async function resolveImages(row: ReadRow, resolver: ImageResolver): Promise<ReadyRow> {
+/** The row's images stored (the first one's thumbnail made when the store keeps them), or why they cannot be. */
+export async function resolveImages(row: ReadRow, resolver: ImageResolver): Promise<ReadyRow> {
   if ('error' in row) return { line: row.line, error: row.error };
   try {
     const images: StoredImage[] = [];

@@ -3,9 +3,9 @@ import type { ItemWriter } from '../store/item-writer';
 import type { JudgmentFields, JudgmentWriter } from '../store/judgment-writer';
 import type { ProjectStore } from '../store/project-store';
 import type { Ranking, Split, SplitRatios } from '../store/types';
-import { itemContentHash } from './item-content';
 import { RowError, type ParsedRow } from './parsed-row';
 import { splitFor } from './splits';
+import { labelKey, RepeatedRows, storedColumns } from './stored-row';
 
 /** A row whose images are already in media/, or the reason it cannot be imported. */
 export type ReadyRow = { line: number; parsed: ParsedRow; images: StoredImage[] } | { line: number; error: string };
@@ -28,19 +28,13 @@ export interface ImportWriterOptions {
   sourceFile: string;
 }
 
-interface FirstSeen {
-  line: number;
-  contentHash: string;
-  ranking: string | null;
-}
-
 /**
  * Commits batches of ready rows, one transaction per batch and a savepoint per row, so a row
  * that fails while being written leaves nothing behind and the rest of the batch still lands.
  */
 export class ImportWriter {
   readonly counts: ImportCounts = { rowsRead: 0, added: 0, unchanged: 0, labeled: 0, relabeled: 0, imagesAdded: 0, duplicates: 0 };
-  private readonly seen = new Map<string, FirstSeen>();
+  private readonly repeats = new RepeatedRows();
   private seenInBatch: string[] = [];
   /** Images known to be in the `images` table: committed ones, and this batch's (until it commits). */
   private readonly imagesRecorded = new Set<string>();
@@ -77,7 +71,7 @@ export class ImportWriter {
       this.judgments.resetCache();
       if (rowFailure(error) === null) throw error;
       Object.assign(this.counts, countsBefore);
-      for (const id of this.seenInBatch) this.seen.delete(id);
+      for (const id of this.seenInBatch) this.repeats.forget(id);
       this.seenInBatch = [];
       this.imagesInBatch = new Set();
     }
@@ -126,14 +120,12 @@ export class ImportWriter {
 
   private writeRow(row: { line: number; parsed: ParsedRow; images: StoredImage[] }, now: string): void {
     const { parsed } = row;
-    const promptJson = parsed.prompt === null ? null : JSON.stringify(parsed.prompt);
-    const toolsJson = parsed.tools === undefined || parsed.tools === null ? null : JSON.stringify(parsed.tools);
     const imageShas = row.images.map((image) => image.sha256);
-    const contentHash = itemContentHash(parsed.query, promptJson, imageShas, parsed.responses, toolsJson);
+    const { promptJson, toolsJson, metadataJson, margin, contentHash } = storedColumns(parsed, imageShas);
     const rankingKey = labelKey(parsed);
-    const first = this.seen.get(parsed.id);
-    if (first !== undefined) {
-      this.repeatInFile(parsed.id, first, contentHash, rankingKey);
+    if (this.repeats.isRepeat(parsed.id, contentHash, rankingKey)) {
+      this.counts.unchanged += 1;
+      this.counts.duplicates += 1;
       return;
     }
     let existing = this.items.find(parsed.id);
@@ -163,8 +155,8 @@ export class ImportWriter {
           query: parsed.query,
           promptJson,
           toolsJson,
-          metadataJson: parsed.metadata === undefined || parsed.metadata === null ? null : JSON.stringify(parsed.metadata),
-          margin: parsed.margin ?? null,
+          metadataJson,
+          margin,
           split: this.options.split === 'auto' ? splitFor(parsed.id, this.options.splitSeed, this.options.splitRatios) : this.options.split,
           contentHash,
           sourceFile: this.options.sourceFile,
@@ -191,22 +183,8 @@ export class ImportWriter {
     }
     // Named people's labels (Label Studio, Argilla) are each their own judgment.
     for (const judgment of parsed.judgments ?? []) this.label(rowid, judgment.annotator, judgment.ranking, now);
-    this.seen.set(parsed.id, { line: row.line, contentHash, ranking: rankingKey });
+    this.repeats.remember(parsed.id, row.line, contentHash, rankingKey);
     this.seenInBatch.push(parsed.id);
-  }
-
-  /** A second row with an id already seen in this file: fine only if it says the same thing. */
-  private repeatInFile(id: string, first: FirstSeen, contentHash: string, rankingKey: string | null): void {
-    if (first.contentHash !== contentHash) {
-      throw new RowError(`duplicate id "${id}" with different content (first seen at line ${first.line}); give this row a new id`);
-    }
-    if (rankingKey !== null && first.ranking !== null && rankingKey !== first.ranking) {
-      throw new RowError(
-        `duplicate id "${id}" with a different human_ranking ${rankingKey} (line ${first.line} has ${first.ranking}); keep one of the two rows`,
-      );
-    }
-    this.counts.unchanged += 1;
-    this.counts.duplicates += 1;
   }
 
   /** A label of the file becomes (or updates) that annotator's judgment; identical labels change nothing. */
@@ -232,12 +210,6 @@ export class ImportWriter {
     this.counts.labeled += 1;
     if (current !== null) this.counts.relabeled += 1;
   }
-}
-
-/** What a row says about preferences, to tell a repeated row from a contradicting one. */
-function labelKey(parsed: ParsedRow): string | null {
-  if (parsed.ranking === null && (parsed.judgments ?? []).length === 0) return null;
-  return JSON.stringify(parsed.judgments === undefined ? parsed.ranking : [parsed.ranking, parsed.judgments]);
 }
 
 function importedJudgment(ranking: Ranking): JudgmentFields {

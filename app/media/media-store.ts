@@ -34,6 +34,11 @@ export async function addImageBytes(projectDir: string, bytes: Uint8Array, label
 
 /** Reads an image file (after checking its size, so a huge file is never read) and stores it. */
 export async function addImageFile(projectDir: string, filePath: string, label: string): Promise<StoredImage> {
+  return addImageBytes(projectDir, await readImageFile(filePath, label), label);
+}
+
+/** An image file's bytes, its size checked first (a huge file is never read); not probed yet. */
+export async function readImageFile(filePath: string, label: string): Promise<Buffer> {
   const info = await statImage(filePath, label);
   if (info.size > MAX_IMAGE_BYTES) {
     throw new StudioError(
@@ -42,8 +47,7 @@ export async function addImageFile(projectDir: string, filePath: string, label: 
       'Re-encode or downscale the image and import again.',
     );
   }
-  const bytes = await readFile(filePath);
-  return addImageBytes(projectDir, bytes, label);
+  return readFile(filePath);
 }
 
 async function statImage(filePath: string, label: string): Promise<{ size: number }> {
@@ -60,7 +64,7 @@ async function statImage(filePath: string, label: string): Promise<{ size: numbe
 }
 
 /** Writes through a temporary name and a rename, so a crash never leaves a half image at the final path. */
-async function writeOnce(finalPath: string, bytes: Uint8Array): Promise<void> {
+export async function writeOnce(finalPath: string, bytes: Uint8Array): Promise<void> {
   if (existsSync(finalPath)) return;
   await mkdir(dirname(finalPath), { recursive: true });
   const tempPath = `${finalPath}.${randomBytes(6).toString('hex')}.tmp`;
