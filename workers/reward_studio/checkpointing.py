@@ -5,6 +5,7 @@ checkpoints/step-N/
   config.json               the backbone's HF config (full weights only)
   model.safetensors         full weights, keys as in the HF generation class ("model.*"; no LM head)
   adapter_model.safetensors + adapter_config.json   LoRA (PEFT format; the score head is in modules_to_save)
+  seq_cls_adapter/          LoRA: the same adapter as a standard PEFT SEQ_CLS adapter (hf_export)
   score_head.safetensors    the score head, always (also for LoRA: a head never gets lost)
   tokenizer / processor files
   optimizer.pt, scheduler.pt, rng_state_<rank>.pt, trainer_state.json
@@ -28,6 +29,7 @@ from reward_studio.errors import ConfigError
 from reward_studio.model import HEAD_FILE, REWARD_CONFIG, WEIGHTS_FILE, RewardModel
 
 STATE_FILE = "trainer_state.json"
+SEQ_CLS_ADAPTER_DIR = "seq_cls_adapter"
 
 
 def is_peft(model: torch.nn.Module) -> bool:
@@ -77,7 +79,10 @@ def reward_config_dict(model: torch.nn.Module, base_model_name: str) -> dict[str
         "score_head": core.head_kind,
         "score_min": core.score_min,
         "score_max": core.score_max,
-        "reward_formula": "score_min + (score_max - score_min) * sigmoid(head(h_last_token))",
+        "score_range": core.score_range,
+        "head_bias": core.head_bias,
+        "reward_formula": "head(h_last_token)" if core.score_range == "none" else
+        "score_min + (score_max - score_min) * sigmoid(head(h_last_token))",
     }
 
 
@@ -86,7 +91,12 @@ def save_weights(model: torch.nn.Module, out: Path, processor: Any, base_model_n
     out.mkdir(parents=True, exist_ok=True)
     core = reward_core(model)
     if is_peft(model):
+        from reward_studio.hf_export import write_seq_cls_adapter
+
         model.save_pretrained(str(out))
+        # The same adapter under the names other tools know (PEFT SEQ_CLS over the sequence-classification
+        # class), so TRL / PEFT users can reload the run's adapter without the studio.
+        write_seq_cls_adapter(model, out / SEQ_CLS_ADAPTER_DIR, processor, base_model_name)
     else:
         state = {f"model.{k}": v for k, v in core.backbone.state_dict().items()}
         save_file(_unique_tensors(state), str(out / WEIGHTS_FILE), metadata={"format": "pt"})

@@ -35,6 +35,11 @@ class TrainConfig:
     score_min: float = opt(-5.0, "Lower end of the reward range. Rewards are score_min + (score_max - score_min) * "
                            "sigmoid(head output).", unit="reward", group="model")
     score_max: float = opt(5.0, "Upper end of the reward range.", unit="reward", group="model")
+    score_range: str = opt("sigmoid", "How the reward range is applied: sigmoid maps the head's output into "
+                           "[score_min, score_max] (seed 000); none = the head's raw, unbounded output, as TRL and "
+                           "Hugging Face reward models (score_min/score_max unused; with the linear head the export "
+                           "is a stock Qwen2ForSequenceClassification that loads without remote code).",
+                           choices=["sigmoid", "none"], group="model")
     dtype: str = opt("auto", "Weights/compute dtype. auto = bf16 on a CUDA GPU that supports it, fp32 otherwise; "
                      "bf16 on CPU falls back to fp32.", choices=["auto", "bf16", "fp32"], group="model")
     attn_implementation: str = opt("sdpa", "Attention kernel. flash_attention_2 only when the flash_attn package is "
@@ -51,8 +56,9 @@ class TrainConfig:
     max_pixels: int = opt(0, "Maximum image pixels after resizing (0 = the model's processor default).",
                           unit="pixels", group="data")
     # --- data ---------------------------------------------------------------------------------
-    train_data_path: str = opt("", "Training data: seed-format JSONL or Parquet. Relative paths are resolved "
-                               "against the run directory.", group="data")
+    train_data_path: str = opt("", "Training data: seed-format JSONL or Parquet. A relative path in config.json "
+                               "is resolved against the run directory; as a flag, against the working directory.",
+                               group="data")
     val_data_path: str = opt("", "Validation data (same format). Empty = no evaluation.", group="data")
     max_length: int = opt(2048, "Maximum tokens of prompt + one response (image tokens included).",
                           unit="tokens", group="data")
@@ -91,6 +97,10 @@ class TrainConfig:
     lora_target_regex: str = opt("auto", "Regex (full match) of module names that get adapters. auto = the "
                                  "language model's q/k/v/o/gate/up/down projections (vision tower untouched).",
                                  group="lora")
+    load_in_8bit: bool = opt(False, "Load the base model's weights in 8 bits (bitsandbytes, CUDA GPUs only) and "
+                             "train LoRA adapters on top. Needs use_lora.", group="lora")
+    load_in_4bit: bool = opt(False, "Load the base model's weights in 4 bits (NF4, bitsandbytes, CUDA GPUs only; "
+                             "QLoRA) and train LoRA adapters on top. Needs use_lora.", group="lora")
     # --- evaluation, checkpoints --------------------------------------------------------------
     eval_steps: int = opt(0, "Evaluate every N optimizer steps (0 = at the end of every epoch).", unit="steps",
                           group="checkpoints")
@@ -104,7 +114,9 @@ class TrainConfig:
                              group="checkpoints")
     log_samples: bool = opt(False, "After each evaluation, write a few scored validation items as a 'samples' "
                             "event (and to W&B).", group="checkpoints")
-    resume_from_checkpoint: str = opt("", "checkpoints/step-N folder, or a run directory (its latest checkpoint).",
+    resume_from_checkpoint: str = opt("", "checkpoints/step-N folder, or a run directory (its latest checkpoint). "
+                                      "A run without its own config.json takes the checkpoint's run's settings "
+                                      "(base model, epochs, patience, ...); flags still override them.",
                                       group="checkpoints")
     load_weights_only: bool = opt(False, "With resume_from_checkpoint: load weights only and start a fresh "
                                   "optimizer, schedule and data order.", group="checkpoints")
@@ -134,6 +146,11 @@ class TrainConfig:
                 bad(name, "must be >= 1")
         if self.num_epochs < 1 and self.max_steps < 1:
             bad("num_epochs", "must be >= 1 (or set max_steps)")
+        if self.load_in_8bit and self.load_in_4bit:
+            bad("load_in_4bit", "choose one of load_in_8bit and load_in_4bit")
+        if (self.load_in_8bit or self.load_in_4bit) and not self.use_lora:
+            bad("use_lora", "quantised (8-bit/4-bit) weights cannot be trained directly: set use_lora to train "
+                            "LoRA adapters on them")
         if self.learning_rate <= 0:
             bad("learning_rate", "must be > 0")
         if not 0 <= self.warmup_ratio < 1:

@@ -1,10 +1,12 @@
-"""`export --checkpoint CKPT --merge-lora OUT`: one standalone Hugging Face-style folder.
+"""`export --checkpoint CKPT --merge-lora OUT`: one standalone Hugging Face sequence-classification folder.
 
-LoRA deltas are merged into the base weights (PEFT merge_and_unload); the score head, configs and
-tokenizer/processor files are written beside them. The folder loads with model.load_reward_model
-without the base model, and (weights under "model.*") with the generation class too.
-A full-weights checkpoint is re-written the same way (nothing to merge). The export is verified by
-reloading it and comparing rewards on a probe batch.
+LoRA deltas are merged into the base weights (PEFT merge_and_unload, seed 003's `swift export
+--merge_lora true`); the folder is written by hf_export.write_hf_model, so
+`AutoModelForSequenceClassification.from_pretrained(OUT, trust_remote_code=True)` loads it (without
+trust_remote_code for a linear, unbounded head on a text model) and its logits are the rewards.
+A full-weights checkpoint is re-written the same way (nothing to merge). The export is verified twice
+on a probe batch: reloaded by the worker, and loaded by transformers' AutoModelForSequenceClassification;
+both must give the checkpoint's rewards.
 """
 
 from __future__ import annotations
@@ -17,11 +19,15 @@ from typing import Any
 
 import torch
 
-from reward_studio.checkpointing import is_peft, reward_core, save_weights
+from reward_studio.checkpointing import is_peft, reward_core
 from reward_studio.collate import Encoder, collate
 from reward_studio.data import Item
-from reward_studio.errors import ConfigError
-from reward_studio.model import load_processor, load_reward_model
+from reward_studio.errors import ConfigError, ModelError
+from reward_studio.hf_export import load_hf_model, write_hf_model
+from reward_studio.model import full_layout, load_processor, load_reward_model
+
+# fp32 on both sides: anything above this is a real difference between the export and the checkpoint.
+VERIFY_TOLERANCE = 1e-4
 
 
 def probe_batch(encoder: Encoder, is_vl: bool, tmp: Path) -> dict[str, Any]:
@@ -38,7 +44,9 @@ def probe_batch(encoder: Encoder, is_vl: bool, tmp: Path) -> dict[str, Any]:
 
 
 def export_main(checkpoint: str, out: str, base_model_name: str | None, verify: bool = True) -> dict[str, Any]:
-    src, dst = Path(checkpoint), Path(out)
+    from reward_studio.score import resolve_model_path
+
+    src, dst = resolve_model_path(checkpoint), Path(out)  # also a run, or reward-modeling's --output_dir
     if not (src / "reward_config.json").exists():
         raise ConfigError(f"{src} is not a reward checkpoint (no reward_config.json)",
                           "Point --checkpoint at a checkpoints/step-N or best/ folder of a run.")
@@ -59,18 +67,32 @@ def export_main(checkpoint: str, out: str, base_model_name: str | None, verify: 
     merged = model.merge_and_unload() if was_lora else model
     tmp = dst.with_name(dst.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
-    save_weights(merged, tmp, processor, base_model_name or rc.get("base_model_name", ""))
+    chosen = write_hf_model(merged, tmp, processor, base_model_name or rc.get("base_model_name", ""))
     meta = json.loads((tmp / "reward_config.json").read_text())
     meta["exported_from"] = str(src.resolve())
     meta["merged_lora"] = was_lora
     (tmp / "reward_config.json").write_text(json.dumps(meta, indent=2) + "\n")
     dst.rmdir()
     tmp.rename(dst)
-    result = {"output": str(dst), "merged_lora": was_lora}
+    result = {"output": str(dst), "merged_lora": was_lora, **chosen}
     if verify:
         reloaded, _ = load_reward_model(str(dst))
         reloaded.eval()
         with torch.no_grad():
             after = reloaded(batch)
+            standard = hf_rewards(load_hf_model(dst), batch)
         result["verify_max_abs_diff"] = float((before - after).abs().max())
+        result["verify_hf_max_abs_diff"] = float((before - standard).abs().max())
+        if result["verify_hf_max_abs_diff"] > VERIFY_TOLERANCE:
+            raise ModelError(f"{dst}: AutoModelForSequenceClassification scores differ from the checkpoint by "
+                             f"{result['verify_hf_max_abs_diff']:.2e}", "Report this with the checkpoint; the "
+                             "export folder is kept for inspection.")
     return result
+
+
+def hf_rewards(model: torch.nn.Module, batch: dict[str, Any]) -> torch.Tensor:
+    """Rewards of a standard sequence-classification model on the worker's batch, one row per response
+    (prefix + response concatenated, right-padded: what a plain `model(**inputs).logits[:, 0]` sees)."""
+    ids, mask, mm, pv, grid = full_layout(batch)
+    extra = {} if pv is None else {"pixel_values": pv, "image_grid_thw": grid, "mm_token_type_ids": mm}
+    return model(input_ids=ids, attention_mask=mask, **extra).logits[:, 0].float()

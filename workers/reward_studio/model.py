@@ -15,6 +15,8 @@ Two forward paths give the same rewards:
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
 import logging
 from pathlib import Path
@@ -24,6 +26,7 @@ import torch
 from torch import nn
 
 from reward_studio.errors import ModelError
+from reward_studio.hf_reward_model import ScoreHead, apply_score_range, last_attended_index
 
 log = logging.getLogger("reward_studio")
 
@@ -32,24 +35,8 @@ HEAD_FILE = "score_head.safetensors"
 WEIGHTS_FILE = "model.safetensors"
 
 
-class ScoreHead(nn.Module):
-    def __init__(self, hidden: int, kind: str) -> None:
-        super().__init__()
-        if kind == "mlp":  # seed 000: two layers, hidden size equal to the model's
-            self.net = nn.Sequential(nn.Linear(hidden, hidden), nn.GELU(), nn.Linear(hidden, 1))
-        elif kind == "linear":
-            self.net = nn.Sequential(nn.Linear(hidden, 1))
-        else:
-            raise ValueError(f"unknown score_head {kind!r}")
-
-    def forward(self, h: torch.Tensor) -> torch.Tensor:
-        return self.net(h).squeeze(-1)
-
-
-def last_token_index(mask: torch.Tensor) -> torch.Tensor:
-    """Index of the last 1 in each row of an attention mask: right, left or no padding alike."""
-    positions = torch.arange(mask.shape[1], device=mask.device).expand_as(mask)
-    return (positions * (mask > 0)).max(dim=1).values
+# The export's class reads the reward the same way (one definition, so they cannot drift).
+last_token_index = last_attended_index
 
 
 class RewardModel(nn.Module):
@@ -57,13 +44,16 @@ class RewardModel(nn.Module):
     base_model_prefix = "backbone"
 
     def __init__(self, backbone: nn.Module, is_vl: bool, head_kind: str = "mlp",
-                 score_min: float = -5.0, score_max: float = 5.0) -> None:
+                 score_min: float = -5.0, score_max: float = 5.0, score_range: str = "sigmoid",
+                 head_bias: bool = True) -> None:
         super().__init__()
         self.backbone = backbone
         self.config = backbone.config  # PEFT looks for `.config`
         self.is_vl = is_vl
         hidden = text_hidden_size(backbone.config)
-        self.score_head = ScoreHead(hidden, head_kind)
+        self.score_head = ScoreHead(hidden, head_kind, head_bias)
+        self.head_bias = head_bias
+        self.score_range = score_range
         self.head_kind = head_kind
         self.score_min = float(score_min)
         self.score_max = float(score_max)
@@ -75,7 +65,7 @@ class RewardModel(nn.Module):
         shared = self.shared_prefix if shared is None else shared
         h = self._hidden_shared(batch) if shared else self._hidden_full(batch)
         raw = self.score_head(h.float())
-        return self.score_min + (self.score_max - self.score_min) * torch.sigmoid(raw)
+        return apply_score_range(raw, self.score_min, self.score_max, self.score_range)
 
     def _positions(self, ids: torch.Tensor, mask: torch.Tensor, mm: torch.Tensor,
                    grid: torch.Tensor | None) -> torch.Tensor:
@@ -106,8 +96,8 @@ class RewardModel(nn.Module):
         if self.is_vl and pv is not None:
             kwargs = dict(pixel_values=pv, image_grid_thw=grid, mm_token_type_ids=mm)
         cache = DynamicCache(config=self.backbone.config)
-        self.backbone(input_ids=ids, attention_mask=mask, position_ids=pos, past_key_values=cache,
-                      use_cache=True, **kwargs)
+        kv = {cache_kwarg(self.backbone): cache}
+        self.backbone(input_ids=ids, attention_mask=mask, position_ids=pos, use_cache=True, **kv, **kwargs)
         rows = batch["resp_item"]
         cache.batch_select_indices(rows)  # one copy of the item's prefix cache per response row
         # Text after the prefix continues from the prefix's largest position (m-RoPE: all 3 axes).
@@ -117,10 +107,20 @@ class RewardModel(nn.Module):
         if self.is_vl:
             rpos = rpos.unsqueeze(0).expand(3, -1, -1)
         full_mask = torch.cat([mask[rows], rmask], dim=1)
-        out = self.backbone(input_ids=rids, attention_mask=full_mask, position_ids=rpos,
-                            past_key_values=cache, use_cache=True)
+        out = self.backbone(input_ids=rids, attention_mask=full_mask, position_ids=rpos, use_cache=True, **kv)
         h = out.last_hidden_state
         return h[torch.arange(h.shape[0], device=h.device), last_token_index(rmask)]
+
+
+@functools.cache
+def _forward_takes(cls: type, name: str) -> bool:
+    return name in inspect.signature(cls.forward).parameters
+
+
+def cache_kwarg(backbone: nn.Module) -> str:
+    """The KV cache argument's name: transformers 5.24 renamed forward's `past_key_values` to `cache`
+    (the old name warns and goes in 5.40); older 5.x releases only know `past_key_values`."""
+    return "cache" if _forward_takes(type(backbone), "cache") else "past_key_values"
 
 
 def full_layout(batch: dict[str, Any]) -> tuple[torch.Tensor, ...]:
@@ -197,25 +197,77 @@ def check_model_folder(path: str) -> None:
                          "Point base_model_name at the folder that contains config.json and the weights.")
 
 
-def load_backbone(path: str, dtype: torch.dtype = torch.float32, attn: str = "sdpa") -> tuple[nn.Module, bool]:
-    """Load the generation class from a local folder and keep only its base model."""
+def quantization_config(bits: int, dtype: torch.dtype) -> Any:
+    """bitsandbytes loading (seed 003's --load_in_8bit / --load_in_4bit). Never silently ignored: where it
+    cannot run, the run stops here with what to do instead."""
+    import importlib.util
+
+    flag = f"load_in_{bits}bit"
+    if not torch.cuda.is_available():
+        raise ModelError(f"{flag} needs a CUDA GPU (bitsandbytes quantises on the GPU) and this machine has none",
+                         f"Drop --{flag} to train LoRA on full-precision weights here, or run on a CUDA machine.")
+    if importlib.util.find_spec("bitsandbytes") is None:
+        raise ModelError(f"{flag} needs the bitsandbytes package, which is not installed",
+                         "pip install bitsandbytes (into the training environment), or drop the flag.")
+    from transformers import BitsAndBytesConfig
+
+    if bits == 8:
+        return BitsAndBytesConfig(load_in_8bit=True)
+    return BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_use_double_quant=True,
+                              bnb_4bit_compute_dtype=dtype)
+
+
+def load_backbone(path: str, dtype: torch.dtype = torch.float32, attn: str = "sdpa",
+                  quant_bits: int = 0) -> tuple[nn.Module, bool]:
+    """Load a local folder's model class and keep only its base model: the generation class of a base
+    model, or the sequence-classification class of one of our exports (see hf_export)."""
     from transformers import AutoConfig, AutoModelForCausalLM, AutoModelForImageTextToText
 
     check_model_folder(path)
+    quant: dict[str, Any] = {}
+    if quant_bits:
+        quant = {"quantization_config": quantization_config(quant_bits, dtype),
+                 "device_map": {"": torch.cuda.current_device()}}
     try:
-        config = AutoConfig.from_pretrained(path, local_files_only=True)
-        vl = is_vl_config(config)
-        cls = AutoModelForImageTextToText if vl else AutoModelForCausalLM
-        gen = cls.from_pretrained(path, dtype=dtype, attn_implementation=attn, local_files_only=True)
+        exported = exported_class(path)
+        if exported is not None:
+            gen = exported.from_pretrained(path, dtype=dtype, attn_implementation=attn, local_files_only=True)
+            vl = is_vl_config(gen.config)
+        else:
+            config = AutoConfig.from_pretrained(path, local_files_only=True)
+            vl = is_vl_config(config)
+            cls = AutoModelForImageTextToText if vl else AutoModelForCausalLM
+            gen = cls.from_pretrained(path, dtype=dtype, attn_implementation=attn, local_files_only=True, **quant)
     except ModelError:
         raise
     except Exception as exc:
         raise ModelError(f"cannot load model from {path}: {exc.__class__.__name__}: {exc}",
                          "Check that the folder is a complete Qwen2-VL-family or Qwen2 model "
                          "supported by the installed transformers.") from exc
+    if quant_bits:
+        from peft import prepare_model_for_kbit_training
+
+        # Norms in fp32 and input gradients on, so LoRA adapters on the quantised layers train stably.
+        gen = prepare_model_for_kbit_training(gen, use_gradient_checkpointing=False)
     backbone = gen.model
     backbone.config.use_cache = False
     return backbone, vl
+
+
+def exported_class(path: str) -> Any:
+    """The sequence-classification class an export's config.json names (ours, or the family's stock
+    class for a linear, unbounded head), or None for a base model / checkpoint folder."""
+    config = json.loads((Path(path) / "config.json").read_text())
+    model_type = str(config.get("model_type", ""))
+    if model_type.startswith("reward_studio_"):
+        from reward_studio.hf_reward_model import classes_for
+
+        return classes_for(model_type)[1]
+    if any(str(a).endswith("ForSequenceClassification") for a in config.get("architectures") or []):
+        from transformers import AutoModelForSequenceClassification
+
+        return AutoModelForSequenceClassification
+    return None
 
 
 def load_processor(path: str, vl: bool, min_pixels: int = 0, max_pixels: int = 0) -> Any:
@@ -239,9 +291,10 @@ def read_reward_config(path: str | Path) -> dict[str, Any] | None:
 
 
 def build_reward_model(base: str, head_kind: str, score_min: float, score_max: float,
-                       dtype: torch.dtype, attn: str) -> RewardModel:
-    backbone, vl = load_backbone(base, dtype, attn)
-    model = RewardModel(backbone, vl, head_kind, score_min, score_max)
+                       dtype: torch.dtype, attn: str, score_range: str = "sigmoid",
+                       head_bias: bool = True, quant_bits: int = 0) -> RewardModel:
+    backbone, vl = load_backbone(base, dtype, attn, quant_bits)
+    model = RewardModel(backbone, vl, head_kind, score_min, score_max, score_range, head_bias)
     model.score_head.to(torch.float32)
     return model
 
@@ -264,12 +317,21 @@ def load_reward_model(path: str, base_model_name: str | None = None, dtype: torc
         from peft import PeftModel
 
         base = base_model_name or rc["base_model_name"]
-        model = build_reward_model(base, rc["score_head"], rc["score_min"], rc["score_max"], dtype, attn)
+        model = build_reward_model(base, *head_args(rc), dtype, attn, *head_extra(rc))
         model = PeftModel.from_pretrained(model, path, is_trainable=trainable)
         return model, rc
-    model = build_reward_model(path, rc["score_head"], rc["score_min"], rc["score_max"], dtype, attn)
+    model = build_reward_model(path, *head_args(rc), dtype, attn, *head_extra(rc))
     model.score_head.load_state_dict(_strip(load_file(str(Path(path) / HEAD_FILE)), "score_head."))
     return model, rc
+
+
+def head_args(rc: dict[str, Any]) -> tuple[str, float, float]:
+    return rc["score_head"], rc["score_min"], rc["score_max"]
+
+
+def head_extra(rc: dict[str, Any]) -> tuple[str, bool]:
+    """score_range and head_bias; folders written before they existed are sigmoid-ranged with a bias."""
+    return rc.get("score_range", "sigmoid"), bool(rc.get("head_bias", True))
 
 
 def _strip(state: dict[str, torch.Tensor], prefix: str) -> dict[str, torch.Tensor]:

@@ -37,6 +37,7 @@ from reward_studio.checkpointing import is_peft, reward_core
 from reward_studio.collate import Encoder, collate
 from reward_studio.data import ImageRef, Item
 from reward_studio.errors import ConfigError, ModelError
+from reward_studio.hf_reward_model import apply_score_range
 from reward_studio.model import RewardModel, full_layout, last_token_index, load_processor, load_reward_model
 from reward_studio.onnx_conversation import conversation_layout
 
@@ -49,16 +50,16 @@ TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "special_tokens_ma
 
 # ---- the traced graphs ---------------------------------------------------------------------------
 class _RewardMapping(nn.Module):
-    """Last non-padding token -> head -> score_min + (score_max - score_min) * sigmoid, as RewardModel.forward."""
+    """Last non-padding token -> head -> the score range, as RewardModel.forward."""
 
     def __init__(self, core: RewardModel) -> None:
         super().__init__()
         self.head = core.score_head
-        self.score_min, self.score_max = core.score_min, core.score_max
+        self.score_min, self.score_max, self.score_range = core.score_min, core.score_max, core.score_range
 
     def forward(self, hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         h = hidden[torch.arange(hidden.shape[0], device=hidden.device), last_token_index(mask)]
-        return self.score_min + (self.score_max - self.score_min) * torch.sigmoid(self.head(h.float()))
+        return apply_score_range(self.head(h.float()), self.score_min, self.score_max, self.score_range)
 
 
 class TextRewardGraph(nn.Module):
@@ -175,7 +176,8 @@ def build_config(core: RewardModel, encoder: Encoder, processor: Any, size: tupl
         "model_type": core.backbone.config.model_type,
         "inputs": {"input_ids": ["rows", "seq"], "attention_mask": ["rows", "seq"]},
         "output": {"rewards": ["rows"]},
-        "score_min": core.score_min, "score_max": core.score_max, "score_head": rc.get("score_head"),
+        "score_min": core.score_min, "score_max": core.score_max, "score_range": core.score_range,
+        "score_head": rc.get("score_head"),
         "max_length": max_length, "pad_id": encoder.pad_id, "end_text": encoder.end_text,
         "query_sentinel": QUERY_SENTINEL, "prompt": prompt_layout(encoder, core.is_vl),
         "conversation": conversation_layout(encoder, core.is_vl),
