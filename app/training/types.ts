@@ -20,6 +20,8 @@ export interface TrainConfigField {
   unit?: string;
   min?: number;
   max?: number;
+  /** A boolean that only makes sense with this other boolean on (load_in_8bit needs use_lora). */
+  requires?: string;
 }
 
 export interface TrainingPreset {

@@ -76,6 +76,7 @@ export function validateConfig(fields: TrainConfigField[], values: Record<string
       config[key] = value;
     }
   }
+  problems.push(...dependencyProblems(fields, config));
   if (problems.length > 0) {
     throw new StudioError(
       'invalid_input',
@@ -84,6 +85,13 @@ export function validateConfig(fields: TrainConfigField[], values: Record<string
     );
   }
   return { config, secrets };
+}
+
+/** Booleans switched on without the option they need (describe-config's `requires`). */
+export function dependencyProblems(fields: readonly TrainConfigField[], config: Readonly<Record<string, unknown>>): string[] {
+  return fields
+    .filter((field) => field.requires && config[field.name] === true && config[field.requires] !== true)
+    .map((field) => `${field.name} needs ${field.requires}: turn ${field.requires} on too`);
 }
 
 function valueProblem(field: TrainConfigField, value: unknown): string | null {

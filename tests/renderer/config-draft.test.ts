@@ -21,11 +21,20 @@ const FIELDS: TrainConfigField[] = [
   field('learning_rate', 'number', 1e-5),
   field('warmup_ratio', 'number', 0.1, { min: 0, max: 1 }),
   field('use_lora', 'boolean', false, { group: 'lora' }),
+  field('load_in_8bit', 'boolean', false, { group: 'lora', requires: 'use_lora' }),
   field('max_pixels', 'integer?', null, { group: 'data' }),
   field('wandb_api_key', 'string', '', { group: 'run', secret: true }),
 ];
 
 describe('Train form draft', () => {
+  it('marks quantised loading without LoRA, and accepts it with LoRA', () => {
+    const without = checkDraft(FIELDS, draftFrom(FIELDS, { load_in_8bit: true }), '/models/m');
+    expect(without.errors.load_in_8bit).toContain('Needs use_lora');
+    const withLora = checkDraft(FIELDS, draftFrom(FIELDS, { load_in_8bit: true, use_lora: true }), '/models/m');
+    expect(withLora.errors.load_in_8bit).toBeUndefined();
+    expect(withLora.config).toMatchObject({ load_in_8bit: true, use_lora: true });
+  });
+
   it('starts from the defaults with a preset on top', () => {
     const draft = draftFrom(FIELDS, { batch_size: 2, use_lora: true, unknown: 1 });
     expect(draft.batch_size).toBe('2');

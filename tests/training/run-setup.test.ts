@@ -126,6 +126,13 @@ describe('config validation against describe-config', () => {
     expect(message).toContain('unknown option "colour"');
   });
 
+  it("refuses quantised loading without LoRA, as the worker's `requires` says", () => {
+    expect(fields.find((f) => f.name === 'load_in_8bit')?.requires).toBe('use_lora');
+    expect(() => validateConfig(fields, { load_in_8bit: true })).toThrow('load_in_8bit needs use_lora');
+    expect(() => validateConfig(fields, { load_in_4bit: true })).toThrow('load_in_4bit needs use_lora');
+    expect(validateConfig(fields, { load_in_4bit: true, use_lora: true }).config.load_in_4bit).toBe(true);
+  });
+
   it('every shipped preset validates against the worker', () => {
     const presets = readPresets();
     expect(presets.map((preset) => preset.id)).toEqual(['tiny-cpu-demo', 'qwen2-vl-2b-lora-24gb', 'qwen2-vl-2b-full-80gb']);

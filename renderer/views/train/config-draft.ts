@@ -107,7 +107,17 @@ export function checkDraft(fields: readonly TrainConfigField[], draft: ConfigDra
     config[field.name] = parsed.value;
     changedCount += 1;
   }
+  for (const field of fields) {
+    const needed = field.requires;
+    if (needed && config[field.name] === true && !(config[needed] ?? defaultOf(fields, needed))) {
+      errors[field.name] = `Needs ${needed}: turn it on too (quantised weights train through LoRA adapters).`;
+    }
+  }
   return { config, errors, changedCount };
+}
+
+function defaultOf(fields: readonly TrainConfigField[], name: string): unknown {
+  return fields.find((field) => field.name === name)?.default;
 }
 
 /** Fields by their `group`, in the order describe-config lists them. */
