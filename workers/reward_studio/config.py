@@ -19,8 +19,8 @@ SECRET_FIELDS = {"wandb_api_key"}
 
 
 def opt(default: Any, help: str, *, unit: str | None = None, choices: list[str] | None = None,
-        group: str = "training", flags: list[str] | None = None) -> Any:
-    meta = {"help": help, "unit": unit, "choices": choices, "group": group, "flags": flags}
+        group: str = "training", flags: list[str] | None = None, requires: str | None = None) -> Any:
+    meta = {"help": help, "unit": unit, "choices": choices, "group": group, "flags": flags, "requires": requires}
     return field(default=default, metadata=meta)
 
 
@@ -98,9 +98,9 @@ class TrainConfig:
                                  "language model's q/k/v/o/gate/up/down projections (vision tower untouched).",
                                  group="lora")
     load_in_8bit: bool = opt(False, "Load the base model's weights in 8 bits (bitsandbytes, CUDA GPUs only) and "
-                             "train LoRA adapters on top. Needs use_lora.", group="lora")
+                             "train LoRA adapters on top. Needs use_lora.", group="lora", requires="use_lora")
     load_in_4bit: bool = opt(False, "Load the base model's weights in 4 bits (NF4, bitsandbytes, CUDA GPUs only; "
-                             "QLoRA) and train LoRA adapters on top. Needs use_lora.", group="lora")
+                             "QLoRA) and train LoRA adapters on top. Needs use_lora.", group="lora", requires="use_lora")
     # --- evaluation, checkpoints --------------------------------------------------------------
     eval_steps: int = opt(0, "Evaluate every N optimizer steps (0 = at the end of every epoch).", unit="steps",
                           group="checkpoints")
@@ -226,6 +226,8 @@ def describe() -> dict[str, Any]:
             entry["unit"] = f.metadata["unit"]
         if f.metadata.get("choices"):
             entry["choices"] = f.metadata["choices"]
+        if f.metadata.get("requires"):
+            entry["requires"] = f.metadata["requires"]
         fields.append(entry)
     return {"version": 1, "fields": fields}
 
