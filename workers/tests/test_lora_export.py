@@ -69,12 +69,28 @@ def test_merge_lora_export_reload_identical(lora_run, colour_data, tmp_path):
     a, _ = val_rewards(lora_model, ckpt, colour_data[1])
     b, _ = val_rewards(merged, out, colour_data[1])
     torch.testing.assert_close(a, b, atol=1e-5, rtol=1e-5)
-    # plain transformers can read the merged weights too
-    from transformers import Qwen2VLForConditionalGeneration
+    # plain transformers reads it as a reward model: the README's two lines, then the processor's inputs
+    from PIL import Image
+    from transformers import AutoModelForSequenceClassification, AutoProcessor
 
-    gen = Qwen2VLForConditionalGeneration.from_pretrained(out, local_files_only=True)
-    w = gen.model.language_model.layers[0].self_attn.q_proj.weight
-    torch.testing.assert_close(w, merged.backbone.language_model.layers[0].self_attn.q_proj.weight)
+    model = AutoModelForSequenceClassification.from_pretrained(out, trust_remote_code=True).eval()
+    processor = AutoProcessor.from_pretrained(out)
+    assert type(model).__name__ == "RewardStudioQwen2VLForSequenceClassification"
+    items = load_items(colour_data[1])
+    standard = []
+    for item in items:
+        for response in item.responses:
+            messages = [{"role": "user", "content": [{"type": "image"}, {"type": "text", "text": item.query}]},
+                        {"role": "assistant", "content": [{"type": "text", "text": response}]}]
+            text = processor.apply_chat_template(messages, tokenize=False).rstrip("\n")
+            inputs = processor(text=[text], images=[Image.open(item.images[0].path).convert("RGB")],
+                               return_tensors="pt")
+            with torch.no_grad():
+                standard.append(float(model(**inputs).logits[0, 0]))
+    assert max(abs(x - y) for x, y in zip(standard, b.tolist())) <= 1e-4
+    # without trust_remote_code it refuses, rather than building a stock class with a random head
+    with pytest.raises(Exception, match="trust_remote_code"):
+        AutoModelForSequenceClassification.from_pretrained(out)
 
 
 def test_best_dir_and_checkpoint_rows(lora_run):
