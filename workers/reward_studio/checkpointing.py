@@ -57,7 +57,7 @@ def load_head_state(model: torch.nn.Module, state: dict[str, torch.Tensor]) -> N
     head.load_state_dict({k[len("score_head."):]: v for k, v in state.items()})
 
 
-def _unique_tensors(state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+def unique_tensors(state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
     """safetensors refuses tensors that share storage; copy the (rare) duplicates."""
     out, seen = {}, set()
     for k, v in state.items():
@@ -99,7 +99,7 @@ def save_weights(model: torch.nn.Module, out: Path, processor: Any, base_model_n
         write_seq_cls_adapter(model, out / SEQ_CLS_ADAPTER_DIR, processor, base_model_name)
     else:
         state = {f"model.{k}": v for k, v in core.backbone.state_dict().items()}
-        save_file(_unique_tensors(state), str(out / WEIGHTS_FILE), metadata={"format": "pt"})
+        save_file(unique_tensors(state), str(out / WEIGHTS_FILE), metadata={"format": "pt"})
         core.backbone.config.save_pretrained(str(out))
     save_file(head_state(model), str(out / HEAD_FILE), metadata={"format": "pt"})
     (out / REWARD_CONFIG).write_text(json.dumps(reward_config_dict(model, base_model_name), indent=2) + "\n")

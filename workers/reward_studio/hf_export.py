@@ -31,7 +31,7 @@ from typing import Any
 import torch
 
 from reward_studio import hf_reward_model
-from reward_studio.checkpointing import _unique_tensors, head_state, is_peft, reward_config_dict, reward_core
+from reward_studio.checkpointing import head_state, is_peft, reward_config_dict, reward_core, unique_tensors
 from reward_studio.model import HEAD_FILE, REWARD_CONFIG, WEIGHTS_FILE, RewardModel
 
 MODELING_FILE = "modeling_reward_studio.py"
@@ -95,7 +95,7 @@ def write_hf_model(model: torch.nn.Module, out: Path, processor: Any, base_model
     state = {f"model.{k}": v for k, v in core.backbone.state_dict().items()}
     from safetensors.torch import save_file
 
-    save_file(_unique_tensors({**state, **head_out}), str(out / WEIGHTS_FILE), metadata={"format": "pt"})
+    save_file(unique_tensors({**state, **head_out}), str(out / WEIGHTS_FILE), metadata={"format": "pt"})
     save_file({f"score_head.{k}": v for k, v in head.items()}, str(out / HEAD_FILE), metadata={"format": "pt"})
     hf_config(core, processor).save_pretrained(str(out))
     if not stock:
@@ -137,7 +137,7 @@ def write_seq_cls_adapter(model: torch.nn.Module, out: Path, processor: Any, bas
         if stock_class_name(core) and new.endswith("score.net.0.weight"):
             new = new.replace("score.net.0.weight", "score.weight")
         state[new] = value.detach().cpu().contiguous()
-    save_file(_unique_tensors(state), str(out / "adapter_model.safetensors"), metadata={"format": "pt"})
+    save_file(unique_tensors(state), str(out / "adapter_model.safetensors"), metadata={"format": "pt"})
     config = model.peft_config[model.active_adapter].to_dict()
     target = config.get("target_modules")
     config["target_modules"] = target.replace("backbone", "model") if isinstance(target, str) else \
