@@ -157,7 +157,8 @@ async function scanParquetLayout(store: ProjectStore, options: ExportOptions): P
   return scan.layout();
 }
 
-class OmissionTally {
+/** What was left out of the rows, counted by field and reason, with a few item ids each. */
+export class OmissionTally {
   private readonly byKey = new Map<string, ExportOmission>();
 
   add(dropped: DroppedField, itemId: string): void {
@@ -177,7 +178,7 @@ class OmissionTally {
   }
 }
 
-interface RowSink {
+export interface RowSink {
   imagesEmbedded: number;
   write(rows: Record<string, unknown>[]): Promise<void>;
   finish(): Promise<void>;
@@ -185,7 +186,7 @@ interface RowSink {
 }
 
 /** JSON Lines, or one JSON array written an entry at a time (LLaMA-Factory's `.json`). */
-class JsonRowSink implements RowSink {
+export class JsonRowSink implements RowSink {
   imagesEmbedded = 0;
   private readonly stream: WriteStream;
   // Recorded, not thrown from the event: the next write or the end notices it.

@@ -30,10 +30,10 @@ export function storedColumns(parsed: ParsedRow, imageShas: string[]): StoredCol
 
 /**
  * The item an export reads back after importing `parsed` into an empty project (its images
- * already stored as `images`). `rowid` and `split` mean nothing outside a project: 0 and "train".
+ * already stored as `images`, `columns` from storedColumns). `rowid` and `split` mean nothing
+ * outside a project: 0 and "train".
  */
-export function freshItem(parsed: ParsedRow, images: { sha256: string; ext: string }[], annotator: string): FullItem {
-  const columns = storedColumns(parsed, images.map((image) => image.sha256));
+export function freshItem(parsed: ParsedRow, images: { sha256: string; ext: string }[], columns: StoredColumns, annotator: string): FullItem {
   return {
     rowid: 0,
     id: parsed.id,
