@@ -1,7 +1,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { formatNames } from '../dataset/formats';
 import { importDataset } from '../dataset/import-dataset';
-import type { ColumnMapping, ImportReport } from '../dataset/types';
+import type { ColumnMapping, ImportReport, ImportRowError } from '../dataset/types';
 import { StudioError } from '../errors';
 import { parseCommandArgs } from './cli-args';
 import { openProjectOption } from './project-option';
@@ -37,7 +37,7 @@ function oneOf<T extends string>(name: string, value: string | undefined, allowe
 
 export { oneOf };
 
-const MAP_FLAGS = {
+export const MAP_FLAGS = {
   'map-prompt': { type: 'string' },
   'map-conversation': { type: 'string' },
   'map-system': { type: 'string' },
@@ -104,7 +104,7 @@ export async function importCommand(argv: string[]): Promise<number> {
       },
     });
     if (process.stderr.isTTY) process.stderr.write('\n');
-    printRejected(report);
+    printRejected(report, console.log, (problem) => `${report.file}:${problem.line}: ${problem.reason}`);
     console.log(summaryLine(report));
     if (reportFile !== null) console.log(`Every rejected row is in ${values.report}.`);
     return report.errorCount > 0 ? 3 : 0;
@@ -114,20 +114,28 @@ export async function importCommand(argv: string[]): Promise<number> {
   }
 }
 
-/** A few rejected rows in full, then (for many) one line per reason with its count and first lines. */
-function printRejected(report: ImportReport): void {
+/**
+ * A few rejected rows in full, then (for many) one line per reason with its count and first
+ * lines, through `print` (import: stdout; convert: stderr, its stdout is the JSON summary).
+ */
+export function printRejected(
+  report: Pick<ImportReport, 'errorCount' | 'errors' | 'reasons'>,
+  print: (line: string) => void,
+  describe: (problem: ImportRowError) => string,
+  verb = 'rejected',
+): void {
   if (report.errorCount <= ROWS_PRINTED_IN_FULL) {
-    for (const problem of report.errors) console.log(`${report.file}:${problem.line}: ${problem.reason}`);
+    for (const problem of report.errors) print(describe(problem));
     return;
   }
   const reasons = report.reasons ?? [];
-  console.log(`${report.errorCount} rows rejected, for ${reasons.length} ${reasons.length === 1 ? 'reason' : 'reasons'}:`);
+  print(`${report.errorCount} rows ${verb}, for ${reasons.length} ${reasons.length === 1 ? 'reason' : 'reasons'}:`);
   for (const group of reasons) {
     const more = group.count > group.lines.length ? ', …' : '';
-    console.log(`  ${group.count} × ${group.reason} (line${group.lines.length > 1 ? 's' : ''} ${group.lines.join(', ')}${more})`);
+    print(`  ${group.count} × ${group.reason} (line${group.lines.length > 1 ? 's' : ''} ${group.lines.join(', ')}${more})`);
     for (const line of group.lines.slice(0, ROWS_PRINTED_PER_REASON)) {
       const error = report.errors.find((candidate) => candidate.line === line);
-      if (error !== undefined) console.log(`      ${report.file}:${line}: ${error.reason}`);
+      if (error !== undefined) print(`      ${describe(error)}`);
     }
   }
 }
