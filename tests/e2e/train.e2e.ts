@@ -79,6 +79,20 @@ describe('training from the browser UI', () => {
     await expect.poll(() => page.locator('[data-field="batch_size"] .config-error').textContent()).toMatch(/whole number/);
     await page.getByTestId('config-reset-batch_size').click();
     expect(await page.locator('[data-field="batch_size"]').getAttribute('data-changed')).toBe('false');
+    // Quantised loading is an option of LoRA: refused beside the field until use_lora is on.
+    await page.getByTestId('config-load_in_8bit').check();
+    await expect.poll(() => page.locator('[data-field="load_in_8bit"] .config-error').textContent()).toMatch(/Needs use_lora/);
+    await page.getByTestId('config-use_lora').check();
+    await expect.poll(() => page.locator('[data-field="load_in_8bit"] .config-error').count()).toBe(0);
+    await page.getByTestId('config-group-lora').scrollIntoViewIfNeeded();
+    // No option's help tooltip (shown on hover or focus) over the picture.
+    await page.mouse.move(0, 0);
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    await page.getByTestId('config-group-lora').screenshot({ path: join(SCREENSHOT_DIR, 'train-lora.png') });
+    await page.getByTestId('config-reset-load_in_8bit').click();
+    await page.getByTestId('config-reset-use_lora').click();
+    expect(await page.locator('[data-field="use_lora"]').getAttribute('data-changed')).toBe('false');
   });
 
   it('fills the form from the Tiny CPU preset and validates the tiny model', async () => {
