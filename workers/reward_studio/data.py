@@ -35,6 +35,7 @@ from PIL import Image
 
 from reward_studio.conversation import drop_nulls, last_user_text, parse_margin, parse_messages, parse_tools
 from reward_studio.errors import DataError
+from reward_studio.trl_rows import is_trl_row, trl_row_to_seed
 
 
 @dataclass(frozen=True)
@@ -75,17 +76,28 @@ def preference_pairs(ranking: list[int] | None) -> list[tuple[int, int]]:
     return [(i, j) for i in range(n) for j in range(n) if ranking[i] < ranking[j]]
 
 
-def load_items(path: str | Path, check_images: bool = True, require_preference: bool = True) -> list[Item]:
-    """Validated items. `require_preference=False` (scoring) also takes unlabeled and all-tied items."""
+def load_items(path: str | Path, check_images: bool = True, require_preference: bool = True,
+               label: str | None = None) -> list[Item]:
+    """Validated items. `require_preference=False` (scoring) also takes unlabeled and all-tied items.
+
+    `label` names the file in messages and item sources instead of `path` (a run's frozen copy is
+    reported as the person's own file: same line numbers, see write_jsonl_absolute)."""
     path = Path(path)
     if not path.exists():
         raise DataError(f"data file not found: {path}", "Check train_data_path / val_data_path.")
+    name = label or str(path)
     parquet = path.suffix.lower() == ".parquet" or _head(path, 4) == PARQUET_MAGIC
-    rows = _read_parquet(path) if parquet else _read_jsonl(path)
-    items = [_parse_row(row, f"{path}:{line}", path.parent, check_images, require_preference, parquet)
+    try:
+        rows = _read_parquet(path) if parquet else _read_jsonl(path)
+    except DataError as exc:
+        if label:
+            exc.message = exc.message.replace(str(path), label, 1)
+            exc.args = (exc.message,)
+        raise
+    items = [_parse_row(row, f"{name}:{line}", path.parent, check_images, require_preference, parquet)
              for line, row in rows]
     if not items:
-        raise DataError(f"{path}: the dataset is empty (no items)",
+        raise DataError(f"{name}: the dataset is empty (no items)",
                         "Export at least one labeled item into this split, or point to another file.")
     return items
 
@@ -172,6 +184,8 @@ def _parse_row(row: Any, where: str, base: Path, check_images: bool, require_pre
     fix = "Fix or remove this item (seed format: id, query, image, response[], human_ranking[])."
     if not isinstance(row, dict):
         raise DataError(f"{where}: expected a JSON object, got {type(row).__name__}", fix)
+    if is_trl_row(row):  # seed 003 / TRL chosen-rejected rows read as two ranked responses
+        row = trl_row_to_seed(row, where)
     responses = row.get("response")
     if not isinstance(responses, list) or len(responses) < 2:
         raise DataError(f"{where}: 'response' must be a list of at least 2 responses", fix)
@@ -267,15 +281,56 @@ def _verify_image(ref: ImageRef, where: str) -> None:
 
 
 def write_jsonl_absolute(items_path: str | Path, out: str | Path) -> None:
-    """Copy a seed JSONL into a run directory with image paths made absolute (so the copy stands alone)."""
+    """Copy a seed JSONL into a run directory with image paths made absolute (so the copy stands alone).
+
+    Row N of the source (its line in JSON Lines, its position in a JSON array) stays line N of the
+    copy (blank lines are kept blank), so an error found in the copy names the same line of the source."""
     src = Path(items_path)
-    lines = []
-    for _, row in _read_jsonl(src):
+    lines: list[str] = []
+    for n, row in _read_jsonl(src):
         if isinstance(row, dict):
             imgs = _as_list(row.get("image"))
             fixed = [str((src.parent / x).resolve()) if isinstance(x, str) and not Path(x).is_absolute() else x
                      for x in imgs]
             if imgs:
                 row["image"] = fixed if isinstance(row.get("image"), list) else fixed[0]
+        lines.extend([""] * (n - 1 - len(lines)))
         lines.append(json.dumps(row, ensure_ascii=False))
     Path(out).write_text("\n".join(lines) + ("\n" if lines else ""), encoding="utf-8")
+
+
+# data/sources.json in a run directory: which file each frozen copy was made from, so messages about
+# data/train.jsonl:12 name the person's dataset/train_data.jsonl:12 instead.
+SOURCES_FILE = "sources.json"
+
+
+def record_source(frozen: Path, original: str) -> None:
+    f = frozen.parent / SOURCES_FILE
+    try:
+        known = json.loads(f.read_text()) if f.exists() else {}
+    except (OSError, json.JSONDecodeError):
+        known = {}
+    known = known if isinstance(known, dict) else {}
+    known[frozen.name] = original
+    f.write_text(json.dumps(known, indent=2) + "\n", encoding="utf-8")
+
+
+def original_source(path: str | Path) -> str | None:
+    """The absolute path a frozen copy was made from (None for a file that is no copy)."""
+    p = Path(path)
+    f = p.parent / SOURCES_FILE
+    try:
+        known = json.loads(f.read_text()) if f.exists() else {}
+    except (OSError, json.JSONDecodeError):
+        return None
+    value = known.get(p.name) if isinstance(known, dict) else None
+    return value if isinstance(value, str) and value else None
+
+
+def display_path(path: str | Path) -> str:
+    """A path as a person would type it here: relative to the working directory when it lies below it."""
+    p = Path(path)
+    try:
+        return str(p.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(p)

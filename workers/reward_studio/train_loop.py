@@ -23,7 +23,7 @@ from torch.utils.data import DataLoader, Dataset
 from reward_studio import checkpointing as ck
 from reward_studio.collate import Encoder, EncodedItem, batch_to, collate, count_tokens
 from reward_studio.config import TrainConfig
-from reward_studio.data import Item, load_items
+from reward_studio.data import Item, display_path, load_items, original_source
 from reward_studio.errors import ConfigError
 from reward_studio.loss import pair_stats, preference_loss
 from reward_studio.model import build_reward_model, load_processor, resolve_attn, resolve_dtype
@@ -73,6 +73,15 @@ class EncodedDataset(Dataset):
             self.cache[i] = enc
             self.cache["_bytes"] = used + size  # type: ignore[index]
         return enc
+
+
+def enable_activation_checkpointing(backbone: torch.nn.Module) -> None:
+    """transformers 5.24 renamed gradient_checkpointing_enable to activation_checkpointing_enable (the old
+    name warns and goes in v6); earlier 5.x releases only have the old one."""
+    if hasattr(backbone, "activation_checkpointing_enable"):
+        backbone.activation_checkpointing_enable(activation_checkpointing_kwargs={"use_reentrant": False})
+    else:
+        backbone.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
 
 
 def epoch_batches(n: int, batch_size: int, seed: int, epoch: int, rank: int, world: int) -> list[list[int]]:
@@ -129,8 +138,14 @@ class Trainer:
         if not cfg.train_data_path:
             raise ConfigError("train_data_path is not set", "Put data/train.jsonl in the run directory or pass "
                               "--train_data_path.")
-        self.train_items = load_items(self._path(cfg.train_data_path))
-        self.val_items = load_items(self._path(cfg.val_data_path)) if cfg.val_data_path else []
+        self.train_items = self._load_split(cfg.train_data_path)
+        self.val_items = self._load_split(cfg.val_data_path) if cfg.val_data_path else []
+
+    def _load_split(self, value: str) -> list[Item]:
+        # A copy the worker froze from the person's file is reported as that file (same line numbers).
+        path = self._path(value)
+        original = original_source(path)
+        return load_items(path, label=display_path(original) if original else None)
 
     def load_model(self) -> None:
         cfg = self.cfg
@@ -138,14 +153,19 @@ class Trainer:
         dtype = resolve_dtype(cfg.dtype)
         attn = resolve_attn(cfg.effective_attn())
         self.dtype_name = str(dtype).replace("torch.", "")
-        model = build_reward_model(cfg.base_model_name, cfg.score_head, cfg.score_min, cfg.score_max, dtype, attn)
+        quant_bits = 8 if cfg.load_in_8bit else 4 if cfg.load_in_4bit else 0
+        # A linear head has no bias: the pairwise loss never moves it (it cancels in r_better - r_worse), and
+        # without it the head is exactly the stock classes' `score` layer (hf_export).
+        model = build_reward_model(cfg.base_model_name, cfg.score_head, cfg.score_min, cfg.score_max, dtype, attn,
+                                   score_range=cfg.score_range, head_bias=cfg.score_head != "linear",
+                                   quant_bits=quant_bits)
         self.processor = load_processor(cfg.base_model_name, model.is_vl, cfg.min_pixels, cfg.max_pixels)
         self.is_vl = model.is_vl
         if cfg.freeze_vision_tower and model.is_vl:
             model.backbone.visual.requires_grad_(False)
         shared = cfg.shared_prefix
         if cfg.gradient_checkpointing:
-            model.backbone.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
+            enable_activation_checkpointing(model.backbone)
             if shared:
                 shared = False
                 self.event("log", {"message": "gradient_checkpointing disables the KV cache, so the shared-prefix "
@@ -244,6 +264,37 @@ class Trainer:
                     import shutil
 
                     shutil.rmtree(d, ignore_errors=True)
+        if self.main and p.best_step is not None:
+            self.carry_best(ckpt)
+
+    def carry_best(self, ckpt: Path) -> None:
+        """best/ continues with the resumed state: it must be the checkpoint of best_step, also when that
+        checkpoint lies in the run resumed from (a resume into a new folder) and no later eval beats it."""
+        from reward_studio.run_setup import checkpoint_run
+
+        step = self.p.best_step
+
+        def at_step(d: Path) -> bool:
+            try:
+                return (d / ck.STATE_FILE).is_file() and ck.read_state(d).get("global_step") == step
+            except (OSError, ValueError):
+                return False
+
+        if at_step(self.run_dir / "best"):
+            return
+        src_run = checkpoint_run(ckpt)
+        candidates = [ck.step_dir(self.run_dir, step), ckpt]
+        if src_run is not None:
+            candidates += [ck.step_dir(src_run, step), src_run / "best"]
+        for cand in candidates:
+            if cand.resolve() != (self.run_dir / "best").resolve() and at_step(cand):
+                ck.link_or_copy_tree(cand, self.run_dir / "best")
+                self.event("log", {"message": f"best/ is step {step} (eval_accuracy {self.p.best_metric}), "
+                                              f"copied from {cand}"})
+                return
+        log.warning("the best checkpoint (step %s) of the resumed run was not found; best/ will be the next "
+                    "improvement", step)
+        self.event("log", {"level": "warning", "message": f"best checkpoint step {step} not found next to {ckpt}"})
 
     # ---- helpers ----------------------------------------------------------------------------------
     def event(self, kind: str, payload: dict[str, Any]) -> None:
@@ -331,9 +382,11 @@ class Trainer:
             last = i == len(micro_batches) - 1
             sync = contextlib.nullcontext() if last or self.world == 1 else self.acc.no_sync(model)
             with sync:
-                rewards = model(batch)
+                raw = model(batch, return_logits=True)
+                rewards = self.core.reward_from_logits(raw)  # what metrics report; the loss is on loss_scores
                 margin = cfg.margin if cfg.use_margin_loss else 0.0
-                loss = preference_loss(rewards, batch, cfg.ranking_loss, margin, cfg.use_margin_loss)
+                loss = preference_loss(self.core.loss_scores(raw), batch, cfg.ranking_loss, margin,
+                                       cfg.use_margin_loss)
                 self.acc.backward(loss / len(micro_batches))
             sums["loss_sum"] += float(loss.detach())
             sums["items"] += len(batch["item_ids"])
@@ -432,8 +485,9 @@ class Trainer:
         model = self.acc.unwrap_model(self.model)
         for batch in self.loader(items, budgets, batches):
             batch = batch_to(batch, self.acc.device)
-            rewards = model(batch).float()
-            loss = preference_loss(rewards, batch, cfg.ranking_loss, margin, cfg.use_margin_loss)
+            raw = model(batch, return_logits=True).float()
+            rewards = self.core.reward_from_logits(raw)
+            loss = preference_loss(self.core.loss_scores(raw), batch, cfg.ranking_loss, margin, cfg.use_margin_loss)
             w = batch["pairs"].shape[0] if cfg.ranking_loss == "pairwise" else len(batch["groups"])
             s["loss_w"] += float(loss) * w
             s["w"] += w
@@ -586,8 +640,11 @@ class Trainer:
         try:
             import wandb  # noqa: F401
         except ImportError:
-            self.event("log", {"level": "warning", "message": "use_wandb is set but the wandb package is not "
-                               "installed; metrics go to metrics.sqlite only (pip install 'workers[wandb]')"})
+            message = ("--use_wandb is set but the wandb package is not installed: metrics go to metrics.sqlite "
+                       "only. To log to W&B, install it into this Python environment (`pip install wandb`, or "
+                       "`pip install -e 'workers[wandb]'` in the Reward Studio checkout) and run again.")
+            log.warning("%s", message)  # on stderr (and worker.log), not only in metrics.sqlite
+            self.event("log", {"level": "warning", "message": message})
             return
         import os
 
@@ -597,7 +654,11 @@ class Trainer:
             self.wandb = wandb.init(project=self.cfg.wandb_project, name=self.run_dir.name,
                                     config=self.cfg.to_json_dict(), dir=str(self.run_dir))
         except Exception as exc:  # offline machine, bad key: the run itself must go on
-            self.event("log", {"level": "warning", "message": f"W&B init failed ({exc}); continuing without it"})
+            message = (f"W&B init failed ({exc.__class__.__name__}: {exc}); continuing without it, metrics go to "
+                       "metrics.sqlite only. Check --wandb_api_key / WANDB_API_KEY and the network, or set "
+                       "WANDB_MODE=offline.")
+            log.warning("%s", message)
+            self.event("log", {"level": "warning", "message": message})
             self.wandb = None
 
     def log_wandb(self, metrics: dict[str, Any]) -> None:
