@@ -70,7 +70,7 @@ function checkpoint(dir: string, model: string, train: string): string {
 
 /** Seconds the worker spends scoring after its model is loaded (start event -> summary line). */
 async function pythonSeconds(ckpt: string, data: string, out: string): Promise<number> {
-  const child = spawn(PYTHON, ['-m', 'reward_studio', 'score', '--model_path', ckpt, '--data_path', data, '--output_path', out, '--json-progress'], { cwd: WORKERS_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(PYTHON, ['-m', 'reward_studio', 'score', '--model_path', ckpt, '--data_path', data, '--output_path', out, '--exact-output', '--json-progress'], { cwd: WORKERS_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
   let started = 0;
   let ended = 0;
   let stderr = '';

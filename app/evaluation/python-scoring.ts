@@ -31,7 +31,8 @@ export class PythonScoring implements ScoringEngineRunner {
 
   command(job: ScoringJob): string[] {
     const args = ['-m', 'reward_studio', 'score', '--model_path', job.checkpointPath, '--data_path', job.dataFile,
-      '--output_path', job.resultsFile, '--json-progress'];
+      // --exact-output: the evaluation folder owns results.jsonl (a shell run gets <name>_<model>_<time>.jsonl).
+      '--output_path', job.resultsFile, '--exact-output', '--json-progress'];
     const maxLength = job.runConfig.max_length;
     if (typeof maxLength === 'number' && Number.isInteger(maxLength) && maxLength > 0) args.push('--max_length', String(maxLength));
     if (this.options.batchSize !== undefined) args.push('--batch_size', String(this.options.batchSize));

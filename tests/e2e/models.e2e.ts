@@ -186,7 +186,7 @@ describe('Models view and model in the loop', () => {
     const data = join(dir, 'one.jsonl');
     writeFileSync(data, `${JSON.stringify({ id: 'one', query: QUERY, image: imageFile, response: RESPONSES, human_ranking: [0, 1] })}\n`);
     const output = join(dir, 'out.jsonl');
-    await run(VENV_PYTHON, ['-m', 'reward_studio', 'score', '--model_path', checkpoint.path, '--data_path', data, '--output_path', output], {
+    await run(VENV_PYTHON, ['-m', 'reward_studio', 'score', '--model_path', checkpoint.path, '--data_path', data, '--output_path', output, '--exact-output'], {
       cwd: join(REPO_ROOT, 'workers'),
       timeout: 240_000,
     });

@@ -95,6 +95,6 @@ export function exportOnnx(checkpoint: string, out: string): OnnxExportResult {
 
 /** `python -m reward_studio score` on a seed JSONL: one score array per item, in file order. */
 export function pythonScores(checkpoint: string, data: string, out: string): number[][] {
-  worker(['score', '--model_path', checkpoint, '--data_path', data, '--output_path', out]);
+  worker(['score', '--model_path', checkpoint, '--data_path', data, '--output_path', out, '--exact-output']);
   return readFileSync(out, 'utf8').trim().split('\n').map((line) => (JSON.parse(line) as { scores: number[] }).scores);
 }

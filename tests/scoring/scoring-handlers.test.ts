@@ -45,7 +45,7 @@ function playground(model: ModelRef) {
 /** What the worker's own `score` command gives for the item (the reference every engine must match). */
 function workerScores(modelPath: string): number[] {
   const out = path.join(temp.dir, `scored-${Date.now()}.jsonl`);
-  const result = spawnSync(PYTHON, ['-m', 'reward_studio', 'score', '--model_path', modelPath, '--data_path', itemFile, '--output_path', out], { cwd: WORKERS_DIR, encoding: 'utf8', timeout: 300_000 });
+  const result = spawnSync(PYTHON, ['-m', 'reward_studio', 'score', '--model_path', modelPath, '--data_path', itemFile, '--output_path', out, '--exact-output'], { cwd: WORKERS_DIR, encoding: 'utf8', timeout: 300_000 });
   if (result.status !== 0) throw new Error(`score failed: ${result.stderr}`);
   return (JSON.parse(readFileSync(out, 'utf8').trim().split('\n')[0] as string) as { scores: number[] }).scores;
 }

@@ -67,7 +67,7 @@ function workerScores(rows: unknown[]): number[][] {
   const data = path.join(temp.dir, 'conversation.jsonl');
   const out = path.join(temp.dir, 'scored.jsonl');
   writeFileSync(data, rows.map((row) => `${JSON.stringify(row)}\n`).join(''));
-  const result = spawnSync(PYTHON, ['-m', 'reward_studio', 'score', '--model_path', checkpoint, '--data_path', data, '--output_path', out, '--max_length', '4096'], { cwd: WORKERS_DIR, encoding: 'utf8', timeout: 300_000 });
+  const result = spawnSync(PYTHON, ['-m', 'reward_studio', 'score', '--model_path', checkpoint, '--data_path', data, '--output_path', out, '--exact-output', '--max_length', '4096'], { cwd: WORKERS_DIR, encoding: 'utf8', timeout: 300_000 });
   if (result.status !== 0) throw new Error(`score failed (${result.status}): ${result.stderr.slice(-2000)}`);
   return readFileSync(out, 'utf8').trim().split('\n').map((line) => (JSON.parse(line) as { scores: number[] }).scores);
 }

@@ -21,6 +21,12 @@ def build_parser() -> argparse.ArgumentParser:
                             "<output_dir>/<experiment_name>_<timestamp>/ is created.")
     add_config_flags(train)
 
+    rm = sub.add_parser("reward-modeling", help="Seed 003's TRL reward_modeling.py: its flags, a standard "
+                        "reward model in --output_dir.")
+    from reward_studio.reward_modeling import add_flags
+
+    add_flags(rm)
+
     sub.add_parser("describe-config", help="Print every training option (type, default, help) as JSON.")
 
     score = sub.add_parser("score", help="Score a dataset with a checkpoint (seed 000's test_reward_model.py).")
@@ -28,7 +34,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="Checkpoint folder (step-N, best/, an export) or a run directory.")
     score.add_argument("--data_path", "--data-path", required=True, help="Seed-format JSONL or Parquet.")
     score.add_argument("--output_path", "--output-path", default=None,
-                       help="Result JSONL; a directory or nothing = results/reward_results_<model>_<time>.jsonl.")
+                       help="Result JSONL. A file path F.jsonl writes F_<model>_<time>.jsonl beside it (never "
+                            "overwrites); a directory or nothing = results/reward_results_<model>_<time>.jsonl.")
+    score.add_argument("--exact-output", "--exact_output", action="store_true",
+                       help="Write exactly --output_path (replacing it), without the model name and time.")
     score.add_argument("--base_model_name", "--base-model-name", default=None,
                        help="Base model folder for LoRA checkpoints (default: the one recorded in the checkpoint).")
     score.add_argument("--batch_size", "--batch-size", type=int, default=8)
@@ -82,6 +91,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "describe-config":
         print(json.dumps(describe(), indent=2))
         return 0
+    if args.command == "reward-modeling":
+        from reward_studio.reward_modeling import reward_modeling_main
+
+        return reward_modeling_main(args)
     if args.command == "train":
         from reward_studio.run_setup import train_main
 
@@ -95,7 +108,8 @@ def main(argv: list[str] | None = None) -> int:
             from reward_studio.score import score_main
 
             score_main(args.model_path, args.data_path, args.output_path, args.base_model_name, args.batch_size,
-                       args.json_progress, args.max_length, shared_prefix=not args.full_concat)
+                       args.json_progress, args.max_length, shared_prefix=not args.full_concat,
+                       exact_output=args.exact_output)
         elif args.command == "export":
             from reward_studio.export import export_main
 

@@ -36,16 +36,41 @@ def resolve_model_path(path: str) -> Path:
         return p
     if (p / "best" / "reward_config.json").exists():  # a run directory (its config.json is a TrainConfig)
         return p / "best"
+    if (p / "run" / "best" / "reward_config.json").exists():  # reward-modeling's --output_dir (a LoRA adapter)
+        return p / "run" / "best"
     found = list_checkpoints(p)
     return found[-1][1] if found else p  # else: a plain base model folder (fresh head, with a warning)
 
 
-def default_output(model_path: Path, out_dir: Path) -> Path:
+def model_label(model_path: Path) -> str:
+    """The model's name for result files: <run>_step-N, <run>_best, or the folder's name."""
     name = model_path.name
     if name.startswith("step-") or name == "best":
         name = f"{model_path.parent.parent.name if name != 'best' else model_path.parent.name}_{name}"
-    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", name)
-    return out_dir / f"reward_results_{name}_{time.strftime('%Y%m%d-%H%M%S')}.jsonl"
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", name)
+
+
+def default_output(model_path: Path, out_dir: Path) -> Path:
+    return out_dir / f"reward_results_{model_label(model_path)}_{time.strftime('%Y%m%d-%H%M%S')}.jsonl"
+
+
+def stamped_output(path: Path, model_path: Path) -> Path:
+    """--output_path results/reward_results.jsonl -> results/reward_results_<model>_<YYYYmmdd-HHMMSS>.jsonl
+    (seed 000: results carry the model name and time, so a run never overwrites an earlier one)."""
+    return path.with_name(f"{path.stem}_{model_label(model_path)}_{time.strftime('%Y%m%d-%H%M%S')}{path.suffix}")
+
+
+def claim_output(path: Path) -> Path:
+    """`path`, or path-2, path-3, ... when taken (two runs in the same second); created empty, atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    n = 1
+    while True:
+        cand = path if n == 1 else path.with_name(f"{path.stem}-{n}{path.suffix}")
+        try:
+            with cand.open("x", encoding="utf-8"):
+                return cand
+        except FileExistsError:
+            n += 1
 
 
 def rank_of(scores: list[float]) -> list[int]:
@@ -80,7 +105,8 @@ def item_result(item: Any, scores: list[float]) -> dict[str, Any]:
 
 
 def score_main(model_path: str, data_path: str, output_path: str | None, base_model_name: str | None,
-               batch_size: int, json_progress: bool, max_length: int, shared_prefix: bool = True) -> dict[str, Any]:
+               batch_size: int, json_progress: bool, max_length: int, shared_prefix: bool = True,
+               exact_output: bool = False) -> dict[str, Any]:
     t0 = time.time()
     mp = resolve_model_path(model_path)
     dtype = resolve_dtype("auto")
@@ -96,8 +122,11 @@ def score_main(model_path: str, data_path: str, output_path: str | None, base_mo
     items_kept, report, budgets = encoder.check_lengths(items)
     out = Path(output_path) if output_path else None
     if out is None or out.is_dir() or (output_path or "").endswith(("/", "\\")):
-        out = default_output(mp, out if out is not None else Path("results"))
-    out.parent.mkdir(parents=True, exist_ok=True)
+        out = claim_output(default_output(mp, out if out is not None else Path("results")))
+    elif exact_output:  # the caller owns the name (the studio's evaluation folder)
+        out.parent.mkdir(parents=True, exist_ok=True)
+    else:
+        out = claim_output(stamped_output(out, mp))
     emit = (lambda obj: print(json.dumps(obj), flush=True)) if json_progress else (lambda obj: None)
     emit({"type": "start", "items": len(items_kept), "model_path": str(mp), "data_report": report.as_dict()})
     results = []

@@ -51,6 +51,9 @@ def test_score_cli_output(flag_run, colour_data, tmp_path):
     assert proc.returncode == 0, proc.stderr[-2000:]
     lines = [json.loads(x) for x in proc.stdout.splitlines()]
     assert lines[0]["type"] == "start" and lines[-1]["type"] == "summary"
+    # a file path gets the model's name and the time (seed 000: results never overwrite each other)
+    out = Path(lines[-1]["output_path"])
+    assert out.parent == tmp_path and out.name.startswith(f"res_{flag_run.name}_best_") and out.suffix == ".jsonl"
     progress = [x for x in lines if x["type"] == "progress"]
     assert [p["done"] for p in progress] == [5, 10, 15, 16] and progress[-1]["total"] == 16
     rows = [json.loads(x) for x in out.read_text().splitlines()]

@@ -51,7 +51,7 @@ class Server:
 def score_file(model: Path, data: Path, tmp: Path) -> list[list[float]]:
     out = tmp / "scored.jsonl"
     proc = run_worker(["score", "--model_path", str(model), "--data_path", str(data), "--output_path", str(out),
-                       "--max_length", "1024"])
+                       "--exact-output", "--max_length", "1024"])
     assert proc.returncode == 0, proc.stderr[-2000:]
     return [json.loads(line)["scores"] for line in out.read_text().splitlines()]
 

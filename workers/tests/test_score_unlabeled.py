@@ -30,7 +30,7 @@ def test_score_accepts_unlabeled_items(tmp_path, tiny_vl):
     data, src = _mixed_data(tmp_path)
     out = tmp_path / "results.jsonl"
     proc = run_worker(["score", "--model_path", str(tiny_vl), "--data_path", str(data), "--output_path", str(out),
-                       "--json-progress", "--batch_size", "3"])
+                       "--exact-output", "--json-progress", "--batch_size", "3"])
     assert proc.returncode == 0, proc.stderr[-2000:]
     rows = [json.loads(line) for line in out.read_text().splitlines()]
     assert [r["id"] for r in rows] == [s["id"] for s in src]
@@ -60,7 +60,7 @@ def test_score_with_only_unlabeled_items(tmp_path, tiny_vl):
     only.write_text("".join(line + "\n" for line in data.read_text().splitlines()[:3]))
     out = tmp_path / "results.jsonl"
     proc = run_worker(["score", "--model_path", str(tiny_vl), "--data_path", str(only), "--output_path", str(out),
-                       "--json-progress"])
+                       "--exact-output", "--json-progress"])
     assert proc.returncode == 0, proc.stderr[-2000:]
     summary = json.loads(proc.stdout.splitlines()[-1])
     assert summary["items"] == 3 and summary["labeled_items"] == 0
