@@ -17,7 +17,7 @@ import { EXPORT_META_FILE, exportsDir } from './model-resolver';
 import type { ModelExport, ModelExportFormat, ModelExportProgress } from './types';
 
 /** What studio_export.json holds (ModelExport without what the folder itself tells). */
-type ExportMeta = Omit<ModelExport, 'id' | 'path' | 'sizeBytes'>;
+type ExportMeta = Omit<ModelExport, 'id' | 'path' | 'sizeBytes' | 'loadsWith'>;
 
 /**
  * Largest reward difference between an export and its checkpoint on the worker's probe batch that
@@ -147,7 +147,19 @@ function readExport(root: string, id: string): ModelExport | null {
     sizeBytes: folderSize(dir),
     verifyMaxAbsDiff: typeof meta.verifyMaxAbsDiff === 'number' ? meta.verifyMaxAbsDiff : null,
     note: typeof meta.note === 'string' ? meta.note : null,
+    loadsWith: meta.format === 'onnx' ? null : loadsWith(dir),
   };
+}
+
+/** How transformers loads a merged export, from what the worker wrote into its reward_config.json. */
+function loadsWith(dir: string): string | null {
+  try {
+    const config = JSON.parse(readFileSync(path.join(dir, 'reward_config.json'), 'utf8')) as { hf_class?: unknown; trust_remote_code?: unknown };
+    if (typeof config.hf_class !== 'string') return null;
+    return config.trust_remote_code === true ? 'AutoModelForSequenceClassification, trust_remote_code=True' : 'AutoModelForSequenceClassification';
+  } catch {
+    return null;
+  }
 }
 
 function folderSize(dir: string): number {

@@ -42,6 +42,12 @@ export interface ModelExport {
   verifyMaxAbsDiff: number | null;
   /** ONNX only: what the graph accepts (text-only, or images at a fixed resolution). */
   note: string | null;
+  /**
+   * Merged only: how transformers loads it, e.g. "AutoModelForSequenceClassification" or
+   * "AutoModelForSequenceClassification, trust_remote_code=True" (from its reward_config.json;
+   * null for exports written before exports were standard sequence classifiers).
+   */
+  loadsWith: string | null;
 }
 
 export interface ModelExportProgress {

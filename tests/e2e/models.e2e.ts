@@ -254,6 +254,8 @@ describe('Models view and model in the loop', () => {
     const entry = page.locator('[data-testid="export-entry"][data-format="merged"]');
     await entry.first().waitFor({ timeout: 300_000 });
     expect(await entry.first().getByTestId('export-verify').textContent()).toMatch(/max \|Δ\| (\d|not verified)/);
+    // A standard Hugging Face folder: the sample's VL model with the MLP head needs our registered class.
+    expect(await entry.first().getByTestId('export-loads-with').textContent()).toBe('AutoModelForSequenceClassification, trust_remote_code=True');
 
     // The screenshot shows the view, not the "Exported …" toast over it.
     for (const dismiss of await page.getByTestId('toast-dismiss').all()) await dismiss.click();

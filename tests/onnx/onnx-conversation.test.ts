@@ -93,7 +93,7 @@ describe('tiny text export', () => {
     // The engine finds exports under the project's exports/; point it at this test's export directly.
     const exported: ModelExport = {
       id: 'tiny-onnx', format: 'onnx', path: exportDir, checkpointId: 1, runName: 'tiny', step: 1,
-      createdAt: new Date().toISOString(), sizeBytes: 0, verifyMaxAbsDiff: null, note: null,
+      createdAt: new Date().toISOString(), sizeBytes: 0, verifyMaxAbsDiff: null, note: null, loadsWith: null,
     };
     engine.exportOf = () => exported;
     const job: ScoringJob = {

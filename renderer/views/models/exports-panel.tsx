@@ -122,6 +122,14 @@ export function ExportsPanel({ exports, checkpoints, runName, onUse, onServe, on
                     max |Δ| {formatDiff(item.verifyMaxAbsDiff)}
                   </span>
                   {item.note && <> · {item.note}</>}
+                  {item.loadsWith && (
+                    <>
+                      {' '}· loads with{' '}
+                      <code title="transformers' class for this folder; logits[:, 0] is the reward" data-testid="export-loads-with">
+                        {item.loadsWith}
+                      </code>
+                    </>
+                  )}
                 </p>
                 {confirming === item.id ? (
                   <div className="confirm row" data-testid="export-delete-confirm">
