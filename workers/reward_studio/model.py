@@ -234,7 +234,7 @@ def load_backbone(path: str, dtype: torch.dtype = torch.float32, attn: str = "sd
             gen = exported.from_pretrained(path, dtype=dtype, attn_implementation=attn, local_files_only=True)
             vl = is_vl_config(gen.config)
         else:
-            config = AutoConfig.from_pretrained(path, local_files_only=True)
+            config = AutoConfig.from_pretrained(path, local_files_only=True, trust_remote_code=False)
             vl = is_vl_config(config)
             cls = AutoModelForImageTextToText if vl else AutoModelForCausalLM
             gen = cls.from_pretrained(path, dtype=dtype, attn_implementation=attn, local_files_only=True, **quant)
@@ -273,8 +273,10 @@ def exported_class(path: str) -> Any:
 def load_processor(path: str, vl: bool, min_pixels: int = 0, max_pixels: int = 0) -> Any:
     from transformers import AutoProcessor, AutoTokenizer
 
-    proc = AutoProcessor.from_pretrained(path, local_files_only=True) if vl else \
-        AutoTokenizer.from_pretrained(path, local_files_only=True)
+    # trust_remote_code=False: the worker never runs a folder's code, and an export's own model_type
+    # (hf_reward_model) must not make transformers ask on stdin whether to (score-server reads stdin).
+    proc = AutoProcessor.from_pretrained(path, local_files_only=True, trust_remote_code=False) if vl else \
+        AutoTokenizer.from_pretrained(path, local_files_only=True, trust_remote_code=False)
     if vl and (min_pixels or max_pixels):
         size = dict(proc.image_processor.size)
         if min_pixels:

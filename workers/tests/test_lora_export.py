@@ -1,6 +1,8 @@
 """LoRA checkpoints keep their score head; merged exports score exactly like the adapter they came from."""
 
 import json
+import subprocess
+import sys
 
 import pytest
 import torch
@@ -100,3 +102,16 @@ def test_best_dir_and_checkpoint_rows(lora_run):
     best_step = [r[0] for r in rows if r[1]][0]
     state = json.loads((lora_run / "best" / "trainer_state.json").read_text())
     assert state["global_step"] == best_step
+
+
+def test_score_server_answers_on_a_merged_export(lora_run, tmp_path):
+    """An export names its own model_type: loading its tokenizer must not stop to ask on stdin whether to
+    run its code (score-server's stdin is the request stream)."""
+    out = tmp_path / "exported"
+    assert main(["export", "--checkpoint", str(lora_run / "best"), "--merge-lora", str(out)]) == 0
+    request = json.dumps({"id": 1, "items": [{"query": "What colour is the square?", "responses": ["red", "blue"]}]})
+    proc = subprocess.run([sys.executable, "-m", "reward_studio", "score-server", "--model_path", str(out)],
+                          input=request + "\n", capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    answer = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert answer["id"] == 1 and len(answer["results"][0]["scores"]) == 2
