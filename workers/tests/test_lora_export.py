@@ -76,7 +76,7 @@ def test_merge_lora_export_reload_identical(lora_run, colour_data, tmp_path):
     from transformers import AutoModelForSequenceClassification, AutoProcessor
 
     model = AutoModelForSequenceClassification.from_pretrained(out, trust_remote_code=True).eval()
-    processor = AutoProcessor.from_pretrained(out)
+    processor = AutoProcessor.from_pretrained(out, trust_remote_code=True)
     assert type(model).__name__ == "RewardStudioQwen2VLForSequenceClassification"
     items = load_items(colour_data[1])
     standard = []
