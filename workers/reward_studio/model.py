@@ -60,12 +60,25 @@ class RewardModel(nn.Module):
         self.shared_prefix = True
 
     # ---- the two paths ------------------------------------------------------------------------
-    def forward(self, batch: dict[str, Any], shared: bool | None = None) -> torch.Tensor:
-        """Rewards, one per response row of the batch (see collate.collate)."""
+    def forward(self, batch: dict[str, Any], shared: bool | None = None, return_logits: bool = False) -> torch.Tensor:
+        """Rewards, one per response row of the batch (see collate.collate); with return_logits, the head's
+        raw output before the score range (what training computes its loss from, see loss_scores)."""
         shared = self.shared_prefix if shared is None else shared
         h = self._hidden_shared(batch) if shared else self._hidden_full(batch)
         raw = self.score_head(h.float())
+        return raw if return_logits else self.reward_from_logits(raw)
+
+    def reward_from_logits(self, raw: torch.Tensor) -> torch.Tensor:
         return apply_score_range(raw, self.score_min, self.score_max, self.score_range)
+
+    def loss_scores(self, raw: torch.Tensor) -> torch.Tensor:
+        """What the preference loss is computed on: the head's output in reward units at the centre of the
+        range, (score_max - score_min) / 4 * raw (the sigmoid's slope there), so differences match reward
+        differences near the centre but are never squashed. A loss on the bounded reward itself stops
+        learning from the pairs it gets most wrong once their rewards sit at the ends of the range."""
+        if self.score_range == "none":
+            return raw
+        return raw * (self.score_max - self.score_min) / 4
 
     def _positions(self, ids: torch.Tensor, mask: torch.Tensor, mm: torch.Tensor,
                    grid: torch.Tensor | None) -> torch.Tensor:
