@@ -9,6 +9,7 @@ import torch
 from safetensors.torch import load_file
 
 from conftest import read_db, series, write_run
+from reward_studio.checkpointing import reward_core
 from reward_studio.cli import main
 from reward_studio.collate import Encoder, collate
 from reward_studio.data import load_items
@@ -46,9 +47,12 @@ def test_lora_checkpoint_reload_identical(lora_run, colour_data, tiny_vl):
     model, rc = load_reward_model(str(ckpt))
     assert rc["lora"] is True and rc["base_model_name"] == str(tiny_vl.resolve())
     rewards, batch = val_rewards(model, ckpt, colour_data[1])
-    # identical to what the training process measured with the in-memory model at that step
+    # identical to what the training process measured with the in-memory model at that step (the loss is
+    # computed on the head's output in reward units, RewardModel.loss_scores)
     logged = series(lora_run, "eval_loss")[12]
-    assert bradley_terry(rewards, batch["pairs"]).item() == pytest.approx(logged, rel=1e-5, abs=1e-6)
+    with torch.no_grad():
+        scores = reward_core(model).loss_scores(model(batch, return_logits=True))
+    assert bradley_terry(scores, batch["pairs"]).item() == pytest.approx(logged, rel=1e-5, abs=1e-6)
     again, _ = val_rewards(load_reward_model(str(ckpt))[0], ckpt, colour_data[1])
     assert torch.equal(rewards, again)
     # and the head is the trained one, not a fresh init: a base model + fresh head scores differently
