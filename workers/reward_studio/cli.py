@@ -57,6 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="Checkpoint folder (step-N, best/, an export) or a run directory.")
     server.add_argument("--base_model_name", "--base-model-name", default=None)
     server.add_argument("--max_length", "--max-length", type=int, default=4096)
+    server.add_argument("--max_batch_tokens", "--max-batch-tokens", type=int, default=16384,
+                        help="Padded tokens per forward pass; requests' items are packed up to it (an item "
+                             "larger than it is scored alone).")
 
     onnx = sub.add_parser("export-onnx", help="Write the reward model as one ONNX graph + what onnxruntime-node needs.")
     onnx.add_argument("--checkpoint", required=True, help="Checkpoint folder (step-N, best/, a merged export).")
@@ -117,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "score-server":
             from reward_studio.score_server import serve_main
 
-            return serve_main(args.model_path, args.base_model_name, args.max_length)
+            return serve_main(args.model_path, args.base_model_name, args.max_length, args.max_batch_tokens)
         elif args.command == "export-onnx":
             from reward_studio.onnx_export import export_onnx_main
 
