@@ -13,6 +13,13 @@ export const MAX_RESPONSES = 16;
 /** A data URL of a 16 MiB image is about 22 MB of base64. */
 export const MAX_IMAGE_BASE64_CHARS = 23_000_000;
 
+/** An API key for the served model: 16–256 visible characters (the Serve panel generates 64 hex digits). */
+export const serveApiKey = z
+  .string()
+  .min(16, 'The API key needs at least 16 characters.')
+  .max(256, 'The API key is at most 256 characters.')
+  .regex(/^[\x21-\x7e]+$/, 'The API key is printable ASCII without spaces.');
+
 export const scoringCommands = {
   /** The score playground: one query, an optional image, 1–16 responses, scored by one model. */
   'scoring.score': command<ScoreResult>()(
@@ -23,12 +30,16 @@ export const scoringCommands = {
       image: z.string().max(MAX_IMAGE_BASE64_CHARS).nullable().optional(),
     }),
   ),
-  /** Starts the reward-model HTTP API (`/score`, `/score-pair`, `/score-batch`); one at a time. */
+  /**
+   * Starts the reward-model HTTP API (`/score`, `/score-pair`, `/score-batch` and the RL clients'
+   * endpoints); one at a time. With `apiKey`, every request needs `Authorization: Bearer <apiKey>`.
+   */
   'serving.start': command<ServeStatus>()(
     z.object({
       model: modelRef,
       port: z.number().int().min(1).max(65535).default(8400),
       host: z.string().max(200).default('127.0.0.1'),
+      apiKey: serveApiKey.optional(),
     }),
   ),
   'serving.stop': command<{ stopped: boolean }>()(z.object({})),

@@ -61,8 +61,11 @@ export class ScoringSession {
     return this.serving ? { ...this.serving.status } : null;
   }
 
-  /** Starts the HTTP API once the model has loaded (a model that cannot load is an error here, not a 503 later). */
-  async startServing(ref: ModelRef, host: string, port: number): Promise<ServeStatus> {
+  /**
+   * Starts the HTTP API once the model has loaded (a model that cannot load is an error here, not a 503 later).
+   * `apiKey`, when given, is handed to the server only: the status says that a key is required, never which.
+   */
+  async startServing(ref: ModelRef, host: string, port: number, apiKey?: string): Promise<ServeStatus> {
     if (this.serving || this.starting) {
       const current = this.serving?.status;
       throw new StudioError('busy', current ? `The API already serves ${current.modelLabel} at ${current.url}.` : 'The API is already starting.', 'Stop it first, then start it with another model.');
@@ -73,7 +76,14 @@ export class ScoringSession {
       const scorer = this.cache.use(model, { pin: true }).then((cached) => cached.scorer);
       let server: RewardApiServer;
       try {
-        server = await startRewardApi({ host, port, model: { label: model.label, engine: model.engine }, scorer, onRequest: () => this.countRequest() });
+        server = await startRewardApi({
+          host,
+          port,
+          model: { label: model.label, engine: model.engine },
+          scorer,
+          onRequest: () => this.countRequest(),
+          apiKey,
+        });
       } catch (error) {
         await scorer.then(() => this.cache.unpin(model.key), () => undefined);
         if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
@@ -87,10 +97,20 @@ export class ScoringSession {
         await server.close();
         throw error;
       }
-      if (!isLoopback(host)) {
-        console.warn(`WARNING: the reward-model API listens on ${host}:${server.port}, reachable from other machines, without a token.`);
+      if (!isLoopback(host) && !apiKey) {
+        console.warn(`WARNING: the reward-model API listens on ${host}:${server.port}, reachable from other machines, without an API key.`);
       }
-      const status: ServeStatus = { url: server.url, host, port: server.port, model: ref, modelLabel: model.label, engine: model.engine, startedAt: new Date().toISOString(), requests: 0 };
+      const status: ServeStatus = {
+        url: server.url,
+        host,
+        port: server.port,
+        model: ref,
+        modelLabel: model.label,
+        engine: model.engine,
+        startedAt: new Date().toISOString(),
+        requests: 0,
+        apiKeyRequired: Boolean(apiKey),
+      };
       this.serving = { server, status, key: model.key };
       this.deps.events.emit('serving.onChanged', this.status());
       return { ...status };

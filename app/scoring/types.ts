@@ -67,4 +67,6 @@ export interface ServeStatus {
   engine: 'python' | 'onnx';
   startedAt: string;
   requests: number;
+  /** Whether every request needs `Authorization: Bearer <key>`; the key itself never leaves the studio's memory. */
+  apiKeyRequired: boolean;
 }

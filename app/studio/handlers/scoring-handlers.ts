@@ -10,7 +10,7 @@ type ScoringHandlers = Pick<
 export function scoringHandlers(studio: Studio): ScoringHandlers {
   return {
     'scoring.score': ({ model, query, responses, image }) => studio.scoring().score(model, { query, responses, image }),
-    'serving.start': ({ model, host, port }) => studio.scoring().startServing(model, host, port),
+    'serving.start': ({ model, host, port, apiKey }) => studio.scoring().startServing(model, host, port, apiKey),
     'serving.stop': async () => ({ stopped: await studio.scoring().stopServing() }),
     // No project open means nothing is served (the session ends with its project).
     'serving.status': () => (studio.projectDir ? studio.scoring().status() : null),
