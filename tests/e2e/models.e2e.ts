@@ -4,12 +4,14 @@
  * - the playground scores a query + a real sample image + two responses on Ctrl+Enter, and the
  *   scores equal `scoring.score` for the same input and the worker's own `python -m reward_studio
  *   score` on a one-item JSONL;
- * - Serve starts the HTTP API, the URL read from the UI answers POST /score, Stop closes it;
+ * - Serve starts the HTTP API behind a generated API key: the URL read from the UI answers /health
+ *   401 without the key and 200 with it, POST /score with it; the OpenRLHF tab shows the flag with
+ *   that URL; Stop closes it;
  * - Export merged lists the export with its verify difference;
  * - Annotate: "Score the queue" with the newest checkpoint, the scores switch shows on the response
  *   cards exactly the stored scores, and "most uncertain first" opens the item with the smallest
  *   top-two gap, computed here from project.sqlite.
- * Also takes docs/screenshots/playground.png (UPDATE_SCREENSHOTS=1).
+ * Also takes docs/screenshots/playground.png and serve-clients.png (UPDATE_SCREENSHOTS=1).
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -221,14 +223,39 @@ describe('Models view and model in the loop', () => {
     }
   });
 
-  it('serves the checkpoint: the URL from the UI answers POST /score, Stop closes it', async () => {
+  it('serves the checkpoint behind a generated API key: the URL from the UI answers POST /score with it, 401 without; the client tabs show it', async () => {
     const { page } = opened.ui;
     const port = await freePort();
     await page.getByTestId('serve-port').fill(String(port));
+
+    // A key that is too short is refused beside the field; Generate replaces it with 64 hex digits.
+    await page.getByTestId('serve-api-key').fill('too-short');
+    expect(await page.getByTestId('serve-api-key-error').textContent()).toMatch(/at least 16 characters/);
+    expect(await page.getByTestId('serve-start').isDisabled()).toBe(true);
+    mkdirSync(join(REPO_ROOT, 'test-results', 'screenshots'), { recursive: true });
+    await page.getByTestId('serve-panel').screenshot({ path: join(REPO_ROOT, 'test-results', 'screenshots', 'serve-form-bad-key.png') });
+    await page.getByTestId('serve-api-key-generate').click();
+    expect(await page.getByTestId('serve-api-key-error').count()).toBe(0);
+    expect(await page.getByTestId('serve-api-key').getAttribute('type')).toBe('password');
+    const apiKey = await page.getByTestId('serve-api-key').inputValue();
+    expect(apiKey).toMatch(/^[0-9a-f]{64}$/);
+
     await page.getByTestId('serve-start').click();
     await page.getByTestId('serve-url').waitFor({ timeout: 60_000 });
     const url = ((await page.getByTestId('serve-url').textContent()) ?? '').trim();
     expect(url).toContain(`:${port}`);
+    const base = url.replace(/\/$/, '');
+    expect(await page.getByTestId('serve-auth').getAttribute('data-required')).toBe('yes');
+    // The studio says that a key is required, never which.
+    const status = await socket.invoke('serving.status', {});
+    expect(status?.apiKeyRequired).toBe(true);
+    expect(JSON.stringify(status)).not.toContain(apiKey);
+
+    // The model loads before serving.start returns, so /health answers at once: 401 without the key, 200 with it.
+    const health = async (headers: Record<string, string>) => (await fetch(new URL('/health', url), { headers })).status;
+    expect(await health({})).toBe(401);
+    expect(await health({ Authorization: 'Bearer not-the-key-0123456789' })).toBe(401);
+    expect(await health({ Authorization: `Bearer ${apiKey}` })).toBe(200);
 
     const body = JSON.stringify({ prompt: QUERY, response: RESPONSES[0] });
     let answer: { status: number; json: { score?: unknown } } = { status: 0, json: {} };
@@ -236,7 +263,7 @@ describe('Models view and model in the loop', () => {
     await expect
       .poll(
         async () => {
-          const response = await fetch(new URL('/score', url), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+          const response = await fetch(new URL('/score', url), { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${apiKey}` }, body });
           answer = { status: response.status, json: (await response.json()) as { score?: unknown } };
           return answer.status;
         },
@@ -245,7 +272,26 @@ describe('Models view and model in the loop', () => {
       .toBe(200);
     expect(typeof answer.json.score).toBe('number');
     await expect.poll(() => page.getByTestId('serve-requests').getAttribute('data-count'), { timeout: 10_000 }).not.toBe('0');
-    expect(await page.getByTestId('serve-curl-score').textContent()).toContain(`${url.replace(/\/$/, '')}/score`);
+
+    // curl (the default tab): the real URL and the key's header.
+    const curlScore = (await page.getByTestId('serve-example-score').textContent()) ?? '';
+    expect(curlScore).toContain(`${base}/score`);
+    expect(curlScore).toContain(`Authorization: Bearer ${apiKey}`);
+    // OpenRLHF: the flag with the real URL, and the reward function that sends the key.
+    await page.getByTestId('serve-client-openrlhf').click();
+    expect(await page.getByTestId('serve-client-panel').getAttribute('data-client')).toBe('openrlhf');
+    expect(((await page.getByTestId('serve-example-openrlhf-flag').locator('pre').textContent()) ?? '').trim()).toBe(`--reward.remote_url ${base}/get_reward`);
+    expect(await page.getByTestId('serve-example-openrlhf-func').textContent()).toContain(apiKey);
+    // The key row shows the key only on request.
+    expect(await page.getByTestId('serve-key-value').textContent()).not.toContain(apiKey);
+    await page.getByTestId('serve-key-show').click();
+    expect(await page.getByTestId('serve-key-value').textContent()).toBe(apiKey);
+    await page.getByTestId('serve-key-show').click();
+
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    await page.mouse.move(0, 0);
+    await page.getByTestId('serve-panel').screenshot({ path: join(SCREENSHOT_DIR, 'serve-clients.png') });
+    await page.getByTestId('serve-client-curl').click();
   }, 240_000);
 
   it('exports the merged model and lists it with its verify difference', async () => {
@@ -257,15 +303,19 @@ describe('Models view and model in the loop', () => {
     // A standard Hugging Face folder: the sample's VL model with the MLP head needs our registered class.
     expect(await entry.first().getByTestId('export-loads-with').textContent()).toBe('AutoModelForSequenceClassification, trust_remote_code=True');
 
-    // The screenshot shows the view, not the "Exported …" toast over it.
-    for (const dismiss of await page.getByTestId('toast-dismiss').all()) await dismiss.click();
-    mkdirSync(SCREENSHOT_DIR, { recursive: true });
-    await page.mouse.move(0, 0);
-    await page.screenshot({ path: join(SCREENSHOT_DIR, 'playground.png') });
-
     const url = ((await page.getByTestId('serve-url').textContent()) ?? '').trim();
     await page.getByTestId('serve-stop').click();
     await expect.poll(() => page.getByTestId('serve-state').getAttribute('data-state'), { timeout: 30_000 }).toBe('stopped');
+
+    // The screenshot shows the view from its top (the serve form, the export), not the "Exported …"
+    // toast over it; serving with the client examples is serve-clients.png.
+    for (const dismiss of await page.getByTestId('toast-dismiss').all()) await dismiss.click();
+    await page.evaluate(() => {
+      for (const element of document.querySelectorAll('*')) if (element.scrollTop > 0) element.scrollTop = 0;
+    });
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    await page.mouse.move(0, 0);
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'playground.png') });
     const refused = await fetch(new URL('/score', url), { method: 'POST', body: '{}' }).then(
       () => 'answered',
       (error: unknown) => String((error as { cause?: { code?: string } }).cause?.code ?? error),
