@@ -15,6 +15,7 @@ export type StudioErrorCode =
   | 'bad_image'
   | 'forbidden'
   | 'busy'
+  | 'too_large'
   | 'cancelled'
   | 'internal';
 

@@ -66,6 +66,10 @@ export class OnnxRewardScorer implements RewardScorer {
         out.push([]);
         continue;
       }
+      if (item.rendered) {
+        // Splitting a rendered text needs the tokenizer's chat template at run time, which only the worker has.
+        throw new StudioError('invalid_input', `item ${index + 1} is a text already rendered by the chat template, which the ONNX export ${this.label} cannot split into prompt and response`, 'Serve the checkpoint or merged export the ONNX file was made from (the Python worker), or send the conversation as `messages`.');
+      }
       if (itemImages(item).length > 0 && !this.config.is_vl) {
         throw new StudioError('invalid_input', `item ${index + 1} has an image but the ONNX export ${this.label} is text-only`, 'Remove the image, or score with a vision-language model.');
       }

@@ -13,11 +13,13 @@ export interface LoadScorerOptions {
   readyTimeoutMs?: number;
   /** Aborting stops a load in progress (see PythonScorerOptions.signal). */
   signal?: AbortSignal;
+  /** Padded tokens per forward pass of the Python worker (its --max_batch_tokens); its default when absent. */
+  maxBatchTokens?: number;
 }
 
 export async function loadScorer(model: ResolvedModel, options: LoadScorerOptions): Promise<RewardScorer> {
   if (model.engine === 'python') {
-    return PythonRewardScorer.start({ python: options.python, modelPath: model.path, label: model.label, readyTimeoutMs: options.readyTimeoutMs, signal: options.signal });
+    return PythonRewardScorer.start({ python: options.python, modelPath: model.path, label: model.label, readyTimeoutMs: options.readyTimeoutMs, signal: options.signal, maxBatchTokens: options.maxBatchTokens });
   }
   return OnnxRewardScorer.load(model.path, { label: model.label });
 }

@@ -9,7 +9,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { StudioError } from '../errors';
 import { WORKERS_DIR, workerEnvironment } from '../training/python-interpreter';
-import { itemImages, type RewardScorer, type ScoreItem } from './reward-scorer';
+import { itemImages, type ItemOutcome, type RewardScorer, type ScoreItem } from './reward-scorer';
 
 export interface PythonScorerOptions {
   python: string;
@@ -18,6 +18,8 @@ export interface PythonScorerOptions {
   label: string;
   baseModelName?: string;
   maxLength?: number;
+  /** Padded tokens per forward pass (score-server --max_batch_tokens); the worker's default when absent. */
+  maxBatchTokens?: number | undefined;
   /** How long loading may take before the worker is given up on (a 7B model on a slow disk takes minutes). */
   readyTimeoutMs?: number;
   env?: Record<string, string>;
@@ -37,11 +39,13 @@ export interface ScorerReady {
 interface WorkerError {
   message: string;
   hint?: string;
+  /** `too_long`: the item does not fit in max_length (the HTTP API answers 413). */
+  code?: string;
 }
 
 interface WorkerReply {
   id: number | null;
-  results?: ({ scores: number[] } | { error: WorkerError })[];
+  results?: ({ scores: number[]; tokens?: number } | { error: WorkerError })[];
   error?: WorkerError;
 }
 
@@ -70,6 +74,7 @@ class ScoreWorker {
   constructor(private readonly options: PythonScorerOptions) {
     const args = ['-m', 'reward_studio', 'score-server', '--model_path', options.modelPath, '--max_length', String(options.maxLength ?? 4096)];
     if (options.baseModelName) args.push('--base_model_name', options.baseModelName);
+    if (options.maxBatchTokens !== undefined) args.push('--max_batch_tokens', String(options.maxBatchTokens));
     this.child = spawn(options.python, args, { cwd: WORKERS_DIR, env: workerEnvironment(options.env), stdio: ['pipe', 'pipe', 'pipe'] });
     let markReady: (ready: ScorerReady) => void = () => undefined;
     let failReady: (error: Error) => void = () => undefined;
@@ -245,6 +250,13 @@ export class PythonRewardScorer implements RewardScorer {
   }
 
   async score(items: ScoreItem[]): Promise<number[][]> {
+    return (await this.scoreEach(items)).map((outcome) => {
+      if ('error' in outcome) throw outcome.error;
+      return outcome.scores;
+    });
+  }
+
+  async scoreEach(items: ScoreItem[]): Promise<ItemOutcome[]> {
     if (items.length === 0) return [];
     const worker = await this.ensureWorker();
     if (!this.acceptsImages && items.some((item) => itemImages(item).length > 0)) {
@@ -257,8 +269,11 @@ export class PythonRewardScorer implements RewardScorer {
       throw new StudioError('internal', `The scoring worker answered ${results.length} results for ${items.length} items.`, 'This is a bug in Reward Studio.');
     }
     return results.map((result) => {
-      if ('error' in result) throw new StudioError('invalid_input', result.error.message, result.error.hint);
-      return result.scores;
+      if ('error' in result) {
+        const { message, hint, code } = result.error;
+        return { error: new StudioError(code === 'too_long' ? 'too_large' : 'invalid_input', message, hint) };
+      }
+      return { scores: result.scores, tokens: result.tokens ?? 0 };
     });
   }
 
@@ -278,9 +293,10 @@ export class PythonRewardScorer implements RewardScorer {
   }
 }
 
-/** An item as score-server reads it: a query and its image, or the conversation with one image per image part. */
+/** An item as score-server reads it: a query and its image, the conversation with one image per image part, or a rendered text. */
 function workerItem(item: ScoreItem): Record<string, unknown> {
-  const { conversation } = item;
+  const { conversation, rendered } = item;
+  if (rendered) return { text: rendered.text, images: rendered.images.map((image) => image.toString('base64')) };
   if (!conversation) return { query: item.query, responses: item.responses, image: item.image ? item.image.toString('base64') : null };
   return {
     query: item.query,

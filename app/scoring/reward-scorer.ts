@@ -1,3 +1,5 @@
+import type { StudioError } from '../errors';
+
 /**
  * What every scoring engine offers the studio: the playground, the HTTP API, evaluations with an
  * ONNX export and the benchmarks all talk to a loaded model through this one interface.
@@ -17,6 +19,13 @@ export interface ScoreItem {
    * sees it (through its chat template) instead of `query` and `image`, which then only label the item.
    */
   conversation?: ScoreConversation;
+  /**
+   * The whole sequence already rendered by the chat template (prompt and one response, special tokens
+   * as text), as RL trainers send it: the worker splits it at the last assistant-turn opening and reads
+   * the reward at the end-of-turn token, exactly as in training. `responses` then holds that one text
+   * (for counting); `query` and `image` are unused.
+   */
+  rendered?: { text: string; images: Buffer[] };
 }
 
 /**
@@ -39,6 +48,7 @@ export type ScoreContentPart = { type: 'image' } | { type: 'text'; text: string 
 
 /** The images an item shows the model: its conversation's, or its one image. */
 export function itemImages(item: ScoreItem): Buffer[] {
+  if (item.rendered) return item.rendered.images;
   if (item.conversation) return item.conversation.images;
   return item.image ? [item.image] : [];
 }
@@ -51,6 +61,14 @@ export interface RewardScorer {
   readonly acceptsImages: boolean;
   /** One array of scores per item, one score per response, in the order given. */
   score(items: ScoreItem[]): Promise<number[][]>;
+  /**
+   * Like `score`, but one outcome per item: a bad item fails alone, so requests from several clients
+   * can share one call (the HTTP API's dynamic batching). Engines without it are called per request.
+   */
+  scoreEach?(items: ScoreItem[]): Promise<ItemOutcome[]>;
   /** Frees the model (ends the worker process or releases the ONNX session). */
   close(): Promise<void>;
 }
+
+/** One item's scores (and the tokens it cost), or why it could not be scored. */
+export type ItemOutcome = { scores: number[]; tokens: number } | { error: StudioError };
