@@ -16,7 +16,7 @@ export const serveModelHelp = `reward-studio serve-model CHECKPOINT [--port 8400
     [--served-model-name NAME] [--no-batching] [--max-batch-wait-ms 2] [--max-batch-tokens N]
     [--python PATH] [--quiet]
 
-Serves a reward model over HTTP: seed 003's POST /score, /score-pair, our /score-batch, GET /health,
+Serves a reward model over HTTP: seed 003's POST /score and POST /score-pair, POST /score-batch, GET /health,
 and what RL trainers speak: OpenRLHF's POST /get_reward, vLLM's POST /classify, /pooling and
 GET /v1/models, text-embeddings-inference's POST /predict, LLaMA-Factory's POST /v1/score/evaluation.
 CHECKPOINT is a checkpoint folder (checkpoints/step-N or best/), a run directory (its best/ is
