@@ -5,7 +5,7 @@
  * default) and off (`serve-model --no-batching`: one worker call per request): requests per second,
  * latency p50/p95, and the mean number of sequences per worker call.
  *
- *   npm run bench:serve -- [--requests 384] [--levels 1,8,64] [--vl]
+ *   npm run bench:serve -- [--requests 1024] [--levels 1,8,64] [--max-batch-wait-ms 2] [--vl]
  *
  * The model is the tiny text-only Qwen2 checkpoint (CPU, PyTorch, the real Python worker), loaded
  * once and served by two servers in turn (batching on, then off) so both see the same warm worker.
@@ -90,7 +90,8 @@ async function measure(api: RewardApiServer, batching: 'on' | 'off', clients: nu
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { requests: { type: 'string', default: '384' }, levels: { type: 'string', default: '1,8,64' }, vl: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ options: { requests: { type: 'string', default: '1024' }, levels: { type: 'string', default: '1,8,64' }, vl: { type: 'boolean', default: false }, 'max-batch-wait-ms': { type: 'string' } } });
+  const maxWaitMs = values['max-batch-wait-ms'] === undefined ? undefined : Number(values['max-batch-wait-ms']);
   const requests = Number(values.requests);
   const levels = (values.levels ?? '').split(',').map(Number);
   const dir = mkdtempSync(path.join(tmpdir(), 'rs-serve-bench-'));
@@ -101,7 +102,7 @@ async function main(): Promise<void> {
     scorer = await loadScorer(model, { python: venvPython() });
     const results: LevelResult[] = [];
     for (const batching of ['on', 'off'] as const) {
-      const api = await startRewardApi({ host: '127.0.0.1', port: 0, model: { label: model.label, engine: model.engine }, scorer: Promise.resolve(scorer), batching: { enabled: batching === 'on' } });
+      const api = await startRewardApi({ host: '127.0.0.1', port: 0, model: { label: model.label, engine: model.engine }, scorer: Promise.resolve(scorer), batching: { enabled: batching === 'on', ...(maxWaitMs === undefined ? {} : { maxWaitMs }) } });
       try {
         for (const clients of levels) results.push(await measure(api, batching, clients, requests));
       } finally {
