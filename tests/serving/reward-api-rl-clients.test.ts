@@ -245,6 +245,11 @@ describe('bad requests are 4xx naming the field, and the server answers afterwar
       expect(json.error.hint.length).toBeGreaterThan(0);
     });
   }
+  it('an empty completion (the policy ended its turn at once) is scored, not refused', async () => {
+    const empty = await call(textApi, '/get_reward', { query: ['<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n<|im_end|>\n'] });
+    expect(empty.status).toBe(200);
+    expect(Number.isFinite(empty.json.rewards[0])).toBe(true);
+  });
   it('still scores afterwards', async () => {
     const answer = await call(textApi, '/get_reward', { query: [rendered[0]] });
     expect(answer.json.rewards[0]).toBeCloseTo(expected[0] as number, 4);
