@@ -9,8 +9,6 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -18,37 +16,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RewardScorer, ScoreItem } from '../../app/scoring/reward-scorer';
 import { startRewardApi, type RewardApiServer } from '../../app/serving/reward-api-server';
 import { clientExamples, type ClientExample, type ClientSnippet } from '../../renderer/views/models/client-examples';
+import { type ReceivedRequest, type RecordingServer, startRecordingServer } from './recording-server';
 
 const run = promisify(execFile);
 const KEY = '9f2c4e6a8b0d1f3e5a7c9b1d3f5e7a9c0b2d4f6e8a1c3e5b7d9f0a2c4e6b8d0f';
 const MODEL = 'colour step 8';
 
-interface Received {
-  method: string;
-  path: string;
-  type: string | undefined;
-  authorization: string | undefined;
-  body: unknown;
-}
-
-const received: Received[] = [];
-let server: Server;
+let recorder: RecordingServer;
+let received: ReceivedRequest[];
 let url: string;
 let stubs: string;
 
 beforeAll(async () => {
-  server = createServer((request, response) => {
-    let body = '';
-    request.setEncoding('utf8');
-    request.on('data', (chunk: string) => (body += chunk));
-    request.on('end', () => {
-      received.push({ method: request.method ?? '', path: request.url ?? '', type: request.headers['content-type'], authorization: request.headers.authorization, body: JSON.parse(body) as unknown });
-      response.setHeader('Content-Type', 'application/json');
-      response.end('{"ok":true}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  recorder = await startRecordingServer();
+  ({ url, received } = recorder);
 
   // Stand-ins that record what the snippet asks for and answer like the studio's server would.
   stubs = mkdtempSync(join(tmpdir(), 'rs-client-examples-'));
@@ -92,7 +73,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
+  await recorder.close();
   rmSync(stubs, { recursive: true, force: true });
 });
 
@@ -110,12 +91,12 @@ async function runPython(snippet: ClientSnippet): Promise<PythonRun> {
   return { calls: lines as PythonRun['calls'], result: last.result };
 }
 
-async function runShell(snippet: ClientSnippet): Promise<Received> {
+async function runShell(snippet: ClientSnippet): Promise<ReceivedRequest> {
   received.length = 0;
   const { stdout } = await run('bash', ['-c', snippet.text]);
   expect(stdout).toBe('{"ok":true}');
   expect(received).toHaveLength(1);
-  return received[0] as Received;
+  return received[0] as ReceivedRequest;
 }
 
 /** The subset of YAML the verl example uses: nested mappings by two-space indent, scalar values. */

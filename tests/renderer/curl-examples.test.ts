@@ -4,34 +4,23 @@
  * key's header exactly when there is a key.
  */
 import { execFile } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { curlExamples } from '../../renderer/views/models/curl-examples';
+import { type ReceivedRequest, type RecordingServer, startRecordingServer } from './recording-server';
 
 const run = promisify(execFile);
-const received: { path: string; type: string; authorization: string | undefined; body: unknown }[] = [];
-let server: Server;
+let recorder: RecordingServer;
+let received: ReceivedRequest[];
 let base: string;
 
 beforeAll(async () => {
-  server = createServer((request, response) => {
-    let body = '';
-    request.setEncoding('utf8');
-    request.on('data', (chunk: string) => (body += chunk));
-    request.on('end', () => {
-      received.push({ path: request.url ?? '', type: request.headers['content-type'] ?? '', authorization: request.headers.authorization, body: JSON.parse(body) as unknown });
-      response.end('{"ok":true}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  recorder = await startRecordingServer();
+  received = recorder.received;
+  base = `${recorder.url}/`;
 });
 
-afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-});
+afterAll(() => recorder.close());
 
 describe('curl examples', () => {
   it('post seed 003 shaped bodies to /score and /score-pair, and rendered texts to /get_reward, when pasted into a shell', async () => {
@@ -44,9 +33,9 @@ describe('curl examples', () => {
       expect(stdout).toBe('{"ok":true}');
     }
     expect(received).toEqual([
-      { path: '/score', type: 'application/json', authorization: undefined, body: { prompt: expect.any(String), response: expect.any(String) } },
-      { path: '/score-pair', type: 'application/json', authorization: undefined, body: { prompt: expect.any(String), chosen: expect.any(String), rejected: expect.any(String) } },
-      { path: '/get_reward', type: 'application/json', authorization: undefined, body: { query: [expect.stringMatching(/<\|im_start\|>assistant\n.+<\|im_end\|>\n$/)] } },
+      { method: 'POST', path: '/score', type: 'application/json', authorization: undefined, body: { prompt: expect.any(String), response: expect.any(String) } },
+      { method: 'POST', path: '/score-pair', type: 'application/json', authorization: undefined, body: { prompt: expect.any(String), chosen: expect.any(String), rejected: expect.any(String) } },
+      { method: 'POST', path: '/get_reward', type: 'application/json', authorization: undefined, body: { query: [expect.stringMatching(/<\|im_start\|>assistant\n.+<\|im_end\|>\n$/)] } },
     ]);
   });
 
