@@ -123,12 +123,17 @@ function vllmEnvelope(prefix: string, model: string, data: unknown[], tokens: nu
   };
 }
 
+/** /classify and /pooling take the same body and score the same items; they differ in the answer. */
+async function scoreVllmBody(json: unknown, context: EndpointContext): Promise<{ body: VllmBody; scored: { scores: number[]; tokens: number }[] }> {
+  const body = parseBody(vllmBody, json);
+  const { items, field } = await vllmItems(body);
+  return { body, scored: await context.score(items, field) };
+}
+
 const classify: Endpoint = {
   method: 'POST',
   async answer(json, context) {
-    const body = parseBody(vllmBody, json);
-    const { items, field } = await vllmItems(body);
-    const scored = await context.score(items, field);
+    const { body, scored } = await scoreVllmBody(json, context);
     const activate = wantsActivation(body);
     const data = scored.map((one, index) => ({ index, label: LABEL, probs: [activate ? sigmoid(only(one)) : only(one)], num_classes: 1 }));
     return vllmEnvelope('classify', body.model ?? context.modelName, data, sum(scored.map((one) => one.tokens)));
@@ -138,9 +143,7 @@ const classify: Endpoint = {
 const pooling: Endpoint = {
   method: 'POST',
   async answer(json, context) {
-    const body = parseBody(vllmBody, json);
-    const { items, field } = await vllmItems(body);
-    const scored = await context.score(items, field);
+    const { body, scored } = await scoreVllmBody(json, context);
     // A reward model's pooled output is its one score, raw unless activation is asked for.
     const activate = body.use_activation ?? body.activation ?? false;
     const data = scored.map((one, index) => ({ index, object: 'pooling', data: [activate ? sigmoid(only(one)) : only(one)] }));
