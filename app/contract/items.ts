@@ -5,6 +5,12 @@ import { command } from './define';
 export const splitName = z.enum(['train', 'val', 'test']);
 export const itemId = z.string().min(1).max(500);
 export const annotatorName = z.string().trim().min(1).max(100);
+/**
+ * A client-made id for one annotation action (judgment, undo, note, flag). A browser resends an
+ * action whose answer it lost; the server applies each id once (app/store/applied-actions.ts).
+ * Optional: scripts and the desktop app's IPC, which cannot drop an answer, may leave it out.
+ */
+export const actionId = z.string().regex(/^[A-Za-z0-9_-]{8,100}$/, 'an action id is 8–100 letters, digits, "-" or "_"');
 
 /**
  * The filters shared by the queue (Annotate), the dataset table and bulk actions.
@@ -45,9 +51,9 @@ export const itemCommands = {
   /** With `annotator`, `shownOrder` is that annotator's stable shuffled display order of the responses. */
   'items.get': command<ItemDetail>()(z.object({ id: itemId, annotator: annotatorName.optional() })),
   'items.setFlag': command<{ updated: number }>()(
-    z.object({ ids: z.array(itemId).min(1).max(100_000), flagged: z.boolean() }),
+    z.object({ ids: z.array(itemId).min(1).max(100_000), flagged: z.boolean(), actionId: actionId.optional() }),
   ),
-  'items.setNote': command<ItemDetail>()(z.object({ id: itemId, note: z.string().max(10_000).nullable() })),
+  'items.setNote': command<ItemDetail>()(z.object({ id: itemId, note: z.string().max(10_000).nullable(), actionId: actionId.optional() })),
   'items.setSplit': command<{ updated: number }>()(
     z.object({ ids: z.array(itemId).min(1).max(100_000), split: splitName }),
   ),

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { AgreementReport, ConflictList, UndoResult } from '../annotation/types';
 import type { ItemDetail } from '../store/types';
 import { command, event } from './define';
-import { annotatorName, itemId, splitName } from './items';
+import { actionId, annotatorName, itemId, splitName } from './items';
 
 /** human_ranking semantics: ranking[i] is the rank of response i, 0 = best, equal ranks = tie. */
 export const ranking = z.array(z.number().int().min(0)).min(2).max(64);
@@ -20,11 +20,15 @@ export const judgmentCommands = {
       shownOrder: z.array(z.number().int().min(0)).optional(),
       note: z.string().max(10_000).optional(),
       flagged: z.boolean().optional(),
+      actionId: actionId.optional(),
     }),
   ),
-  /** Takes back `annotator`'s most recent judgment change not yet undone (call again for more levels). */
-  'judgments.undo': command<UndoResult>()(z.object({ annotator: annotatorName })),
-  'judgments.delete': command<ItemDetail>()(z.object({ itemId, annotator: annotatorName })),
+  /**
+   * Takes back `annotator`'s most recent judgment change not yet undone (call again for more
+   * levels). A replayed `actionId` undoes nothing more and answers `{undone: null, item: null}`.
+   */
+  'judgments.undo': command<UndoResult>()(z.object({ annotator: annotatorName, actionId: actionId.optional() })),
+  'judgments.delete': command<ItemDetail>()(z.object({ itemId, annotator: annotatorName, actionId: actionId.optional() })),
   /** Percent agreement and Cohen's kappa on pairs; Krippendorff's alpha (Kendall-tau distance) on rankings. */
   'judgments.agreement': command<AgreementReport>()(z.object({ split: splitName.optional() })),
   /** Items whose annotators disagree, with every judgment, for adjudication. */

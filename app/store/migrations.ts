@@ -287,6 +287,20 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE items ADD COLUMN margin REAL;
     `,
   },
+  {
+    version: 9,
+    name: 'applied_actions: client action ids already applied (idempotent replay)',
+    // A browser tab keeps each annotation action until the server acknowledges it and resends it
+    // after a dropped connection; the acknowledgement may be what was lost. Keeping the ids here,
+    // not in memory, lets a server that restarted in between still recognise a replay.
+    sql: `
+      CREATE TABLE applied_actions (
+        action_id TEXT PRIMARY KEY,
+        command TEXT NOT NULL,
+        applied_at TEXT NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -8,6 +8,7 @@ import { agreementReport } from '../annotation/agreement';
 import { displayOrder } from '../annotation/display-order';
 import type { AgreementReport, ConflictList } from '../annotation/types';
 import { AgreementSource } from './agreement-source';
+import { AppliedActions } from './applied-actions';
 import { ADJUDICATED, CONFLICTING, itemFilterSql } from './item-filters';
 import { ItemPages } from './item-pages';
 import { ItemReader } from './item-reader';
@@ -48,6 +49,7 @@ export class ProjectStore {
   private readonly history: JudgmentHistory;
   private readonly undo: JudgmentUndo;
   private readonly agreementSource: AgreementSource;
+  private readonly appliedActions: AppliedActions;
   private writer: ItemWriter | null = null;
   private pages: ItemPages | null = null;
 
@@ -60,6 +62,7 @@ export class ProjectStore {
     this.history = new JudgmentHistory(db);
     this.undo = new JudgmentUndo(db, this.judgments);
     this.agreementSource = new AgreementSource(db);
+    this.appliedActions = new AppliedActions(db);
   }
 
   /** Makes a new project in `dir`, which must be missing or empty. */
@@ -186,6 +189,25 @@ export class ProjectStore {
     if (item === null) throw itemNotFound(id);
     const me = annotator?.trim();
     return me ? { ...item, shownOrder: displayOrder(item.id, me, item.responses.length) } : item;
+  }
+
+  /**
+   * Runs `apply` unless the client action `actionId` was applied before (a replay after a dropped
+   * connection), recording the id in the same transaction as the change: a crash keeps both or
+   * neither. A failing `apply` records nothing, so the action stays new. Without an id (scripts,
+   * the CLI) it simply applies. Returns whether `apply` ran.
+   */
+  applyOnce(actionId: string | undefined, command: string, apply: () => void): boolean {
+    if (actionId === undefined) {
+      apply();
+      return true;
+    }
+    return this.db.transaction((): boolean => {
+      if (this.appliedActions.has(actionId)) return false;
+      apply();
+      this.appliedActions.record(actionId, command, new Date().toISOString());
+      return true;
+    })();
   }
 
   /** Creates or replaces `annotator`'s judgment of an item, with a history row. */

@@ -10,15 +10,20 @@ export function itemHandlers(studio: Studio): ItemHandlers {
   return {
     'items.list': (query) => studio.project().listItems(query),
     'items.get': ({ id, annotator }) => studio.project().getItem(id, annotator),
-    'items.setFlag': ({ ids, flagged }) => {
-      const updated = studio.project().setItemsFlag(ids, flagged);
+    // A replayed actionId (see app/store/applied-actions.ts) changes nothing: `updated` is 0.
+    'items.setFlag': ({ ids, flagged, actionId }) => {
+      const store = studio.project();
+      let updated = 0;
+      store.applyOnce(actionId, 'items.setFlag', () => {
+        updated = store.setItemsFlag(ids, flagged);
+      });
       if (updated > 0) studio.projectChanged();
       return { updated };
     },
     // A note changes no count, so no project-wide event: the caller gets the item back.
-    'items.setNote': ({ id, note }) => {
+    'items.setNote': ({ id, note, actionId }) => {
       const store = studio.project();
-      store.setItemNote(id, note);
+      store.applyOnce(actionId, 'items.setNote', () => store.setItemNote(id, note));
       return store.getItem(id);
     },
     'items.setSplit': ({ ids, split }) => {

@@ -1,4 +1,6 @@
 import type { Handlers } from '../../rpc/router';
+import type { ProjectStore } from '../../store/project-store';
+import type { UndoResult } from '../../annotation/types';
 import type { Studio } from '../studio';
 
 type JudgmentHandlers = Pick<
@@ -19,22 +21,31 @@ type JudgmentHandlers = Pick<
 export function judgmentHandlers(studio: Studio): JudgmentHandlers {
   const changed = (itemId: string, annotator: string): void => studio.events.emit('judgments.onChanged', { itemId, annotator });
   return {
-    'judgments.save': (input) => {
+    // A replayed actionId (the client never got the first answer) changes nothing and announces
+    // nothing; the answer is the item as it stands, which is what the first answer would show.
+    'judgments.save': ({ actionId, ...input }) => {
       const store = studio.project();
-      store.saveJudgment({ ...input, source: 'ui' });
-      changed(input.itemId, input.annotator);
+      const applied = store.applyOnce(actionId, 'judgments.save', () => {
+        store.saveJudgment({ ...input, source: 'ui' });
+      });
+      if (applied) changed(input.itemId, input.annotator);
       return store.getItem(input.itemId, input.annotator);
     },
-    'judgments.undo': ({ annotator }) => {
+    'judgments.undo': ({ annotator, actionId }) => {
       const store = studio.project();
-      const undone = store.undoJudgment(annotator);
-      if (undone === null) return { undone: null, item: null };
-      changed(undone.itemId, annotator);
-      return { undone: undone.entry, item: store.getItem(undone.itemId, annotator) };
+      let undone: ReturnType<typeof store.undoJudgment> = null;
+      store.applyOnce(actionId, 'judgments.undo', () => {
+        undone = store.undoJudgment(annotator);
+      });
+      return undoResult(store, annotator, undone, changed);
     },
-    'judgments.delete': ({ itemId, annotator }) => {
+    'judgments.delete': ({ itemId, annotator, actionId }) => {
       const store = studio.project();
-      if (store.deleteJudgment(itemId, annotator)) changed(itemId, annotator);
+      let deleted = false;
+      store.applyOnce(actionId, 'judgments.delete', () => {
+        deleted = store.deleteJudgment(itemId, annotator);
+      });
+      if (deleted) changed(itemId, annotator);
       return store.getItem(itemId, annotator);
     },
     'judgments.agreement': ({ split }) => studio.project().agreement(split),
@@ -46,4 +57,16 @@ export function judgmentHandlers(studio: Studio): JudgmentHandlers {
       return store.getItem(itemId, annotator);
     },
   };
+}
+
+/** What `judgments.undo` answers; nothing undone (none left, or a replay) is `{undone: null, item: null}`. */
+function undoResult(
+  store: ProjectStore,
+  annotator: string,
+  undone: ReturnType<ProjectStore['undoJudgment']>,
+  changed: (itemId: string, annotator: string) => void,
+): UndoResult {
+  if (undone === null) return { undone: null, item: null };
+  changed(undone.itemId, annotator);
+  return { undone: undone.entry, item: store.getItem(undone.itemId, annotator) };
 }
