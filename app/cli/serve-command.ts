@@ -6,14 +6,25 @@ import { isLoopback, startStudioServer } from '../server/studio-server';
 import { createHandlers } from '../studio/create-handlers';
 import { Studio } from '../studio/studio';
 import { intOption, parseCommandArgs } from './cli-args';
+import { checkServeTokenOptions, chooseServeToken, type ServeTokenSource } from './serve-token';
 
-export const serveHelp = `reward-studio serve [--project DIR | --sample] [--host 127.0.0.1] [--port 8420] [--open]
+export const serveHelp = `reward-studio serve [--project DIR | --sample] [--host 127.0.0.1] [--port 8420] [--open] [--new-token | --token TOKEN]
 
-Serves the studio UI to a browser. Prints a URL with a one-time token; every request needs it.
+Serves the studio UI to a browser. Prints a URL with an access token; every request needs it.
+The token is kept per project in your settings folder (REWARD_STUDIO_HOME), so a restart keeps it
+and open tabs reconnect by themselves.
+  --new-token      make a new random token (tabs holding the old one must be reopened from the new URL)
+  --token TOKEN    use this token (at least 24 letters, digits, "-" or "_"; e.g. \`openssl rand -hex 16\`)
 Without --project it opens the most recent project, or the sample project on first start.
 Binding beyond loopback (e.g. --host 0.0.0.0) exposes the project to your network: keep the token secret.`;
 
 const DEFAULT_PORT = 8420;
+
+const TOKEN_NOTES: Record<ServeTokenSource, string> = {
+  kept: 'Token: the one kept for this project (open tabs reconnect); --new-token makes a new one.',
+  new: 'Token: new; kept for this project across restarts (--new-token makes another).',
+  given: 'Token: the one given with --token; kept for this project across restarts.',
+};
 export const RENDERER_DIR = fileURLToPath(new URL('../../dist/renderer', import.meta.url));
 
 function openBrowser(url: string): void {
@@ -32,6 +43,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
     open: { type: 'boolean' },
     'no-open': { type: 'boolean' },
     sample: { type: 'boolean' },
+    token: { type: 'string' },
+    'new-token': { type: 'boolean' },
   });
   if (values.help) {
     console.log(serveHelp);
@@ -39,13 +52,17 @@ export async function serveCommand(argv: string[]): Promise<number> {
   }
   const host = values.host ?? '127.0.0.1';
   const port = intOption('serve', 'port', values.port, DEFAULT_PORT);
+  const tokenOptions = checkServeTokenOptions({ given: values.token, rotate: values['new-token'] });
   const studio = new Studio({ kind: 'browser' });
   if (values.sample && !values.project) await studio.openSampleProject();
   else await studio.openStartupProject(values.project);
 
+  const { token, source } = chooseServeToken(studio.projectDir, tokenOptions);
+
   let server;
   try {
     server = await startStudioServer({
+      token,
       router: createRouter(createHandlers(studio)),
       events: studio.events,
       projectFile: (relPath) => studio.projectFile(relPath),
@@ -65,6 +82,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   }
   console.log(`Reward Studio is serving at ${server.url}`);
   if (studio.projectDir) console.log(`Project: ${studio.projectDir}`);
+  console.log(TOKEN_NOTES[source]);
   if (values.open && !values['no-open']) openBrowser(server.url);
 
   await new Promise<void>((resolve) => {
