@@ -24,13 +24,24 @@ function sameToken(expected: string, given: string | undefined | null): boolean 
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-function cookieValue(header: string | undefined, name: string): string | undefined {
-  if (!header) return undefined;
+/**
+ * Every value sent under `name`. Any page on 127.0.0.1 (another port is the same cookie host) can
+ * set cookies here, so a value that does not decode counts as absent rather than throwing, and a
+ * planted one with a longer Path (sent first) cannot hide the real one behind it.
+ */
+function cookieValues(header: string | undefined, name: string): string[] {
+  if (!header) return [];
+  const values: string[] = [];
   for (const part of header.split(';')) {
     const [key, ...rest] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(rest.join('='));
+    if (key !== name) continue;
+    try {
+      values.push(decodeURIComponent(rest.join('=')));
+    } catch {
+      // Not percent-encoding we wrote: not our cookie.
+    }
   }
-  return undefined;
+  return values;
 }
 
 export interface TokenCheck {
@@ -43,7 +54,8 @@ export function checkAccessToken(request: IncomingMessage, url: URL, token: stri
   if (sameToken(token, url.searchParams.get('token'))) return { ok: true, fromQuery: true };
   const auth = request.headers.authorization;
   if (auth?.startsWith('token ') && sameToken(token, auth.slice('token '.length))) return { ok: true, fromQuery: false };
-  return { ok: sameToken(token, cookieValue(request.headers.cookie, tokenCookieName(port))), fromQuery: false };
+  const cookies = cookieValues(request.headers.cookie, tokenCookieName(port));
+  return { ok: cookies.some((value) => sameToken(token, value)), fromQuery: false };
 }
 
 export function tokenCookieHeader(token: string, port: number): string {

@@ -23,3 +23,10 @@ const TYPES: Record<string, string> = {
 export function contentTypeFor(file: string): string {
   return TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
 }
+
+/** Raster pictures: a browser shows them and runs nothing in them (unlike HTML, SVG, XML, scripts). */
+const PASSIVE_IMAGES = new Set(['.png', '.jpg', '.jpeg', '.gif', '.webp', '.avif', '.tif', '.tiff', '.ico', '.bmp']);
+
+export function isPassiveImage(file: string): boolean {
+  return PASSIVE_IMAGES.has(path.extname(file).toLowerCase());
+}

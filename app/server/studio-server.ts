@@ -7,6 +7,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import path from 'node:path';
 import { WebSocketServer } from 'ws';
 import type { EventBus } from '../rpc/event-bus';
@@ -15,7 +16,9 @@ import type { ProjectFileLookup } from '../studio/project-files';
 import { FILES_PATH, WS_PATH } from '../rpc/wire';
 import { checkAccessToken, newAccessToken, tokenCookieHeader } from './access-token';
 import { resolveInside } from './confined-path';
-import { contentTypeFor } from './content-types';
+import { contentTypeFor, isPassiveImage } from './content-types';
+import { checkHostHeader, sameOrigin } from './host-check';
+import { BAD_TARGET_HINT, BAD_TARGET_MESSAGE, parseRequestTarget } from './request-target';
 import type { ZipLimits } from './unzip-upload';
 import { DEFAULT_MAX_UPLOAD_BYTES, handleUpload, UPLOAD_PATH } from './upload';
 import { bindContractToWebSockets } from './websocket-binding';
@@ -58,8 +61,20 @@ const PAGE_CSP =
   "default-src 'self'; img-src 'self' data: blob:; connect-src 'self' ws: wss:; style-src 'self' 'unsafe-inline'; " +
   "script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+// Re-exported for the CLI commands and the scoring session, which import it from here.
+export { isLoopback } from './host-check';
+
+/**
+ * Project files are the person's data, not the studio's page: a browser must never run them as
+ * part of this origin (an uploaded .html or .svg could otherwise drive the studio with the token
+ * cookie). `sandbox` gives any document a unique opaque origin; only pictures the UI shows in
+ * <img> are inline, everything else is a download.
+ */
+function projectFileHeaders(file: string): Record<string, string> {
+  return {
+    'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+    ...(isPassiveImage(file) ? {} : { 'Content-Disposition': 'attachment' }),
+  };
 }
 
 function reply(response: ServerResponse, status: number, text: string): void {
@@ -84,7 +99,7 @@ async function serveProjectFile(request: IncomingMessage, response: ServerRespon
   const found = await options.projectFile(urlPath.slice(FILES_PATH.length));
   if (!found.ok) return reply(response, found.status, found.message);
   // Content-addressed files never change under the same name.
-  await sendFile(request, response, found.file, { 'Cache-Control': 'private, max-age=31536000, immutable' });
+  await sendFile(request, response, found.file, { 'Cache-Control': 'private, max-age=31536000, immutable', ...projectFileHeaders(found.file) });
 }
 
 async function serveRenderer(request: IncomingMessage, response: ServerResponse, rendererDir: string, urlPath: string, cookie: string | null): Promise<void> {
@@ -103,63 +118,73 @@ async function serveRenderer(request: IncomingMessage, response: ServerResponse,
   await sendFile(request, response, file, headers);
 }
 
-/**
- * Browsers always send Origin on WebSocket upgrades and on cross-site POSTs; a foreign page must
- * not drive the studio. Requests without Origin (curl, tests) are not from a page.
- */
-function sameOrigin(request: IncomingMessage): boolean {
-  const origin = request.headers.origin;
-  if (!origin) return true;
-  try {
-    return new URL(origin).host === request.headers.host;
-  } catch {
-    return false;
-  }
-}
-
 export async function startStudioServer(options: StudioServerOptions): Promise<StudioServer> {
   const host = options.host ?? '127.0.0.1';
   const token = options.token ?? newAccessToken();
   let port = options.port ?? 0;
 
-  const server = createServer((request, response) => {
-    const url = new URL(request.url ?? '/', 'http://studio.invalid');
+  /** One request, from the first byte to the reply; may throw (the boundary below answers 500). */
+  const handle = (request: IncomingMessage, response: ServerResponse): Promise<void> | void => {
+    const refused = checkHostHeader(request, host);
+    if (refused) return reply(response, 421, `${refused.message}\n${refused.hint.replace('PORT', String(port))}`);
+    const url = parseRequestTarget(request.url);
+    if (!url) return reply(response, 400, `${BAD_TARGET_MESSAGE} ${BAD_TARGET_HINT}`);
     const access = checkAccessToken(request, url, token, port);
     if (!access.ok) {
       return reply(response, 403, 'Missing or wrong token. Open the URL that `reward-studio serve` printed (it ends in ?token=…).');
     }
-    let work: Promise<void>;
     if (url.pathname === UPLOAD_PATH) {
       // A page on another site could POST here with the cookie attached; only our own page may.
       if (!sameOrigin(request)) return reply(response, 403, 'Uploads are accepted only from the studio\'s own page.');
       const uploadDir = options.uploadDir;
       if (!uploadDir) return reply(response, 404, 'This server accepts no uploads.');
-      work = handleUpload(request, response, url, { uploadDir, maxBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES, zip: options.zipLimits }, SECURITY_HEADERS);
-    } else if (request.method !== 'GET' && request.method !== 'HEAD') {
-      return reply(response, 405, 'Only GET is served over HTTP (and POST to /upload); the studio talks over its WebSocket.');
-    } else {
-      const cookie = access.fromQuery ? tokenCookieHeader(token, port) : null;
-      work = url.pathname.startsWith(FILES_PATH)
-        ? serveProjectFile(request, response, options, url.pathname)
-        : serveRenderer(request, response, options.rendererDir, url.pathname, cookie);
+      return handleUpload(request, response, url, { uploadDir, maxBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES, zip: options.zipLimits }, SECURITY_HEADERS);
     }
-    work.catch((error: unknown) => {
-      console.error('reward-studio serve: request failed:', error);
-      if (!response.headersSent) reply(response, 500, 'Internal error; see the terminal running reward-studio serve.');
-      else response.destroy();
-    });
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      return reply(response, 405, 'Only GET is served over HTTP (and POST to /upload); the studio talks over its WebSocket.');
+    }
+    const cookie = access.fromQuery ? tokenCookieHeader(token, port) : null;
+    return url.pathname.startsWith(FILES_PATH)
+      ? serveProjectFile(request, response, options, url.pathname)
+      : serveRenderer(request, response, options.rendererDir, url.pathname, cookie);
+  };
+
+  // The error boundary: whatever a request holds (path, headers, cookies), a failure answers that
+  // request and never reaches the process (an uncaught throw here would end `serve`).
+  const failed = (response: ServerResponse) => (error: unknown) => {
+    console.error('reward-studio serve: request failed:', error);
+    if (!response.headersSent) reply(response, 500, 'Internal error; see the terminal running reward-studio serve.');
+    else response.destroy();
+  };
+  const server = createServer((request, response) => {
+    try {
+      void Promise.resolve(handle(request, response)).catch(failed(response));
+    } catch (error) {
+      failed(response)(error);
+    }
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 });
   const unbind = bindContractToWebSockets(wss, options.router, options.events);
-  server.on('upgrade', (request, socket, head) => {
-    const url = new URL(request.url ?? '/', 'http://studio.invalid');
-    const access = checkAccessToken(request, url, token, port);
-    if (url.pathname !== WS_PATH || !access.ok || !sameOrigin(request)) {
-      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
-      return;
+  /** Null when the upgrade may go ahead, else the status line to refuse it with. */
+  const upgradeRefusal = (request: IncomingMessage): string | null => {
+    if (checkHostHeader(request, host)) return '421 Misdirected Request';
+    const url = parseRequestTarget(request.url);
+    if (!url) return '400 Bad Request';
+    if (url.pathname !== WS_PATH || !checkAccessToken(request, url, token, port).ok || !sameOrigin(request)) return '403 Forbidden';
+    return null;
+  };
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // A client that resets mid-handshake must not become an uncaught 'error'.
+    socket.on('error', () => socket.destroy());
+    try {
+      const refusal = upgradeRefusal(request);
+      if (refusal) return void socket.end(`HTTP/1.1 ${refusal}\r\nConnection: close\r\n\r\n`);
+      wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+    } catch (error) {
+      console.error('reward-studio serve: WebSocket upgrade failed:', error);
+      socket.end('HTTP/1.1 500 Internal Server Error\r\nConnection: close\r\n\r\n');
     }
-    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -40,15 +40,24 @@ export function bindContractToWebSockets(wss: WebSocketServer, router: Router, b
   wss.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
+    // A protocol error (oversize frame, invalid UTF-8, reserved opcode, unmasked frame) is emitted
+    // here; ws then closes this socket itself with the matching code. Without a listener it would
+    // be an uncaught 'error' event and end the whole server.
+    socket.on('error', (error) => console.warn(`reward-studio serve: closed a WebSocket that broke the protocol (${error.message}).`));
     socket.on('message', (raw, isBinary) => {
       const invoke = isBinary ? null : parseInvoke(raw.toString());
       if (!invoke) {
         socket.close(1003, 'expected a JSON invoke message');
         return;
       }
-      void router.invoke(invoke.name, invoke.input).then((envelope) => {
-        send(socket, { type: 'result', id: invoke.id, envelope });
-      });
+      router
+        .invoke(invoke.name, invoke.input)
+        .then((envelope) => send(socket, { type: 'result', id: invoke.id, envelope }))
+        .catch((error: unknown) => {
+          // The router shapes handler errors itself; reaching here is a bug, reported, not fatal.
+          console.error(`reward-studio serve: answering ${invoke.name} failed:`, error);
+          socket.close(1011, 'internal error; see the terminal running reward-studio serve');
+        });
     });
   });
 

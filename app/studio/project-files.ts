@@ -4,11 +4,20 @@
  * outside the folder. A thumbnail missing from the cache (deleted to save space, or a project
  * copied without cache/) is made again on the spot instead of showing a broken image.
  */
+import path from 'node:path';
 import { resolveInside } from '../server/confined-path';
 import type { ProjectStore } from '../store/project-store';
 
 const SERVED_FOLDERS = new Set(['media', 'cache']);
 const THUMBNAIL = /^cache\/thumbs\/[0-9a-f]{2}\/([0-9a-f]{64})-\d+\.webp$/;
+
+/**
+ * Confined to the real path of the served folder itself, not of the project: a symlink in media/
+ * pointing at ../project.sqlite resolves inside the project, but outside media/, and is refused.
+ */
+function resolveServed(projectDir: string, top: string, relPath: string): Promise<string | null> {
+  return resolveInside(path.join(projectDir, top), relPath.slice(top.length + 1));
+}
 
 export type ProjectFileLookup = { ok: true; file: string } | { ok: false; status: 403 | 404; message: string };
 
@@ -16,14 +25,14 @@ export async function lookUpProjectFile(store: ProjectStore | null, relPath: str
   if (!store) return { ok: false, status: 404, message: 'No project is open.' };
   const top = relPath.split('/')[0] ?? '';
   if (!SERVED_FOLDERS.has(top)) return { ok: false, status: 403, message: 'Only media/ and cache/ of the open project are served.' };
-  const found = await resolveInside(store.dir, relPath);
+  const found = await resolveServed(store.dir, top, relPath);
   if (found) return { ok: true, file: found };
 
   const thumbnail = THUMBNAIL.exec(relPath);
   if (thumbnail) {
     try {
       const made = await store.ensureThumbnail(thumbnail[1] as string);
-      const file = made === relPath ? await resolveInside(store.dir, made) : null;
+      const file = made === relPath ? await resolveServed(store.dir, top, made) : null;
       if (file) return { ok: true, file };
     } catch {
       // Falls through to 404: the image itself is gone; the item view says so.
