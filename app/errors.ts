@@ -11,6 +11,8 @@ export type StudioErrorCode =
   | 'no_project'
   | 'not_a_project'
   | 'already_exists'
+  /** A file is in the way; the command can be sent again with its overwrite flag once a person confirms. */
+  | 'file_exists'
   | 'bad_file'
   | 'bad_image'
   | 'forbidden'

@@ -7,7 +7,7 @@ import { oneOf } from './import-command';
 import { openProjectOption } from './project-option';
 
 export const exportHelp = `reward-studio export --out FILE [--project DIR] [--format ${EXPORT_FORMATS.join('|')}]
-                     [--split train|val|test|all] [--images copy|absolute] [--include-unlabeled]
+                     [--split train|val|test|all] [--images copy|absolute] [--include-unlabeled] [--force]
 
 seed:         one line per item {"id","query","image","response","human_ranking"} (seed 000's format),
               plus "messages", "tools", "margin" and the source's extra columns when the item has them.
@@ -20,7 +20,10 @@ parquet:      Hugging Face datasets Parquet with TRL's columns (prompt, chosen, 
               margin, id); images embedded as bytes (--images is ignored).
 Pair formats (all but seed) expand rankings into ordered pairs; ties are left out and counted.
 --images copy (default) copies images next to FILE (images/<sha256>.<ext>, relative paths);
-absolute references the project's media files. The report (JSON) lists what was left out and why.`;
+absolute references the project's media files. The report (JSON) lists what was left out and why.
+A relative FILE is taken from the current directory. An existing FILE is refused unless --force;
+a FILE inside the project's own files (project.sqlite, media/, runs/, cache/, evaluations/,
+exports/) is refused always.`;
 
 export async function exportCommand(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs('export', argv, {
@@ -30,6 +33,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
     images: { type: 'string' },
     out: { type: 'string' },
     'include-unlabeled': { type: 'boolean' },
+    force: { type: 'boolean' },
   });
   if (values.help) {
     console.log(exportHelp);
@@ -44,7 +48,9 @@ export async function exportCommand(argv: string[]): Promise<number> {
   const store = openProjectOption('export', values.project);
   try {
     const report = await exportDataset(store, {
+      // A shell's relative path means the shell's directory (the studio's UI uses the project folder).
       out: path.resolve(values.out),
+      overwrite: values.force ?? false,
       format,
       split: oneOf('split', values.split, ['train', 'val', 'test', 'all'] as const, 'all'),
       images: oneOf('images', values.images, ['copy', 'absolute'] as const, 'copy'),
@@ -52,6 +58,11 @@ export async function exportCommand(argv: string[]): Promise<number> {
     });
     console.log(JSON.stringify(report));
     return 0;
+  } catch (error) {
+    if (error instanceof StudioError && error.code === 'file_exists') {
+      throw new StudioError('file_exists', error.message, 'Pass --force to replace it, or choose another --out.');
+    }
+    throw error;
   } finally {
     store.close();
   }

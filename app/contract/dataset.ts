@@ -42,7 +42,10 @@ export const previewInput = z.object({
 });
 
 export const exportInput = z.object({
+  /** A relative path is taken from the project folder. */
   out: filePath,
+  /** Replace `out` if it exists; without it an existing file is refused with code `file_exists` (ask, then send again). */
+  overwrite: z.boolean().default(false),
   /** FORMATS.md, "Export": seed, trl, llamafactory, ms-swift, parquet. */
   format: z.enum(EXPORT_FORMATS).default('seed'),
   split: z.enum(['train', 'val', 'test', 'all']).default('all'),

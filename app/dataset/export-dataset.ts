@@ -3,8 +3,9 @@ import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
 import { copyFile, mkdir, rename, unlink } from 'node:fs/promises';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { StudioError } from '../errors';
+import { checkExportTarget, fileExists, resolveExportPath } from './export-target';
 import { mediaRelPath } from '../media/media-store';
 import type { FullItem } from '../store/item-pages';
 import type { ProjectStore } from '../store/project-store';
@@ -25,13 +26,17 @@ const OMISSION_EXAMPLES = 5;
 /**
  * Writes the project's items (one split or all) in one of the export formats (FORMATS.md,
  * "Export"). The file is written under a temporary name and renamed at the end, so `out` is
- * either the old file or the whole new one. What the format could not carry is counted in the
- * report, by reason.
+ * either the old file or the whole new one. A relative `out` is inside the project folder; the
+ * project's internals are refused, and an existing file unless `overwrite` (export-target.ts).
+ * What the format could not carry is counted in the report, by reason.
  */
 export async function exportDataset(store: ProjectStore, options: ExportOptions): Promise<ExportReport> {
   validate(options);
   const started = Date.now();
-  const out = resolve(options.out);
+  const out = resolveExportPath(store.dir, options.out);
+  const overwrite = options.overwrite === true;
+  // Before anything is written, so a refused export leaves no folder or image behind.
+  await checkExportTarget(store.dir, out, overwrite);
   const outDir = dirname(out);
   await mkdir(outDir, { recursive: true });
   // A registry we could not merge into is refused before anything is written.
@@ -79,6 +84,8 @@ export async function exportDataset(store: ProjectStore, options: ExportOptions)
       options.onProgress?.({ items: report.items, rows: report.rows });
     }
     await sink.finish();
+    // A file may have appeared while the rows were written: still not replaced unconfirmed.
+    if (!overwrite && existsSync(out)) throw fileExists(out);
     await rename(temp, out);
   } catch (error) {
     await sink.abort();

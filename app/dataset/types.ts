@@ -113,10 +113,14 @@ export interface ExportOptions {
   format: ExportFormat;
   split: Split | 'all';
   /**
-   * The file to write (its folder is created; an existing file is replaced atomically).
-   * `llamafactory`: a `.jsonl` name writes JSON Lines, any other a JSON array.
+   * The file to write (its folder is created). A relative path is taken from the project folder.
+   * Never inside the project's internals (export-target.ts); an existing file is refused unless
+   * `overwrite`, then replaced atomically. `llamafactory`: a `.jsonl` name writes JSON Lines, any
+   * other a JSON array.
    */
   out: string;
+  /** Replace `out` if it exists (the person confirmed it); default false. */
+  overwrite?: boolean;
   /**
    * 'copy': images go to `<out folder>/images/` with relative paths; 'absolute': paths into the
    * project's media. Parquet ignores it: its images are embedded (bytes) in the file.

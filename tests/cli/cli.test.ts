@@ -116,6 +116,26 @@ describe('reward-studio CLI', () => {
     });
   });
 
+  it('export refuses an existing file without --force and replaces it with --force; the project database never', async () => {
+    const project = path.join(tmp, 'force-project');
+    expect(cli('sample-project', project, '--items', '3').status).toBe(0);
+    const out = path.join(tmp, 'force', 'prefs.jsonl');
+    await mkdir(path.dirname(out), { recursive: true });
+    await writeFile(out, 'keep me\n');
+    const refused = cli('export', '--project', project, '--out', out);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain(`${out} exists`);
+    expect(refused.stderr).toContain('--force');
+    expect(await readFile(out, 'utf8')).toBe('keep me\n');
+    const forced = cli('export', '--project', project, '--out', out, '--force', '--include-unlabeled');
+    expect(forced.status, forced.stderr).toBe(0);
+    expect((await readFile(out, 'utf8')).trim().split('\n')).toHaveLength(3);
+    const database = cli('export', '--project', project, '--out', path.join(project, 'project.sqlite'), '--force');
+    expect(database.status).toBe(1);
+    expect(database.stderr).toContain("inside the project's own files");
+    expect(cli('export', '--project', project, '--out', path.join(tmp, 'force', 'again.jsonl'), '--include-unlabeled').status).toBe(0);
+  });
+
   it('explains a missing project instead of creating one', () => {
     const result = cli('import', 'x.jsonl', '--project', path.join(tmp, 'nowhere'));
     expect(result.status).toBe(1);

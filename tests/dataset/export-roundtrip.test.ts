@@ -104,7 +104,8 @@ describe('seed export', () => {
     writeFileSync(out, 'old contents\n');
     const controller = new AbortController();
     controller.abort();
-    await expect(exportDataset(store, { format: 'seed', split: 'all', out, images: 'copy', signal: controller.signal })).rejects.toThrow(
+    // Replacing was confirmed: only the cancellation keeps the old file.
+    await expect(exportDataset(store, { format: 'seed', split: 'all', out, images: 'copy', overwrite: true, signal: controller.signal })).rejects.toThrow(
       'export cancelled',
     );
     expect(readFileSync(out, 'utf8')).toBe('old contents\n');

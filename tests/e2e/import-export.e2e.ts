@@ -198,6 +198,28 @@ describe('import and export in the browser UI', () => {
     expect(rows.find((row) => row.id === 'not-judged')).toMatchObject({ human_ranking: null, response: UNLABELED_ROW.response });
   });
 
+  it('asks before replacing an existing file: Cancel keeps it, Replace writes the export', async () => {
+    const { page } = ui;
+    const out = join(exportDir, 'mine.jsonl');
+    writeFileSync(out, 'my own notes\n');
+    await page.getByTestId('export-include-unlabeled').uncheck();
+    await page.getByTestId('export-out-path').fill(out);
+    await page.getByTestId('export-submit').click();
+    const confirm = page.getByTestId('export-replace-confirm');
+    await confirm.waitFor({ timeout: 60_000 });
+    expect(await confirm.textContent()).toContain(`${out} exists. Replace it?`);
+    await page.getByTestId('export-replace-cancel').click();
+    await expect.poll(() => confirm.count()).toBe(0);
+    expect(readFileSync(out, 'utf8')).toBe('my own notes\n');
+
+    await page.getByTestId('export-submit').click();
+    await confirm.waitFor({ timeout: 60_000 });
+    await page.getByTestId('export-replace-confirm-button').click();
+    await expect.poll(() => page.getByTestId('export-out').textContent(), { timeout: 60_000 }).toBe(out);
+    expect(await numberIn(page, 'export-rows')).toBe(2);
+    expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(2);
+  });
+
   it('re-splits after confirmation', async () => {
     const { page } = ui;
     await page.getByTestId('resplit-train').fill('0');

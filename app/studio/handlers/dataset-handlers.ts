@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { exportDataset } from '../../dataset/export-dataset';
+import { resolveExportPath } from '../../dataset/export-target';
 import { mappingProblem } from '../../dataset/formats/mapped';
 import { importDataset, listImports } from '../../dataset/import-dataset';
 import { previewDataset } from '../../dataset/preview-dataset';
@@ -38,7 +39,8 @@ export function datasetHandlers(studio: Studio): DatasetHandlers {
     'dataset.imports': () => listImports(studio.project()),
     'dataset.export': (options) =>
       studio.exclusive('export', async () => {
-        const out = path.resolve(options.out);
+        // Relative to the project folder: the server's working directory means nothing in the browser.
+        const out = resolveExportPath(studio.project().dir, options.out);
         const progress = throttleProgress((p: ExportProgress) =>
           studio.events.emit('dataset.onExportProgress', { ...p, out }),
         );

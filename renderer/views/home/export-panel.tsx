@@ -2,6 +2,7 @@
 import { useState, type FormEvent } from 'react';
 import type { ExportFormat, ExportReport } from '../../../app/dataset/types';
 import { useStudioClient } from '../../client/client-context';
+import { StudioClientError } from '../../client/studio-client-error';
 import { formatCount, formatDuration } from '../../components/format';
 import { Panel } from '../../components/panel';
 import { PathField } from '../../components/path-field';
@@ -142,6 +143,8 @@ export function ExportPanel() {
   const [running, setRunning] = useState(false);
   const [progress, setProgress] = useState<{ rows: number; items: number } | null>(null);
   const [report, setReport] = useState<ExportReport | null>(null);
+  /** The file the core refused because it exists (code `file_exists`): asked before it is replaced. */
+  const [existing, setExisting] = useState<string | null>(null);
 
   useStudioEvent('dataset.onExportProgress', (payload) => {
     if (running) setProgress(payload);
@@ -149,13 +152,20 @@ export function ExportPanel() {
 
   async function submit(event: FormEvent): Promise<void> {
     event.preventDefault();
+    await run(false);
+  }
+
+  /** Sends the export; an existing file comes back as `file_exists` and is replaced only once confirmed. */
+  async function run(overwrite: boolean): Promise<void> {
     if (!out.trim() || running) return;
     setRunning(true);
+    setExisting(null);
     setProgress(null);
     setReport(null);
     try {
       const result = await client.invoke('dataset.export', {
         out: out.trim(),
+        overwrite,
         format,
         split,
         images,
@@ -164,7 +174,8 @@ export function ExportPanel() {
       setReport(result);
       toastSuccess(`Exported ${formatCount(result.rows)} rows.`);
     } catch (error) {
-      toastError(error, 'Export');
+      if (!overwrite && error instanceof StudioClientError && error.code === 'file_exists') setExisting(out.trim());
+      else toastError(error, 'Export');
     } finally {
       setRunning(false);
     }
@@ -203,6 +214,7 @@ export function ExportPanel() {
             : 'Image paths point into this project’s media/ folder: nothing is copied, but the file only works on this machine.'}
           {` ${FORMAT_FILES[format].note}`}
           {format === 'seed' ? '' : ' Pair formats have no way to say “equally good”, so tied pairs are left out and counted.'}
+          {' A relative path is written in the project folder.'}
         </p>
         <div className="row align-end">
           <div className="grow">
@@ -210,7 +222,10 @@ export function ExportPanel() {
               label="Output file"
               kind="save-file"
               value={out}
-              onChange={setOut}
+              onChange={(value) => {
+                setOut(value);
+                setExisting(null);
+              }}
               placeholder={FORMAT_FILES[format].placeholder}
               testId="export-out-path"
               dialogTitle="Export the dataset"
@@ -224,6 +239,21 @@ export function ExportPanel() {
             </button>
           </div>
         </div>
+        {existing !== null && (
+          <div className="confirm" role="alertdialog" aria-label="Replace the file" data-testid="export-replace-confirm">
+            <p className="small">
+              <span className="mono">{existing}</span> exists. Replace it?
+            </p>
+            <div className="row end">
+              <button type="button" className="button" onClick={() => setExisting(null)} data-testid="export-replace-cancel">
+                Cancel
+              </button>
+              <button type="button" className="button danger" onClick={() => void run(true)} data-testid="export-replace-confirm-button">
+                Replace
+              </button>
+            </div>
+          </div>
+        )}
       </form>
       {running && (
         <p className="small muted" data-testid="export-progress">
