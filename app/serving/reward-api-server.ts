@@ -12,13 +12,16 @@
  * share forward passes. Every failure is JSON {"error": {"message", "hint"}} with a 4xx/5xx status;
  * nothing a client sends can take the server down. Without `apiKey` there is no token (seed 003's curl
  * examples have none); with it every endpoint wants `Authorization: Bearer <key>`, as OpenAI-compatible
- * servers do. It listens on loopback unless the person binds it elsewhere, and then gets a warning.
+ * servers do. It listens on loopback unless the person binds it elsewhere, and then gets a warning;
+ * on loopback it answers only requests whose Host names this machine (DNS rebinding, host-check.ts).
  * See app/serving/README.md.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { StudioError } from '../errors';
+import { checkHostHeader } from '../server/host-check';
+import { BAD_TARGET_HINT, BAD_TARGET_MESSAGE, parseRequestTarget } from '../server/request-target';
 import { itemImages, type RewardScorer, type ScoreItem } from '../scoring/reward-scorer';
 import { decodeScoreImage } from '../scoring/score-image';
 import { MAX_BODY_BYTES } from '../scoring/score-limits';
@@ -74,6 +77,7 @@ export async function startRewardApi(options: RewardApiOptions): Promise<RewardA
   const limits: BatchingLimits = { ...DEFAULT_BATCHING, ...options.batching };
   const modelName = options.servedModelName ?? options.model.label;
   const authorized = bearerCheck(options.apiKey);
+  let boundPort = options.port; // the real one once listening (options.port may be 0)
   options.scorer.then(
     (scorer) => {
       model = { state: 'ready', scorer };
@@ -108,7 +112,12 @@ export async function startRewardApi(options: RewardApiOptions): Promise<RewardA
   });
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<number> => {
-    const pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
+    // First, before the key: a DNS-rebinding page learns nothing, not even whether a key is set.
+    const misdirected = checkHostHeader(request, options.host);
+    if (misdirected) throw new HttpError(421, misdirected.message, misdirected.hint.replace('PORT', String(boundPort)));
+    const target = parseRequestTarget(request.url);
+    if (!target) throw new HttpError(400, BAD_TARGET_MESSAGE, `${BAD_TARGET_HINT} The API has ${ROUTE_LIST}.`);
+    const pathname = target.pathname;
     if (!authorized(request.headers.authorization)) {
       throw new HttpError(401, options.apiKey && request.headers.authorization ? 'The API key is wrong.' : 'This server requires an API key.', 'Send the header "Authorization: Bearer <key>" with the key the server was started with (--api-key or REWARD_STUDIO_API_KEY).', { 'WWW-Authenticate': 'Bearer' });
     }
@@ -177,6 +186,7 @@ export async function startRewardApi(options: RewardApiOptions): Promise<RewardA
     });
   });
   const address = server.address() as AddressInfo;
+  boundPort = address.port;
   const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
     url: `http://${hostForUrl}:${address.port}`,
