@@ -1,8 +1,10 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { AppShell } from './app/app-shell';
+import { outboxFor, warnBeforeUnload } from './client/action-outbox';
 import { ClientProvider } from './client/client-context';
 import { createBrowserClient } from './client/create-client';
+import { toastError } from './state/toast-store';
 import './styles/tokens.css';
 import './styles/base.css';
 import './styles/shell.css';
@@ -12,11 +14,15 @@ import './styles/annotate.css';
 import './styles/agreement.css';
 import './styles/train.css';
 import './styles/runs.css';
+import './styles/pending-actions.css';
 
 const rootElement = document.getElementById('root');
 if (!rootElement) throw new Error('index.html has no #root element.');
 
 const { client, reconnectNow } = createBrowserClient();
+// Made at startup, not when Annotate opens: actions an earlier page left unsent are resent now.
+const outbox = outboxFor(client, (error, action) => toastError(error, `Sending an earlier ${action.name} (kept while offline)`));
+warnBeforeUnload(outbox);
 
 createRoot(rootElement).render(
   <StrictMode>

@@ -8,8 +8,9 @@
  * it to the end of the server's queue order, so offsets shift under us; the list keeps previous /
  * next stable for the whole session and compensates the offset for items that left the prefix.
  */
-import type { CommandInput } from '../../../app/contract';
+import type { CommandInput, CommandResult } from '../../../app/contract';
 import type { ItemDetail } from '../../../app/store/types';
+import type { ActionOutbox } from '../../client/action-outbox';
 import type { StudioClient } from '../../client/studio-client';
 import { describeError } from '../../client/studio-client-error';
 import { displayOrder } from './ranking-from-decision';
@@ -42,7 +43,7 @@ export interface SessionSnapshot {
   total: number | null;
   /** Decisions saved in this session (minus undone ones). */
   decided: number;
-  /** Writes not yet confirmed by the server. */
+  /** Writes of this session not yet confirmed by the server (the outbox counts every page's). */
   saving: number;
   error: { message: string; hint: string | undefined } | null;
 }
@@ -66,8 +67,13 @@ export class AnnotationSession {
   private readonly items = new Map<string, QueueItem>();
   private readonly itemRequests = new Map<string, Promise<QueueItem | null>>();
   private readonly decodedImages = new Map<string, HTMLImageElement>();
-  private writes: Promise<unknown> = Promise.resolve();
+  /** Items whose last fetch failed for a reason other than being deleted (e.g. the server was down). */
+  private readonly unreachable = new Set<string>();
   private saving = 0;
+  /** Items judged in this session, latest last: where an undo made offline goes back to. */
+  private readonly decidedIds: string[] = [];
+  private connected = true;
+  private readonly stopWatchingConnection: () => void;
   private decided = 0;
   private status: SessionStatus = 'loading';
   private error: SessionSnapshot['error'] = null;
@@ -75,13 +81,19 @@ export class AnnotationSession {
   private snapshot: SessionSnapshot;
   private readonly listeners = new Set<Listener>();
 
+  /**
+   * Judgments, undo, notes and flags go through `outbox`, which keeps them until the server
+   * acknowledges them and resends them after a dropped connection; reads go to `client` directly.
+   */
   constructor(
     private readonly client: StudioClient,
+    private readonly outbox: ActionOutbox,
     readonly annotator: string,
     private readonly filters: QueueFilters,
     private readonly callbacks: SessionCallbacks,
   ) {
     this.snapshot = this.buildSnapshot();
+    this.stopWatchingConnection = client.onConnection((status) => this.onConnection(status.state === 'open'));
   }
 
   // ----- React side -----
@@ -111,6 +123,7 @@ export class AnnotationSession {
 
   dispose(): void {
     this.disposed = true;
+    this.stopWatchingConnection();
     this.listeners.clear();
     this.decodedImages.clear();
   }
@@ -160,43 +173,55 @@ export class AnnotationSession {
     };
     if (!wasMine) this.departed += 1;
     this.decided += 1;
-    this.write('Saving your judgment on item ' + item.id, async () => {
-      const saved = await this.client.invoke('judgments.save', input);
-      this.remember(this.merge(saved, item));
+    this.decidedIds.push(item.id);
+    const saved = this.outbox.send('judgments.save', input).then((fresh) => this.remember(this.merge(fresh, item)));
+    this.track(saved, 'Saving your judgment on item ' + item.id, () => {
+      if (this.decided > 0) this.decided -= 1;
     });
     this.next();
   }
 
-  /** Takes back the annotator's last change (server-side history) and shows that item again. */
+  /**
+   * Takes back the annotator's last change (server-side history) and shows that item again.
+   * Offline the undo waits in the outbox behind the judgments it may take back, and the queue
+   * goes back to the item judged last in this session without waiting for the server's answer.
+   */
   async undo(): Promise<'undone' | 'nothing'> {
-    await this.writes;
-    const result = await this.client.invoke('judgments.undo', { annotator: this.annotator });
-    if (!result.undone) return 'nothing';
-    const itemId = result.undone.itemId;
-    if (this.decided > 0) this.decided -= 1;
-    if (result.undone.action === 'create' && this.departed > 0) this.departed -= 1;
-    if (!itemId) return 'undone';
-    const cached = this.items.get(itemId);
-    if (result.item) this.remember(this.merge(result.item, cached));
-    else this.items.delete(itemId);
+    const answered = this.outbox.send('judgments.undo', { annotator: this.annotator });
+    const lastHere = this.decidedIds.pop();
+    if (!this.connected && lastHere !== undefined) {
+      if (this.decided > 0) this.decided -= 1;
+      this.track(answered.then((result) => this.applyUndo(result, false)), 'Undo', () => {});
+      await this.goTo(lastHere);
+      return 'undone';
+    }
+    const result = await answered;
+    const itemId = this.applyUndo(result, true);
+    if (itemId === null) return result.undone ? 'undone' : 'nothing';
     await this.goTo(itemId);
     return 'undone';
   }
 
+  /** Shows the flag at once; the change reaches the server through the outbox. */
   async setFlag(flagged: boolean): Promise<void> {
     const item = this.current();
     if (!item) return;
     this.remember({ ...item, flagged });
     this.refresh();
-    await this.client.invoke('items.setFlag', { ids: [item.id], flagged });
+    this.track(this.outbox.send('items.setFlag', { ids: [item.id], flagged }), `Flagging ${item.id}`, () => {});
   }
 
+  /** Shows the note at once (the dialog closes even offline); the outbox delivers it. */
   async setNote(note: string | null): Promise<void> {
     const item = this.current();
     if (!item) return;
-    const saved = await this.client.invoke('items.setNote', { id: item.id, note });
-    this.remember(this.merge(saved, item));
+    this.remember({ ...item, note: note === null || note.trim() === '' ? null : note });
     this.refresh();
+    const saved = this.outbox.send('items.setNote', { id: item.id, note }).then((fresh) => {
+      this.remember(this.merge(fresh, this.items.get(item.id) ?? item));
+      this.refresh();
+    });
+    this.track(saved, `Saving the note on ${item.id}`, () => {});
   }
 
   /** Another window or person changed an item: forget it, unless it is on screen (then reload it). */
@@ -235,6 +260,11 @@ export class AnnotationSession {
       this.setStatus('loading');
       const item = await this.fetchItem(id);
       if (this.disposed || this.ids[this.index] !== id) return;
+      if (!item && this.unreachable.has(id)) {
+        // Offline or the server failed: keep it in the queue and say so; reconnecting retries.
+        this.setStatus('error');
+        return;
+      }
       if (!item) {
         // Deleted since the list was read: drop it and show what comes after.
         this.ids.splice(target, 1);
@@ -296,6 +326,7 @@ export class AnnotationSession {
     const request = this.client.invoke('items.get', { id, annotator: this.annotator }).then(
       (item: QueueItem) => {
         this.itemRequests.delete(id);
+        this.unreachable.delete(id);
         this.remember(item);
         return item;
       },
@@ -303,6 +334,7 @@ export class AnnotationSession {
         this.itemRequests.delete(id);
         const described = describeError(error);
         if (described.code === 'not_found') return null;
+        this.unreachable.add(id);
         this.error = { message: described.message, hint: described.hint };
         this.refresh();
         return null;
@@ -346,20 +378,46 @@ export class AnnotationSession {
     return { ...fresh, shownOrder: previous?.shownOrder ?? null };
   }
 
-  /** Writes run one after another, in the order the person made them (undo must see them all). */
-  private write(action: string, run: () => Promise<void>): void {
+  /**
+   * Counts a write until the server answers. The outbox keeps the order (undo sees every earlier
+   * judgment) and resends after a drop, so an error here is a refusal: say which action it was.
+   */
+  private track(write: Promise<unknown>, action: string, onRefused: () => void): void {
     this.saving += 1;
     this.refresh();
-    this.writes = this.writes
-      .then(run)
+    write
       .catch((error: unknown) => {
-        if (this.decided > 0) this.decided -= 1;
+        onRefused();
         this.callbacks.onWriteError(error, action);
       })
       .finally(() => {
         this.saving -= 1;
         this.refresh();
       });
+  }
+
+  /**
+   * Brings the counts and the cache in line with an undo's answer; returns the item to show, or
+   * null. `counted`: whether `decided` still includes the undone judgment (not when the offline
+   * path already took it off).
+   */
+  private applyUndo(result: CommandResult<'judgments.undo'>, counted: boolean): string | null {
+    if (!result.undone) return null;
+    if (counted && this.decided > 0) this.decided -= 1;
+    if (result.undone.action === 'create' && this.departed > 0) this.departed -= 1;
+    const itemId = result.undone.itemId;
+    if (!itemId) return null;
+    const cached = this.items.get(itemId);
+    if (result.item) this.remember(this.merge(result.item, cached));
+    else this.items.delete(itemId);
+    this.refresh();
+    return itemId;
+  }
+
+  /** Back online: an item that could not load while offline is fetched again. */
+  private onConnection(open: boolean): void {
+    this.connected = open;
+    if (open && this.status === 'error' && this.ids.length > 0) void this.showIndex(this.index);
   }
 
   private setStatus(status: SessionStatus): void {

@@ -3,6 +3,7 @@ import { forwardRef, type ReactNode } from 'react';
 import type { Split } from '../../../app/store/types';
 import { formatCount } from '../../components/format';
 import { SearchField } from '../../components/search-field';
+import { PendingBadge } from './pending-badge';
 import { JUDGED_LABELS, ORDER_LABELS, type JudgedFilter, type QueueFilters, type QueueOrder } from './queue-filters';
 
 export interface QueueToolbarProps {
@@ -94,6 +95,7 @@ export const QueueToolbar = forwardRef<HTMLInputElement, QueueToolbarProps>(func
         <span data-testid="queue-decided">{formatCount(decided)}</span> judged now
         {saving > 0 && <span className="saving-dot" title="Saving…" data-testid="queue-saving" />}
       </span>
+      <PendingBadge />
       <span className="queue-annotator small" title="Judgments are recorded under this name (change it in Settings)">
         as <strong data-testid="queue-annotator">{annotator}</strong>
       </span>

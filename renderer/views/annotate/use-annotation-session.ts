@@ -4,6 +4,7 @@
  * to its snapshots, and forwards other people's judgment changes to it.
  */
 import { useEffect, useState, useSyncExternalStore } from 'react';
+import { outboxFor } from '../../client/action-outbox';
 import { useStudioClient } from '../../client/client-context';
 import { useStudioEvent } from '../../hooks/use-studio-event';
 import { toastError } from '../../state/toast-store';
@@ -29,7 +30,7 @@ export function useAnnotationSession(projectDir: string, annotator: string, filt
   const key = queueFilterKey(filters);
 
   useEffect(() => {
-    const created = new AnnotationSession(client, annotator, filters, {
+    const created = new AnnotationSession(client, outboxFor(client), annotator, filters, {
       onWriteError: (error, action) => toastError(error, action),
     });
     setSession(created);

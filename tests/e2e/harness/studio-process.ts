@@ -25,6 +25,8 @@ export interface RunningStudio {
   /** Everything the process printed, for failure messages. */
   output(): string;
   stop(): Promise<void>;
+  /** SIGKILL: the server dies mid-whatever, as in a crash or a pulled plug (no clean close). */
+  kill(): Promise<void>;
 }
 
 function studioEnv(home: string): NodeJS.ProcessEnv {
@@ -63,6 +65,7 @@ export async function startServe(options: ServeOptions): Promise<RunningStudio> 
     origin: new URL(url).origin,
     output: () => output,
     stop: () => stopChild(child),
+    kill: () => killChild(child),
   };
 }
 
@@ -74,6 +77,13 @@ async function stopChild(child: ChildProcess): Promise<void> {
   const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
   await exited;
   clearTimeout(timer);
+}
+
+async function killChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGKILL');
+  await exited;
 }
 
 /** A one-shot CLI command; resolves with its output, rejects with it on a non-zero exit. */
