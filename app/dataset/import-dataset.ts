@@ -50,11 +50,12 @@ export async function importDataset(store: ProjectStore, file: string, options: 
     throw new StudioError('invalid_input', `"${String(split)}" is not a split`, 'Use auto, train, val or test.');
   }
   const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH);
+  markInterruptedImports(store);
   const startedAt = new Date();
   const importId = Number(
     store.db
-      .prepare('INSERT INTO imports (file, format, started_at) VALUES (?, ?, ?)')
-      .run(path, plan.reader.name, startedAt.toISOString()).lastInsertRowid,
+      .prepare('INSERT INTO imports (file, format, started_at, pid) VALUES (?, ?, ?, ?)')
+      .run(path, plan.reader.name, startedAt.toISOString(), process.pid).lastInsertRowid,
   );
   const settings = store.splitSettings();
   const writer = new ImportWriter(store, {
@@ -138,6 +139,60 @@ export async function importDataset(store: ProjectStore, file: string, options: 
     .prepare('UPDATE imports SET finished_at = ?, report_json = ? WHERE id = ?')
     .run(new Date().toISOString(), JSON.stringify(report), importId);
   return report;
+}
+
+/** True when a process with this id exists (EPERM: it does, owned by another user). */
+export function processIsRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Finishes the `imports` rows whose process died mid-import (killed, crashed) with an
+ * `interrupted` report, so Past imports shows them instead of leaving them unfinished forever.
+ * Rows of a process still running (another studio or CLI importing into this project) are left
+ * alone; rows written before the pid column (migration 10) cannot be checked and count as dead.
+ * Called when a project opens and before each import. Returns how many rows it marked.
+ */
+export function markInterruptedImports(store: ProjectStore, isRunning: (pid: number) => boolean = processIsRunning): number {
+  const unfinished = store.db.prepare('SELECT id, file, format, started_at, pid FROM imports WHERE finished_at IS NULL').all() as {
+    id: number;
+    file: string;
+    format: string;
+    started_at: string;
+    pid: number | null;
+  }[];
+  const dead = unfinished.filter((row) => row.pid === null || (row.pid !== process.pid && !isRunning(row.pid)));
+  const finish = store.db.prepare('UPDATE imports SET finished_at = ?, report_json = ? WHERE id = ? AND finished_at IS NULL');
+  const now = new Date().toISOString();
+  store.db.transaction(() => {
+    for (const row of dead) finish.run(now, JSON.stringify(interruptedReport(row.id, row.file, row.format, row.started_at)), row.id);
+  })();
+  return dead.length;
+}
+
+function interruptedReport(id: number, file: string, format: string, startedAt: string): ImportReport {
+  return {
+    id,
+    file,
+    format: format as ImportReport['format'],
+    startedAt,
+    durationMs: 0,
+    rowsRead: 0,
+    added: 0,
+    unchanged: 0,
+    labeled: 0,
+    relabeled: 0,
+    imagesAdded: 0,
+    errorCount: 0,
+    errors: [],
+    cancelled: false,
+    interrupted: true,
+  };
 }
 
 /** Past imports, newest first (their reports as stored). */

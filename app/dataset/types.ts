@@ -93,6 +93,11 @@ export interface ImportReport {
   reasons?: ImportReasonGroup[];
   /** True when the import was stopped; rows of committed batches stay in the project. */
   cancelled: boolean;
+  /**
+   * True when the process running it died before it finished (killed, crashed, power lost): its
+   * counts are unknown (zero here), rows of batches committed before that stay in the project.
+   */
+  interrupted?: boolean;
 }
 
 /**

@@ -301,6 +301,15 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 10,
+    name: 'imports: the process that runs each import',
+    // An import killed mid-file never writes its finish; knowing its process lets the next open
+    // (or import) tell a dead one from one still running elsewhere and mark it interrupted.
+    sql: `
+      ALTER TABLE imports ADD COLUMN pid INTEGER;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../errors';
+import { markInterruptedImports } from '../dataset/import-dataset';
 import { EvaluationManager } from '../evaluation/evaluation-manager';
 import { EventBus } from '../rpc/event-bus';
 import { createSampleProject } from '../sample/create-sample-project';
@@ -196,6 +197,8 @@ export class Studio {
       this.store?.close();
     }
     this.store = store;
+    // An import killed with its studio would otherwise stay unfinished in Past imports forever.
+    markInterruptedImports(store);
     if (!this.runManager) {
       this.runManager = new RunManager({ ...this.runSettings, store, events: this.events });
       const manager = this.runManager;

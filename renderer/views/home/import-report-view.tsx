@@ -68,13 +68,19 @@ export function ImportReportView({ report, testId = 'import-report' }: { report:
   return (
     <div className="report" data-testid={testId}>
       <div className="report-head">
-        <span className={report.errorCount > 0 ? 'report-status warn' : report.cancelled ? 'report-status warn' : 'report-status ok'}>
-          {report.cancelled ? 'Stopped' : report.errorCount > 0 ? 'Imported with errors' : 'Imported'}
+        <span className={report.errorCount > 0 || report.cancelled || report.interrupted ? 'report-status warn' : 'report-status ok'}>
+          {report.interrupted ? 'Interrupted' : report.cancelled ? 'Stopped' : report.errorCount > 0 ? 'Imported with errors' : 'Imported'}
         </span>
         <span className="mono small muted report-file" title={report.file}>
           {report.file}
         </span>
       </div>
+      {report.interrupted && (
+        <p className="small" data-testid="import-interrupted">
+          The process running this import stopped before it finished (it was killed or crashed), so its counts are unknown. Rows of the
+          batches it had saved are in the project. Import the file again to add the rest: rows already in the project are skipped.
+        </p>
+      )}
       <p className="small muted report-read-as" data-testid="import-read-as">
         Read as {readAs(report)}
       </p>

@@ -38,10 +38,16 @@ export function PastImports({ imports, error }: PastImportsProps) {
               >
                 <span className="history-file mono">{baseName(entry.file)}</span>
                 <span className="history-format">{entry.format}</span>
-                <span className="history-counts">
-                  +{formatCount(entry.added)} · ={formatCount(entry.unchanged)}
-                  {entry.errorCount > 0 && <span className="danger"> · {formatCount(entry.errorCount)} errors</span>}
-                </span>
+                {entry.interrupted ? (
+                  <span className="history-counts warn-text" data-testid="past-import-interrupted" title="Its process stopped before it finished. Import the file again to add the rest.">
+                    interrupted
+                  </span>
+                ) : (
+                  <span className="history-counts">
+                    +{formatCount(entry.added)} · ={formatCount(entry.unchanged)}
+                    {entry.errorCount > 0 && <span className="danger"> · {formatCount(entry.errorCount)} errors</span>}
+                  </span>
+                )}
                 <span className="history-when muted">{formatDateTime(entry.startedAt)}</span>
               </button>
               {openId === entry.id && <ImportReportView report={entry} testId="past-import-report" />}
