@@ -6,6 +6,9 @@
  * transport reconnects with exponential backoff while the UI shows a banner. Calls made before the
  * very first connection opened are queued (the app's first requests race the handshake); calls
  * made while reconnecting fail fast with `disconnected`, and the app refetches once it is back.
+ * Annotation actions are not lost that way: the ActionOutbox (action-outbox.ts) keeps them and
+ * resends them when this transport reports `open` again. `serve` keeps its token across restarts,
+ * so the same URL is accepted by the restarted server.
  */
 import { FILES_PATH, WS_PATH, type Envelope, type ServerMessage } from '../../app/rpc/wire';
 import { DisconnectedError } from './disconnected-error';
