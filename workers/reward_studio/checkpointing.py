@@ -10,6 +10,9 @@ checkpoints/step-N/
   tokenizer / processor files
   optimizer.pt, scheduler.pt, rng_state_<rank>.pt, trainer_state.json
 A folder is written as step-N.tmp and renamed when complete, so readers never see half a checkpoint.
+best/ is replaced by a swap (best -> best.old, best.tmp -> best, delete best.old), never deleted first:
+a worker killed mid-swap leaves a complete best.tmp or best.old, which readers find (find_best) and
+the trainer puts back on resume (recover_swapped_folder).
 """
 
 from __future__ import annotations
@@ -164,6 +167,8 @@ def resolve_resume_path(path: str) -> Path:
     p = Path(path)
     if p.is_file():  # seed 000 passes a checkpoint *file*; its folder is the checkpoint here
         p = p.parent
+    if p.name == "best":  # a best/ whose swap a killed worker left half done
+        p = find_swapped_folder(p) or p
     if (p / STATE_FILE).exists() or (p / REWARD_CONFIG).exists():
         return p
     for run in (p, p.parent):
@@ -175,22 +180,83 @@ def resolve_resume_path(path: str) -> Path:
 
 
 def link_or_copy_tree(src: Path, dst: Path) -> None:
-    """best/ as hardlinks where the filesystem allows (no extra disk), otherwise a copy."""
-    tmp = dst.with_name(dst.name + ".tmp")
+    """best/ as hardlinks where the filesystem allows (no extra disk), otherwise a copy.
+
+    Built as DST.tmp, then swapped in by swap_into_place, so a kill at any moment leaves either the
+    old or the new folder findable (recover_swapped_folder puts it back on the next load)."""
+    tmp = _swap_tmp(dst)
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
-    for f in src.rglob("*"):
+    # trainer_state.json last: its presence in DST.tmp marks the copy as complete (see is_complete).
+    files = sorted((f for f in src.rglob("*") if not f.is_dir()), key=lambda f: f.name == STATE_FILE)
+    for f in files:
         target = tmp / f.relative_to(src)
-        if f.is_dir():
-            target.mkdir(parents=True, exist_ok=True)
-            continue
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
             os.link(f, target)
         except OSError:
             shutil.copy2(f, target)
-    shutil.rmtree(dst, ignore_errors=True)
+    swap_into_place(tmp, dst)
+
+
+def _swap_tmp(dst: Path) -> Path:
+    return dst.with_name(dst.name + ".tmp")
+
+
+def _swap_aside(dst: Path) -> Path:
+    return dst.with_name(dst.name + ".old")
+
+
+def is_complete(folder: Path) -> bool:
+    """A checkpoint folder written by this module is complete once its trainer_state.json exists."""
+    return (folder / STATE_FILE).is_file()
+
+
+def swap_into_place(tmp: Path, dst: Path) -> None:
+    """Replace DST by the complete TMP without a moment where neither exists on disk:
+    DST -> DST.old, TMP -> DST, then delete DST.old. (Deleting DST first, as before, lost best/
+    when the worker was killed between the delete and the rename.)"""
+    aside = _swap_aside(dst)
+    shutil.rmtree(aside, ignore_errors=True)
+    if dst.exists():
+        dst.rename(aside)
     tmp.rename(dst)
+    shutil.rmtree(aside, ignore_errors=True)
+
+
+def recover_swapped_folder(dst: Path) -> bool:
+    """Finish or undo a swap that a killed worker left half done; True when DST exists afterwards.
+    Only for the run's own trainer at (re)start: it moves and deletes folders, which a reader must
+    not do while a live trainer may be mid-swap (readers use find_swapped_folder).
+
+    DST missing: the new copy (DST.tmp) wins when complete, else the previous one (DST.old).
+    DST present: leftovers are stale (a kill while building DST.tmp, or before DST.old was deleted)."""
+    tmp, aside = _swap_tmp(dst), _swap_aside(dst)
+    if not dst.exists():
+        found = find_swapped_folder(dst)
+        if found is not None:
+            found.rename(dst)
+    if dst.exists():
+        for leftover in (tmp, aside):
+            shutil.rmtree(leftover, ignore_errors=True)
+    return dst.exists()
+
+
+def find_swapped_folder(dst: Path) -> Path | None:
+    """Read-only: DST, or when a kill interrupted its swap the complete copy left beside it
+    (DST.tmp, the newer, before DST.old); None when there is none."""
+    if dst.is_dir():
+        return dst
+    for candidate in (_swap_tmp(dst), _swap_aside(dst)):
+        if candidate.is_dir() and is_complete(candidate):
+            return candidate
+    return None
+
+
+def find_best(run_dir: Path) -> Path | None:
+    """The run's best checkpoint folder for a reader (score, export, hand-over), tolerating a swap
+    that a killed worker left half done."""
+    return find_swapped_folder(run_dir / "best")
 
 
 def write_state(out: Path, state: dict[str, Any]) -> None:

@@ -262,11 +262,11 @@ def convert_with_studio(source: Path, out: Path) -> dict[str, Path]:
 # ---- the final model --------------------------------------------------------------------------------
 def land_model(run_dir: Path, out: Path, use_peft: bool) -> dict[str, Any]:
     """Put the run's best model where TRL puts its final model: OUT itself."""
-    from reward_studio.checkpointing import SEQ_CLS_ADAPTER_DIR
+    from reward_studio.checkpointing import SEQ_CLS_ADAPTER_DIR, find_best
     from reward_studio.hf_export import write_hf_model
     from reward_studio.model import load_processor, load_reward_model
 
-    best = run_dir / "best"
+    best = find_best(run_dir) or run_dir / "best"  # also a best/ whose swap a kill left half done
     if not (best / "reward_config.json").exists():
         raise ConfigError(f"{run_dir} has no best/ checkpoint to hand over", "See the run's worker.log.")
     if use_peft:

@@ -29,15 +29,15 @@ from reward_studio.model import load_processor, load_reward_model, read_reward_c
 
 def resolve_model_path(path: str) -> Path:
     """A checkpoint folder, or a run directory (its best/, else its latest checkpoint)."""
-    from reward_studio.checkpointing import list_checkpoints
+    from reward_studio.checkpointing import find_best, list_checkpoints
 
     p = Path(path)
     if (p / "reward_config.json").exists():
         return p
-    if (p / "best" / "reward_config.json").exists():  # a run directory (its config.json is a TrainConfig)
-        return p / "best"
-    if (p / "run" / "best" / "reward_config.json").exists():  # reward-modeling's --output_dir (a LoRA adapter)
-        return p / "run" / "best"
+    for run in (p, p / "run"):  # a run directory, or reward-modeling's --output_dir (a LoRA adapter)
+        best = find_best(run)  # also a best/ whose swap a killed worker left half done
+        if best is not None and (best / "reward_config.json").exists():
+            return best
     found = list_checkpoints(p)
     return found[-1][1] if found else p  # else: a plain base model folder (fresh head, with a warning)
 

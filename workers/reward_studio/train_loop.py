@@ -273,6 +273,8 @@ class Trainer:
         from reward_studio.run_setup import checkpoint_run
 
         step = self.p.best_step
+        # A worker killed mid-swap of best/ left best.tmp / best.old: put the complete one back first.
+        ck.recover_swapped_folder(self.run_dir / "best")
 
         def at_step(d: Path) -> bool:
             try:
@@ -285,7 +287,7 @@ class Trainer:
         src_run = checkpoint_run(ckpt)
         candidates = [ck.step_dir(self.run_dir, step), ckpt]
         if src_run is not None:
-            candidates += [ck.step_dir(src_run, step), src_run / "best"]
+            candidates += [ck.step_dir(src_run, step), ck.find_best(src_run) or src_run / "best"]
         for cand in candidates:
             if cand.resolve() != (self.run_dir / "best").resolve() and at_step(cand):
                 ck.link_or_copy_tree(cand, self.run_dir / "best")
