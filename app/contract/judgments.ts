@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import type { AgreementReport, ConflictList, UndoResult } from '../annotation/types';
-import type { ItemDetail } from '../store/types';
+import { MAX_RESPONSES_PER_ITEM, type ItemDetail } from '../store/types';
 import { command, event } from './define';
 import { actionId, annotatorName, itemId, splitName } from './items';
 
 /** human_ranking semantics: ranking[i] is the rank of response i, 0 = best, equal ranks = tie. */
-export const ranking = z.array(z.number().int().min(0)).min(2).max(64);
+export const ranking = z.array(z.number().int().min(0)).min(2).max(MAX_RESPONSES_PER_ITEM);
 
 export const judgmentCommands = {
   'judgments.save': command<ItemDetail>()(

@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { basename, dirname, extname, resolve } from 'node:path';
 import type { StoredImage } from '../media/media-store';
 import type { ProjectStore } from '../store/project-store';
+import { MAX_RESPONSES_PER_ITEM } from '../store/types';
 import { StudioError } from '../errors';
 import { mapConcurrent } from './concurrent-map';
 import { detectReader, SAMPLE_ROWS } from './detect-format';
@@ -268,9 +269,15 @@ export async function* readItems(plan: ImportPlan, unpaired: UnpairedGroups, tot
   }
   if (signal?.aborted) return;
   for (const grouped of unpaired.items()) {
-    yield grouped.parsed === undefined
-      ? { line: grouped.line, bytesRead: totalBytes, error: grouped.error ?? 'cannot be imported' }
-      : { line: grouped.line, bytesRead: totalBytes, parsed: grouped.parsed };
+    if (grouped.parsed === undefined) {
+      yield { line: grouped.line, bytesRead: totalBytes, error: grouped.error ?? 'cannot be imported' };
+      continue;
+    }
+    // Unpaired rows of one prompt can group into more responses than an item holds.
+    const tooMany = responseCountProblem(grouped.parsed);
+    yield tooMany === null
+      ? { line: grouped.line, bytesRead: totalBytes, parsed: grouped.parsed }
+      : { line: grouped.line, bytesRead: totalBytes, error: tooMany };
   }
 }
 
@@ -283,12 +290,21 @@ function readRow(raw: RawRow, plan: ImportPlan): ReadRow | { unpaired: Extract<R
   try {
     const output = plan.reader.parse(raw.value, plan.context);
     if (isUnpaired(output)) return { unpaired: output };
+    const tooMany = responseCountProblem(output);
+    if (tooMany !== null) return { line: raw.line, bytesRead: raw.bytesRead, error: tooMany };
     const metadata = leftoverColumns(raw.value, plan.reader.consumedKeys(plan.context));
     return { line: raw.line, bytesRead: raw.bytesRead, parsed: metadata === null ? output : { ...output, metadata: { ...output.metadata, ...metadata } } };
   } catch (error) {
     if (error instanceof RowError) return { line: raw.line, bytesRead: raw.bytesRead, error: error.reason };
     throw error;
   }
+}
+
+/** Why an item has more responses than Annotate can rank (MAX_RESPONSES_PER_ITEM), or null. */
+export function responseCountProblem(parsed: ParsedRow): string | null {
+  const count = parsed.responses.length;
+  if (count <= MAX_RESPONSES_PER_ITEM) return null;
+  return `the row has ${count} responses; an item holds at most ${MAX_RESPONSES_PER_ITEM} (what Annotate can rank). Split it into rows of at most ${MAX_RESPONSES_PER_ITEM} responses, or keep the best candidates`;
 }
 
 /** Columns no reader used, kept as item metadata (bytes are left out: images are stored as images). */

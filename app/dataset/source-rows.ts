@@ -9,7 +9,7 @@ import { open, stat } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { Decompress } from 'fzstd';
 import { StudioError } from '../errors';
-import { splitJsonlLines } from './jsonl-lines';
+import { splitJsonlLines, tooLongLineReason } from './jsonl-lines';
 import { readParquetRows } from './parquet-rows';
 
 const SNIFF_BYTES = 64 * 1024;
@@ -72,6 +72,10 @@ export async function* readSourceRows(file: string, kind: SourceKind, signal?: A
   }
   const source = openText(file, kind.compression);
   for await (const line of splitJsonlLines(source.chunks, signal)) {
+    if (line.tooLongBytes !== undefined) {
+      yield { line: line.line, error: tooLongLineReason(line.tooLongBytes), bytesRead: source.bytesRead() };
+      continue;
+    }
     try {
       yield { line: line.line, value: JSON.parse(line.text) as unknown, bytesRead: source.bytesRead() };
     } catch {
@@ -182,6 +186,7 @@ async function firstDecompressedBytes(file: string, compression: Compression, li
 }
 
 export async function readHead(file: string, bytes: number): Promise<Buffer> {
+  await requireDataFile(file);
   let handle;
   try {
     handle = await open(file, 'r');
@@ -196,5 +201,22 @@ export async function readHead(file: string, bytes: number): Promise<Buffer> {
     return buffer;
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * Refuses what is not a plain file before it is opened: opening a FIFO waits for a writer (the
+ * import hung), and a device such as /dev/zero never ends (memory grew without bound).
+ */
+export async function requireDataFile(file: string): Promise<void> {
+  const info = await stat(file).catch(() => null);
+  if (info === null) throw new StudioError('bad_file', `cannot open ${file} (it does not exist or is not readable)`, 'Check the path and the file permissions.');
+  if (info.isDirectory()) throw new StudioError('bad_file', `${file} is a folder, not a data file`, 'Choose a .jsonl, .json or .parquet file.');
+  if (!info.isFile()) {
+    throw new StudioError(
+      'bad_file',
+      `${file} is not a regular file (a pipe, socket or device); only files on disk are imported`,
+      'Save the data to a file first (e.g. `some-command > data.jsonl`) and import that file.',
+    );
   }
 }

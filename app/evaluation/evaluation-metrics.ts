@@ -32,7 +32,8 @@ export function itemOutcome(scores: readonly number[], ranking: readonly number[
   for (let i = 0; i < scores.length; i++) if (i !== topIdx && (scores[i] as number) > second) second = scores[i] as number;
   const topGap = Number.isFinite(second) ? (scores[topIdx] as number) - second : 0;
   if (!hasPreference(ranking)) return { topIdx, topGap, correct: null, margin: null };
-  const best = Math.min(...ranking);
+  // Not Math.min(...ranking): a spread of an unbounded array can overflow the stack.
+  const best = ranking.reduce((low, rank) => Math.min(low, rank), Number.POSITIVE_INFINITY);
   let bestScore = Number.NEGATIVE_INFINITY;
   let otherScore = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < scores.length; i++) {

@@ -109,7 +109,8 @@ export class OnnxPrompt {
       if (ids.length > budget) ids = [...ids.slice(0, budget - 1), ids[ids.length - 1] as number];
       return [...prefix, ...ids];
     });
-    const length = Math.max(...rows.map((row) => row.length));
+    // Not Math.max(...): a spread of an unbounded array can overflow the stack.
+    const length = rows.reduce((longest, row) => Math.max(longest, row.length), 0);
     const n = rows.length;
     const inputIds = new BigInt64Array(n * length).fill(BigInt(this.config.pad_id));
     const attentionMask = new BigInt64Array(n * length);

@@ -17,6 +17,13 @@ export type JudgmentSource = 'import' | 'ui' | 'adjudication';
 /** `ranking[i]` is the rank of response i: 0 = best, equal numbers = a tie. */
 export type Ranking = number[];
 
+/**
+ * The most responses one item may have: what Annotate can show and rank (letters A…BL, a rank
+ * typed per response) and what `judgments.save` accepts. Imports refuse larger rows one by one
+ * (FORMATS.md, "Limits"): a row of 120k ranked responses once aborted a whole import.
+ */
+export const MAX_RESPONSES_PER_ITEM = 64;
+
 export type ItemStatus = 'labeled' | 'unlabeled';
 
 export interface ProjectSummary {

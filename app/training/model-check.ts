@@ -24,9 +24,15 @@ export function checkModelFolder(folder: string): ModelCheck {
     check.problems.push(`${dir} is not a folder. Choose the folder that holds the model's config.json and weights (e.g. Qwen2-VL-2B-Instruct).`);
     return check;
   }
+  const configFile = path.join(dir, 'config.json');
+  const notRegular = notRegularFileProblem(configFile);
+  if (notRegular !== null) {
+    check.problems.push(notRegular);
+    return check;
+  }
   let config: Record<string, unknown>;
   try {
-    config = JSON.parse(readFileSync(path.join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
+    config = JSON.parse(readFileSync(configFile, 'utf8')) as Record<string, unknown>;
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
     check.problems.push(
@@ -58,6 +64,17 @@ export function checkModelFolder(folder: string): ModelCheck {
   check.isTinyTestModel = files.includes(TINY_MODEL_MARKER);
   check.ok = check.problems.length === 0;
   return check;
+}
+
+/**
+ * Why `file` cannot be read as a file, or null (also when it is missing: the read says so). The
+ * check runs synchronously in the studio's process, and reading a FIFO waits for a writer: it
+ * blocked the whole studio.
+ */
+function notRegularFileProblem(file: string): string | null {
+  const info = statSync(file, { throwIfNoEntry: false });
+  if (info === undefined || info.isFile()) return null;
+  return `${file} is not a regular file (a folder, pipe, socket or device). Replace it with the model's real config.json.`;
 }
 
 function numberOrNull(value: unknown): number | null {

@@ -82,4 +82,13 @@ describe('architecture boundaries', () => {
     expect(text).toMatch(/sandbox:\s*true/);
     expect(text).toMatch(/nodeIntegration:\s*false/);
   });
+
+  it('app/ spreads no array into Math.min/Math.max (an unbounded one overflows the stack: #13)', () => {
+    // The CLI's command table is the one fixed-size list allowed.
+    const allowed = new Set(['app/cli/main.ts']);
+    const offenders = sourceFiles('app').filter(
+      (file) => !allowed.has(file) && /Math\.(min|max)\(\s*\.\.\./.test(readFileSync(path.join(root, file), 'utf8').replace(/\/\/.*$/gm, '')),
+    );
+    expect(offenders).toEqual([]);
+  });
 });

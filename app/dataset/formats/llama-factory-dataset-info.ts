@@ -8,6 +8,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
 import { StudioError } from '../../errors';
 import { isRecord } from '../parsed-row';
+import { requireDataFile } from '../source-rows';
 import type { ReadContext } from './format-reader';
 
 export interface DatasetInfoEntry {
@@ -55,6 +56,7 @@ export async function resolveDatasetInfoEntry(infoFile: string, name: string): P
 }
 
 async function readRegistry(infoFile: string): Promise<Record<string, unknown>> {
+  await requireDataFile(infoFile);
   let parsed: unknown;
   try {
     parsed = JSON.parse(await readFile(infoFile, 'utf8')) as unknown;
