@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { StudioError } from '../errors';
 import { addImageBytes, addImageFile, sha256Hex, type StoredImage } from '../media/media-store';
 import { ensureThumbnail } from '../media/thumbnails';
@@ -37,8 +37,9 @@ export function projectImageStore(projectDir: string): ImageStore {
  *
  * Path rules: a relative path is resolved from the data file's folder and must stay inside it
  * (`../` escapes are refused, so a downloaded dataset cannot pull in files from elsewhere on the
- * disk by accident). Absolute paths are accepted: they are what the studio's own exports
- * ("absolute" image mode) and training snapshots write, and a person chose that file.
+ * disk by accident). Absolute paths are accepted: the person's own file names them on purpose —
+ * LLaMA-Factory and ms-swift files often point at a shared image store elsewhere on disk, and the
+ * studio's own exports ("absolute" image mode) and training snapshots write them too.
  *
  * Results (including failures) are cached by path and by file identity (device, inode, size,
  * mtime), so 100k rows sharing 100 images read and hash each image once.
@@ -86,14 +87,11 @@ export class ImageResolver {
   }
 
   private async loadPath(written: string, full: string): Promise<Resolution> {
-    if (!isAbsolute(written)) {
-      const inside = relative(this.dataDir, full);
-      if (inside.startsWith('..') || isAbsolute(inside)) {
-        return {
-          ok: false,
-          reason: `image path "${written}" escapes the data folder ${this.dataDir}; move the image into that folder (or a subfolder) and fix the path`,
-        };
-      }
+    if (!isAbsolute(written) && !staysInside(this.dataDir, full)) {
+      return {
+        ok: false,
+        reason: `image path "${written}" escapes the data folder ${this.dataDir}; move the image into that folder (or a subfolder) and fix the path`,
+      };
     }
     let identity: string;
     try {
@@ -138,4 +136,13 @@ function withHint(error: StudioError): string {
   if (error.hint === undefined) return error.message;
   const hint = error.hint.replace(/\.$/, '');
   return `${error.message}; ${hint.charAt(0).toLowerCase()}${hint.slice(1)}`;
+}
+
+/**
+ * True when `full` lies in `dir` or below. Compares whole path segments: a folder named `..cache`
+ * inside the data folder is inside, only a `..` segment climbs out.
+ */
+function staysInside(dir: string, full: string): boolean {
+  const inside = relative(dir, full);
+  return !isAbsolute(inside) && inside !== '..' && !inside.startsWith(`..${sep}`);
 }
