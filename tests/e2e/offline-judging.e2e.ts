@@ -3,7 +3,9 @@
  * carol judges a few items by keyboard; `serve` is killed (SIGKILL); she judges more while it is
  * down and the "N not yet saved" badge counts them; `serve` restarts on the same project and port
  * (keeping its token); without reloading the page, every judgment lands in project.sqlite exactly
- * once and the badge goes away. Screenshot: test-results/screenshots/offline-pending-badge.png.
+ * once and the badge goes away. Then a judgment made offline in a tab that is closed before the
+ * server returns is sent by the next tab opened on the studio (it was kept in IndexedDB).
+ * Screenshot: test-results/screenshots/offline-pending-badge.png.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -65,9 +67,19 @@ async function judgeByKeyboard(page: Page, itemId: string): Promise<string> {
   return (await view.getAttribute('data-item-id')) as string;
 }
 
+/** Whether the page's beforeunload handler would ask the person before leaving. */
+async function asksBeforeLeaving(page: Page): Promise<boolean> {
+  return page.evaluate(() => {
+    const event = new Event('beforeunload', { cancelable: true });
+    window.dispatchEvent(event);
+    return event.defaultPrevented;
+  });
+}
+
 describe('judging while the server is down', () => {
   let opened: SampleStudio | undefined;
   let restarted: RunningStudio | undefined;
+  const judged: string[] = [];
 
   beforeAll(async () => {
     opened = await openSampleStudio();
@@ -88,7 +100,6 @@ describe('judging while the server is down', () => {
     await page.keyboard.press('Enter');
     await page.getByTestId('settings-dialog').waitFor({ state: 'detached' });
 
-    const judged: string[] = [];
     let id = await currentItemId(page);
     for (let n = 0; n < 3; n += 1) {
       judged.push(id);
@@ -110,6 +121,7 @@ describe('judging while the server is down', () => {
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'offline-pending-badge.png') });
     expect(storedJudgments(projectDir)).toHaveLength(3);
+    expect(await asksBeforeLeaving(page)).toBe(true);
 
     // Same project, same port, same settings folder: the token is kept, so the tab's reconnect is accepted.
     restarted = await startServe({ home, project: projectDir, extraArgs: ['--port', port] });
@@ -118,5 +130,27 @@ describe('judging while the server is down', () => {
     expect(storedJudgments(projectDir).every((row) => row.history === 1)).toBe(true);
     await badge.waitFor({ state: 'detached', timeout: 15_000 });
     await expect.poll(() => page.getByTestId('queue-decided').textContent()).toBe(String(judged.length));
+    expect(await asksBeforeLeaving(page)).toBe(false);
+  });
+
+  it('sends a judgment from a tab closed while the server was down, from the next tab opened', async () => {
+    const { ui, home, projectDir } = opened as SampleStudio;
+    const server = restarted as RunningStudio;
+    const { page } = ui;
+    const port = new URL(server.url).port;
+    const id = await currentItemId(page);
+    await page.waitForLoadState('networkidle');
+    await server.kill();
+    await judgeByKeyboard(page, id);
+    judged.push(id);
+    await expect.poll(() => page.getByTestId('pending-badge').getAttribute('data-pending'), { timeout: 15_000 }).toBe('1');
+    await page.close();
+
+    restarted = await startServe({ home, project: projectDir, extraArgs: ['--port', port] });
+    const next = await ui.context.newPage();
+    await next.goto(restarted.url);
+    await next.getByTestId('app').waitFor();
+    await expect.poll(() => storedJudgments(projectDir).map((row) => row.itemId), { timeout: 30_000 }).toEqual([...judged].sort());
+    expect(storedJudgments(projectDir).every((row) => row.history === 1)).toBe(true);
   });
 });

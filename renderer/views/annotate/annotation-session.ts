@@ -414,10 +414,15 @@ export class AnnotationSession {
     return itemId;
   }
 
-  /** Back online: an item that could not load while offline is fetched again. */
+  /**
+   * Back online: the item that could not load while offline is fetched again, and so are the
+   * prefetches that failed meanwhile — they are what the person can judge if it drops again.
+   */
   private onConnection(open: boolean): void {
     this.connected = open;
-    if (open && this.status === 'error' && this.ids.length > 0) void this.showIndex(this.index);
+    if (!open || this.disposed || this.ids.length === 0) return;
+    if (this.status === 'error') void this.showIndex(this.index);
+    else if (this.status === 'ready') this.prefetchAround();
   }
 
   private setStatus(status: SessionStatus): void {
