@@ -4,7 +4,7 @@ import { AppShell } from './app/app-shell';
 import { outboxFor, warnBeforeUnload } from './client/action-outbox';
 import { ClientProvider } from './client/client-context';
 import { createBrowserClient } from './client/create-client';
-import { toastError } from './state/toast-store';
+import { toastError, useToastStore } from './state/toast-store';
 import './styles/tokens.css';
 import './styles/base.css';
 import './styles/shell.css';
@@ -21,7 +21,15 @@ if (!rootElement) throw new Error('index.html has no #root element.');
 
 const { client, reconnectNow } = createBrowserClient();
 // Made at startup, not when Annotate opens: actions an earlier page left unsent are resent now.
-const outbox = outboxFor(client, (error, action) => toastError(error, `Sending an earlier ${action.name} (kept while offline)`));
+const outbox = outboxFor(client, {
+  onOrphanError: (error, action) => toastError(error, `Sending an earlier ${action.name} (kept while offline)`),
+  onHeld: (projectDir) =>
+    useToastStore.getState().push({
+      kind: 'info',
+      message: `Judgments made in ${projectDir} are kept in this browser, not yet saved: the server has another project open.`,
+      hint: `Serve that project at this address (reward-studio serve --project "${projectDir}") or open it here, and they are sent.`,
+    }),
+});
 warnBeforeUnload(outbox);
 
 createRoot(rootElement).render(

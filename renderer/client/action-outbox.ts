@@ -25,13 +25,15 @@ export interface OutboxState {
   stalled: boolean;
 }
 
-/** The part of StudioClient the outbox needs; tests pass a scripted one. */
-export type OutboxClient = Pick<StudioClient, 'invoke' | 'onConnection'>;
+/** The part of StudioClient the outbox needs. */
+export type OutboxClient = Pick<StudioClient, 'invoke' | 'onConnection' | 'on'>;
 
 export interface OutboxOptions {
   storage: OutboxStorage;
   /** A restored action (from an earlier page) the server refused: nobody awaits it, so say so. */
   onOrphanError?: (error: unknown, action: StoredAction) => void;
+  /** Actions made in `projectDir` wait because the server has another project open (reported once per project). */
+  onHeld?: (projectDir: string) => void;
   /** A saved action normally takes a few ms; after this long the badge shows. */
   stallMs?: number;
   newId?: () => string;
@@ -68,6 +70,10 @@ export class ActionOutbox {
   private stallTimer: ReturnType<typeof setTimeout> | null = null;
   private state: OutboxState = { pending: 0, stalled: false };
   private readonly restored: Promise<void>;
+  /** The project the server has open, as last asked; undefined: ask before sending. */
+  private serverProject: string | null | undefined = undefined;
+  /** Projects whose held actions were already reported. */
+  private readonly heldWarned = new Set<string>();
   private readonly stallMs: number;
   private readonly newId: () => string;
 
@@ -79,12 +85,20 @@ export class ActionOutbox {
     this.newId = options.newId ?? newActionId;
     this.restored = this.restore();
     client.onConnection((status) => this.onConnection(status));
+    // Opening another project (here or in another window) announces it: held actions may now go.
+    client.on('projects.onChanged', (summary) => {
+      this.serverProject = summary?.dir ?? null;
+      void this.flush();
+    });
   }
 
-  /** Queues an action; resolves with the server's answer once it is acknowledged (maybe much later). */
-  send<K extends OutboxCommand>(name: K, input: CommandInput<K>): Promise<CommandResult<K>> {
+  /**
+   * Queues an action made in `projectDir`; resolves with the server's answer once it is
+   * acknowledged (maybe much later).
+   */
+  send<K extends OutboxCommand>(name: K, input: CommandInput<K>, projectDir: string | null): Promise<CommandResult<K>> {
     const actionId = this.newId();
-    const action = { actionId, seq: this.nextSeq(), name, input: { ...input, actionId }, createdAt: Date.now() } as StoredAction;
+    const action = { actionId, seq: this.nextSeq(), name, input: { ...input, actionId }, projectDir, createdAt: Date.now() } as StoredAction;
     const answered = new Promise<CommandResult<K>>((resolve, reject) => {
       this.waiters.set(actionId, { resolve: resolve as (result: unknown) => void, reject });
     });
@@ -135,6 +149,8 @@ export class ActionOutbox {
 
   private onConnection(status: ConnectionStatus): void {
     this.connected = status.state === 'open';
+    // Whoever answers after a reconnect may be a server started on another project.
+    if (!this.connected) this.serverProject = undefined;
     this.publish();
     if (this.connected) void this.flush();
   }
@@ -146,13 +162,42 @@ export class ActionOutbox {
     try {
       await this.restored;
       while (this.connected && this.queue.length > 0) {
-        const delivered = await this.deliver(this.queue[0] as StoredAction);
+        const action = await this.nextForThisProject();
+        if (action === null) break;
+        const delivered = await this.deliver(action);
         if (!delivered) break;
       }
     } finally {
       this.flushing = false;
       this.publish();
     }
+  }
+
+  /**
+   * The oldest action made in the project the server has open, or null. Actions of another
+   * project stay queued (and counted) until a server on that project answers.
+   */
+  private async nextForThisProject(): Promise<StoredAction | null> {
+    for (const action of this.queue) {
+      // `?? null`: entries stored without a project (none yet in the wild) are not held.
+      if ((action.projectDir ?? null) === null) return action;
+      if (this.serverProject === undefined) {
+        try {
+          this.serverProject = (await this.client.invoke('projects.current', {}))?.dir ?? null;
+        } catch {
+          return null; // Dropped again; the next open retries.
+        }
+      }
+      if (action.projectDir === this.serverProject) return action;
+      this.warnHeld(action);
+    }
+    return null;
+  }
+
+  private warnHeld(action: StoredAction): void {
+    if (this.heldWarned.has(action.projectDir as string)) return;
+    this.heldWarned.add(action.projectDir as string);
+    this.options.onHeld?.(action.projectDir as string);
   }
 
   /** False when the connection dropped (the action stays first in line); true when it was answered. */
@@ -224,11 +269,11 @@ const outboxes = new WeakMap<StudioClient, ActionOutbox>();
  * The one outbox of a client, made on first use: IndexedDB in a browser tab, memory in Electron
  * (see the file comment) or where IndexedDB is unavailable.
  */
-export function outboxFor(client: StudioClient, onOrphanError?: OutboxOptions['onOrphanError']): ActionOutbox {
+export function outboxFor(client: StudioClient, reports: Pick<OutboxOptions, 'onOrphanError' | 'onHeld'> = {}): ActionOutbox {
   let outbox = outboxes.get(client);
   if (!outbox) {
     const storage = client.transportKind === 'websocket' && typeof indexedDB !== 'undefined' ? new IndexedDbOutboxStorage(indexedDB) : new MemoryOutboxStorage();
-    outbox = new ActionOutbox(client, { storage, onOrphanError });
+    outbox = new ActionOutbox(client, { storage, ...reports });
     outboxes.set(client, outbox);
   }
   return outbox;

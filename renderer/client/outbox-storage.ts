@@ -16,6 +16,12 @@ export interface StoredAction<K extends OutboxCommand = OutboxCommand> {
   seq: number;
   name: K;
   input: CommandInput<K> & { actionId: string };
+  /**
+   * The project folder it was made in: sent only while the server has that project open, so a
+   * tab reopened on another project served at the same address (same origin, same IndexedDB)
+   * never applies it there. Null: no check (older entries, tests).
+   */
+  projectDir: string | null;
   createdAt: number;
 }
 

@@ -40,6 +40,9 @@ class FakeSocket implements SocketLike {
   answer(call: Sent, envelope: unknown): void {
     (this.onmessage as ((ev: { data: string }) => void) | null)?.({ data: JSON.stringify({ type: 'result', id: call.id, envelope }) });
   }
+  emit(name: string, payload: unknown): void {
+    (this.onmessage as ((ev: { data: string }) => void) | null)?.({ data: JSON.stringify({ type: 'event', name, payload }) });
+  }
 }
 
 /** Lets storage writes and promise chains run. */
@@ -80,13 +83,13 @@ describe('ActionOutbox', () => {
   it('resends an action whose answer was lost with the same id, then the ones made while down, in order', async () => {
     const { outbox, socket, reconnect, storage } = setup();
     socket().open();
-    const first = outbox.send('judgments.save', save('p1'));
+    const first = outbox.send('judgments.save', save('p1'), null);
     await settle();
     const lost = socket().sent[0] as Sent;
     expect(lost.input.actionId).toBe('action-0001');
     socket().drop();
-    const second = outbox.send('judgments.save', save('p2'));
-    const undo = outbox.send('judgments.undo', { annotator: 'ana' });
+    const second = outbox.send('judgments.save', save('p2'), null);
+    const undo = outbox.send('judgments.undo', { annotator: 'ana' }, null);
     await settle();
     expect(outbox.getState()).toEqual({ pending: 3, stalled: true });
     expect((await storage.load()).map((action) => action.actionId)).toEqual(['action-0001', 'action-0002', 'action-0003']);
@@ -111,8 +114,8 @@ describe('ActionOutbox', () => {
   it('drops an action the server refuses (resending cannot help) and goes on with the next', async () => {
     const { outbox, socket } = setup();
     socket().open();
-    const refused = outbox.send('judgments.save', save('gone'));
-    const next = outbox.send('judgments.save', save('p2'));
+    const refused = outbox.send('judgments.save', save('gone'), null);
+    const next = outbox.send('judgments.save', save('p2'), null);
     await settle();
     socket().answer(socket().sent[0] as Sent, { ok: false, error: { code: 'not_found', message: 'no item "gone"' } });
     await expect(refused).rejects.toThrow('no item "gone"');
@@ -128,12 +131,13 @@ describe('ActionOutbox', () => {
       seq: 1,
       name: 'judgments.save',
       input: { ...save('p0'), actionId: 'earlier-page-0001' },
+      projectDir: null,
       createdAt: 1,
     };
     await storage.put(earlier);
     const orphans: unknown[] = [];
     const { outbox, socket } = setup(storage, orphans);
-    const fresh = outbox.send('judgments.save', save('p1'));
+    const fresh = outbox.send('judgments.save', save('p1'), null);
     socket().open();
     await settle();
     expect(socket().sent.map((call) => call.input.actionId)).toEqual(['earlier-page-0001']);
@@ -142,5 +146,27 @@ describe('ActionOutbox', () => {
     expect(orphans).toHaveLength(1);
     socket().answer(socket().sent[1] as Sent, item('p1'));
     await expect(fresh).resolves.toMatchObject({ id: 'p1' });
+  });
+
+  it('holds actions made in another project than the server has open, until that project is open', async () => {
+    const { outbox, socket } = setup();
+    socket().open();
+    const held = outbox.send('judgments.save', save('a1'), '/projects/a');
+    const here = outbox.send('judgments.save', save('b1'), '/projects/b');
+    await settle();
+    const ask = socket().sent[0] as Sent;
+    expect(ask.name).toBe('projects.current');
+    socket().answer(ask, { ok: true, result: { dir: '/projects/b' } });
+    await settle();
+    // a1 waits; b1, made in the open project, goes.
+    expect(socket().sent.slice(1).map((call) => call.input.itemId)).toEqual(['b1']);
+    socket().answer(socket().sent[1] as Sent, item('b1'));
+    await expect(here).resolves.toMatchObject({ id: 'b1' });
+    expect(outbox.getState().pending).toBe(1);
+    socket().emit('projects.onChanged', { dir: '/projects/a' });
+    await settle();
+    expect(socket().sent[2]?.input.itemId).toBe('a1');
+    socket().answer(socket().sent[2] as Sent, item('a1'));
+    await expect(held).resolves.toMatchObject({ id: 'a1' });
   });
 });

@@ -88,6 +88,8 @@ export class AnnotationSession {
   constructor(
     private readonly client: StudioClient,
     private readonly outbox: ActionOutbox,
+    /** The project the queue belongs to: actions are sent only to a server that has it open. */
+    private readonly projectDir: string,
     readonly annotator: string,
     private readonly filters: QueueFilters,
     private readonly callbacks: SessionCallbacks,
@@ -174,7 +176,7 @@ export class AnnotationSession {
     if (!wasMine) this.departed += 1;
     this.decided += 1;
     this.decidedIds.push(item.id);
-    const saved = this.outbox.send('judgments.save', input).then((fresh) => this.remember(this.merge(fresh, item)));
+    const saved = this.outbox.send('judgments.save', input, this.projectDir).then((fresh) => this.remember(this.merge(fresh, item)));
     this.track(saved, 'Saving your judgment on item ' + item.id, () => {
       if (this.decided > 0) this.decided -= 1;
     });
@@ -187,7 +189,7 @@ export class AnnotationSession {
    * goes back to the item judged last in this session without waiting for the server's answer.
    */
   async undo(): Promise<'undone' | 'nothing'> {
-    const answered = this.outbox.send('judgments.undo', { annotator: this.annotator });
+    const answered = this.outbox.send('judgments.undo', { annotator: this.annotator }, this.projectDir);
     const lastHere = this.decidedIds.pop();
     if (!this.connected && lastHere !== undefined) {
       if (this.decided > 0) this.decided -= 1;
@@ -208,7 +210,7 @@ export class AnnotationSession {
     if (!item) return;
     this.remember({ ...item, flagged });
     this.refresh();
-    this.track(this.outbox.send('items.setFlag', { ids: [item.id], flagged }), `Flagging ${item.id}`, () => {});
+    this.track(this.outbox.send('items.setFlag', { ids: [item.id], flagged }, this.projectDir), `Flagging ${item.id}`, () => {});
   }
 
   /** Shows the note at once (the dialog closes even offline); the outbox delivers it. */
@@ -217,7 +219,7 @@ export class AnnotationSession {
     if (!item) return;
     this.remember({ ...item, note: note === null || note.trim() === '' ? null : note });
     this.refresh();
-    const saved = this.outbox.send('items.setNote', { id: item.id, note }).then((fresh) => {
+    const saved = this.outbox.send('items.setNote', { id: item.id, note }, this.projectDir).then((fresh) => {
       this.remember(this.merge(fresh, this.items.get(item.id) ?? item));
       this.refresh();
     });

@@ -30,7 +30,7 @@ export function useAnnotationSession(projectDir: string, annotator: string, filt
   const key = queueFilterKey(filters);
 
   useEffect(() => {
-    const created = new AnnotationSession(client, outboxFor(client), annotator, filters, {
+    const created = new AnnotationSession(client, outboxFor(client), projectDir, annotator, filters, {
       onWriteError: (error, action) => toastError(error, action),
     });
     setSession(created);
