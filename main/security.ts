@@ -6,9 +6,14 @@
 import { app, shell, type WebContents } from 'electron';
 import { APP_ORIGIN } from './app-protocol';
 
+/**
+ * Compared by scheme and host, not by `URL.origin`: the main process parses with Node's URL, for
+ * which app: is not a special scheme, so its origin is always the string "null".
+ */
 function isAppUrl(url: string): boolean {
   try {
-    return new URL(url).origin === APP_ORIGIN;
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}` === APP_ORIGIN && parsed.username === '' && parsed.password === '';
   } catch {
     return false;
   }

@@ -12,11 +12,11 @@ import path from 'node:path';
 import { WebSocketServer } from 'ws';
 import type { EventBus } from '../rpc/event-bus';
 import type { Router } from '../rpc/router';
-import type { ProjectFileLookup } from '../studio/project-files';
+import { projectFileHeaders, type ProjectFileLookup } from '../studio/project-files';
 import { FILES_PATH, WS_PATH } from '../rpc/wire';
 import { checkAccessToken, newAccessToken, tokenCookieHeader } from './access-token';
 import { resolveInside } from './confined-path';
-import { contentTypeFor, isPassiveImage } from './content-types';
+import { contentTypeFor } from './content-types';
 import { checkHostHeader, sameOrigin } from './host-check';
 import { BAD_TARGET_HINT, BAD_TARGET_MESSAGE, parseRequestTarget } from './request-target';
 import type { ZipLimits } from './unzip-upload';
@@ -63,19 +63,6 @@ const PAGE_CSP =
 
 // Re-exported for the CLI commands and the scoring session, which import it from here.
 export { isLoopback } from './host-check';
-
-/**
- * Project files are the person's data, not the studio's page: a browser must never run them as
- * part of this origin (an uploaded .html or .svg could otherwise drive the studio with the token
- * cookie). `sandbox` gives any document a unique opaque origin; only pictures the UI shows in
- * <img> are inline, everything else is a download.
- */
-function projectFileHeaders(file: string): Record<string, string> {
-  return {
-    'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; sandbox",
-    ...(isPassiveImage(file) ? {} : { 'Content-Disposition': 'attachment' }),
-  };
-}
 
 function reply(response: ServerResponse, status: number, text: string): void {
   response.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' });

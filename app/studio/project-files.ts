@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import { resolveInside } from '../server/confined-path';
+import { isPassiveImage } from '../server/content-types';
 import type { ProjectStore } from '../store/project-store';
 
 const SERVED_FOLDERS = new Set(['media', 'cache']);
@@ -39,4 +40,18 @@ export async function lookUpProjectFile(store: ProjectStore | null, relPath: str
     }
   }
   return { ok: false, status: 404, message: 'Not found in the open project.' };
+}
+
+/**
+ * Project files are the person's data, not the studio's page: a browser must never run them as
+ * part of the studio's origin (an uploaded .html or .svg could otherwise drive the studio with the
+ * token cookie, or, in Electron, with the preload's bridge). Both hosts send these headers.
+ * `sandbox` gives any document a unique opaque origin; only pictures the UI shows in <img> are
+ * inline, everything else is a download.
+ */
+export function projectFileHeaders(file: string): Record<string, string> {
+  return {
+    'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+    ...(isPassiveImage(file) ? {} : { 'Content-Disposition': 'attachment' }),
+  };
 }
