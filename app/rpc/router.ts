@@ -22,11 +22,17 @@ function describeIssues(error: z.ZodError): string {
     .join('; ');
 }
 
+/** The name as the error shows it; never throws (String() does on a null-prototype object or an array holding one). */
+function describeName(name: unknown): string {
+  if (typeof name === 'string') return `"${name.slice(0, 200)}"`;
+  return `of type ${name === null ? 'null' : Array.isArray(name) ? 'array' : typeof name}`;
+}
+
 export function createRouter(handlers: Handlers): Router {
   return {
     async invoke(name, input) {
       if (!isCommandName(name)) {
-        return { ok: false, error: { code: 'not_found', message: `Unknown command "${String(name)}".`, hint: 'The UI and the studio core are different versions; restart the studio.' } };
+        return { ok: false, error: { code: 'not_found', message: `Unknown command ${describeName(name)}.`, hint: 'The UI and the studio core are different versions; restart the studio.' } };
       }
       const parsed = commands[name].input.safeParse(input ?? {});
       if (!parsed.success) {
