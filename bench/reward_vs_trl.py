@@ -281,7 +281,7 @@ def main() -> None:
           f"{args.layers} layers), {args.epochs} epochs, batch {args.batch}, "
           f"seeds {args.first_seed}..{args.first_seed + args.seeds - 1}, "
           f"{args.jobs} at a time x {args.threads} thread; {time.time() - t0:.0f} s in all\n")
-    print(f"{'system':<7}{'lr':>8}  {'held-out accuracy':>20}  {'train s':>8}  {'peak RSS MiB':>12}")
+    print(f"{'system':<7}{'lr':>8}  {'held-out accuracy':>20}  {'median':>7}  {'train s':>8}  {'peak RSS MiB':>12}")
     summary = []
     for lr in lrs:
         for system in systems:
@@ -289,11 +289,12 @@ def main() -> None:
             acc = [r["accuracy"] for r in rs]
             row = {"system": system, "lr": lr, "accuracy_mean": statistics.mean(acc),
                    "accuracy_std": statistics.stdev(acc) if len(acc) > 1 else 0.0,
+                   "accuracy_median": statistics.median(acc),
                    "train_seconds_mean": statistics.mean(r["train_seconds"] for r in rs),
                    "peak_rss_mib": max(r["rss_mib"] for r in rs)}
             summary.append(row)
             print(f"{system:<7}{lr:>8g}  {row['accuracy_mean']:>12.4f} ± {row['accuracy_std']:.4f}  "
-                  f"{row['train_seconds_mean']:>8.1f}  {row['peak_rss_mib']:>12.0f}")
+                  f"{row['accuracy_median']:>7.4f}  {row['train_seconds_mean']:>8.1f}  {row['peak_rss_mib']:>12.0f}")
     doc = {"task": {"train": args.train, "test": args.test, "data_seed": args.data_seed},
            "model": {"hidden": args.hidden, "layers": args.layers}, "epochs": args.epochs, "batch": args.batch,
            "jobs": args.jobs, "threads": args.threads, "summary": summary, "runs": results}

@@ -30,11 +30,16 @@ class TrainConfig:
     base_model_name: str = opt("", "Local Hugging Face model folder: Qwen2-VL / Qwen2.5-VL / Qwen3-VL or a "
                                "Qwen2-style text causal LM. Never downloaded.", group="model")
     score_head: str = opt("mlp", "Score head on the last token's hidden state: two-layer MLP with hidden size = "
-                          "model hidden size (seed default) or a single linear layer.", choices=["mlp", "linear"],
-                          group="model")
+                          "model hidden size (seed default) or a single linear layer without bias (TRL's and the "
+                          "stock Hugging Face classes' head). Its last layer starts small (std 0.02), so rewards "
+                          "start at the centre of the range.", choices=["mlp", "linear"], group="model")
     score_min: float = opt(-5.0, "Lower end of the reward range. Rewards are score_min + (score_max - score_min) * "
-                           "sigmoid(head output).", unit="reward", group="model")
-    score_max: float = opt(5.0, "Upper end of the reward range.", unit="reward", group="model")
+                           "sigmoid(head output). Training does not see the bound: the loss is computed on the "
+                           "head output times (score_max - score_min) / 4, the reward's slope at the centre, so "
+                           "rewards at the ends of the range still learn; the range sets the loss's scale (and "
+                           "the margin's unit).", unit="reward", group="model")
+    score_max: float = opt(5.0, "Upper end of the reward range (see score_min for what it does to training).",
+                           unit="reward", group="model")
     score_range: str = opt("sigmoid", "How the reward range is applied: sigmoid maps the head's output into "
                            "[score_min, score_max] (seed 000); none = the head's raw, unbounded output, as TRL and "
                            "Hugging Face reward models (score_min/score_max unused; with the linear head the export "
@@ -75,7 +80,8 @@ class TrainConfig:
     max_grad_norm: float = opt(1.0, "Clip the global gradient norm to this value (0 = no clipping).")
     num_epochs: int = opt(10, "Passes over the training data.", unit="epochs")
     max_steps: int = opt(0, "Stop after this many optimizer steps (0 = run all epochs).", unit="steps")
-    use_scheduler: bool = opt(False, "Use warmup + lr_scheduler; without it the learning rate is constant.")
+    use_scheduler: bool = opt(True, "Use warmup + lr_scheduler (default: 10% warmup, then linear decay to 0); "
+                              "without it the learning rate is constant (seed 000's default).")
     lr_scheduler: str = opt("linear", "Decay after warmup (when use_scheduler).",
                             choices=["linear", "cosine", "constant"])
     warmup_ratio: float = opt(0.1, "Fraction of total steps spent warming up (when use_scheduler).",

@@ -33,6 +33,7 @@ log = logging.getLogger("reward_studio")
 REWARD_CONFIG = "reward_config.json"
 HEAD_FILE = "score_head.safetensors"
 WEIGHTS_FILE = "model.safetensors"
+HEAD_INIT_STD = 0.02  # std of the score head's last layer at init (bench/reward_vs_trl.py chose it)
 
 
 # The export's class reads the reward the same way (one definition, so they cannot drift).
@@ -52,6 +53,13 @@ class RewardModel(nn.Module):
         self.is_vl = is_vl
         hidden = text_hidden_size(backbone.config)
         self.score_head = ScoreHead(hidden, head_kind, head_bias)
+        # The head's last layer starts small (as transformers' initializer_range does for the stock
+        # classes' `score`): every reward starts near the centre of the range and no pair starts out
+        # confidently wrong. Loading a checkpoint replaces it.
+        last = self.score_head.net[-1]
+        nn.init.normal_(last.weight, std=HEAD_INIT_STD)
+        if last.bias is not None:
+            nn.init.zeros_(last.bias)
         self.head_bias = head_bias
         self.score_range = score_range
         self.head_kind = head_kind
