@@ -95,7 +95,7 @@ export class MetricsAccumulator {
     return outcome;
   }
 
-  result(extra: { truncatedResponses: number; droppedItems: number; seconds: number }): EvaluationMetrics {
+  result(extra: { truncatedResponses: number; droppedItems: number; seconds: number; imageNotice?: string | null }): EvaluationMetrics {
     const calibration: CalibrationBin[] = this.binPairs.map((pairs, index) => ({
       lower: 0.5 + index / (2 * CALIBRATION_BINS),
       upper: 0.5 + (index + 1) / (2 * CALIBRATION_BINS),
@@ -117,6 +117,7 @@ export class MetricsAccumulator {
       truncatedResponses: extra.truncatedResponses,
       droppedItems: extra.droppedItems,
       seconds: extra.seconds,
+      ...(extra.imageNotice ? { imageNotice: extra.imageNotice } : {}),
     };
   }
 }

@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import { listExports } from '../scoring/model-exports';
+import { type ImageResize, resizeNotice } from '../onnx/image-resize-notice';
 import type { RewardScorer, ScoreItem, ScoreMessage } from '../scoring/reward-scorer';
 import type { ModelExport } from '../scoring/types';
 import { ScoringFailure, type RunningScoring, type ScoringEngineRunner, type ScoringJob, type ScoringReport } from './scoring-engine';
@@ -58,17 +59,26 @@ export class OnnxScoring implements ScoringEngineRunner {
       try {
         const lines = (await readFile(job.dataFile, 'utf8')).split('\n').filter((line) => line.trim() !== '');
         let done = 0;
+        const resizes: (ImageResize | null)[] = [];
         for (const line of lines) {
           if (cancelled) throw new ScoringFailure('cancelled', undefined, true);
           const row = JSON.parse(line) as DataLine;
-          const [scores] = await scorer.score([await scoreItem(row, scorer)]);
+          const item = await scoreItem(row, scorer);
+          let scores: number[] | undefined;
+          if (scorer.scoreWithResizes) {
+            const scored = await scorer.scoreWithResizes([item]);
+            scores = scored.scores[0];
+            resizes.push(scored.resized[0] ?? null);
+          } else {
+            [scores] = await scorer.score([item]);
+          }
           if (!out.write(`${JSON.stringify({ id: row.id, scores })}\n`)) await once(out, 'drain');
           done += 1;
           onProgress(done, lines.length);
         }
         out.end();
         await finished(out);
-        return { truncatedResponses: 0, droppedItems: 0 };
+        return { truncatedResponses: 0, droppedItems: 0, imageNotice: resizeNotice(resizes) };
       } catch (error) {
         out.destroy();
         throw error instanceof ScoringFailure ? error : new ScoringFailure(`ONNX scoring with ${exported.path} failed: ${(error as Error).message}`, (error as { hint?: string }).hint ?? 'Score with the Python engine instead.');

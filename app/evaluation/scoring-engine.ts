@@ -23,6 +23,8 @@ export interface ScoringJob {
 export interface ScoringReport {
   truncatedResponses: number;
   droppedItems: number;
+  /** ONNX: images were resized to the export's grid away from the checkpoint's resolution (image-resize-notice.ts). */
+  imageNotice?: string | null;
 }
 
 export interface RunningScoring {

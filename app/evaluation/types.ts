@@ -55,6 +55,11 @@ export interface EvaluationMetrics {
   truncatedResponses: number;
   droppedItems: number;
   seconds: number;
+  /**
+   * ONNX evaluations only: which images were resized to the export's fixed grid away from the
+   * checkpoint's resolution, so their scores differ from the checkpoint's. Absent when none was.
+   */
+  imageNotice?: string;
 }
 
 export interface EvaluationSummary {

@@ -17,6 +17,7 @@ import { itemImages, type RewardScorer, type ScoreConversation, type ScoreItem }
 import { BpeTokenizer } from './bpe-tokenizer';
 import { type OnnxConfig, readOnnxConfig } from './onnx-config';
 import { OnnxPrompt } from './onnx-prompt';
+import { type ImageResize, imageResize } from './image-resize-notice';
 import { decodeRgb, pixelValues } from './qwen-image-preprocess';
 
 export interface OnnxScorerOptions {
@@ -59,11 +60,22 @@ export class OnnxRewardScorer implements RewardScorer {
   }
 
   async score(items: ScoreItem[]): Promise<number[][]> {
+    return (await this.scoreWithResizes(items)).scores;
+  }
+
+  /**
+   * Like `score`, and for each item the resize its image underwent away from the checkpoint's own
+   * resolution to the export's fixed grid (null when none: no image, or one the checkpoint also sees
+   * at the grid). Scores of a resized image differ from the checkpoint's (image-resize-notice.ts).
+   */
+  async scoreWithResizes(items: ScoreItem[]): Promise<{ scores: number[][]; resized: (ImageResize | null)[] }> {
     if (this.closed) throw new StudioError('invalid_input', `the ONNX model ${this.label} was closed`, 'Load the export again.');
     const out: number[][] = [];
+    const resized: (ImageResize | null)[] = [];
     for (const [index, item] of items.entries()) {
       if (item.responses.length === 0) {
         out.push([]);
+        resized.push(null);
         continue;
       }
       if (item.rendered) {
@@ -74,9 +86,11 @@ export class OnnxRewardScorer implements RewardScorer {
         throw new StudioError('invalid_input', `item ${index + 1} has an image but the ONNX export ${this.label} is text-only`, 'Remove the image, or score with a vision-language model.');
       }
       const prompt = item.conversation ? this.conversationPrompt(item.conversation, index) : { prefix: this.prompt.prefixIds(item.query, item.image !== null), image: item.image };
-      out.push(await this.scoreOne(prompt.prefix, prompt.image, item.responses));
+      const scored = await this.scoreOne(prompt.prefix, prompt.image, item.responses);
+      out.push(scored.scores);
+      resized.push(scored.resized);
     }
-    return out;
+    return { scores: out, resized };
   }
 
   async close(): Promise<void> {
@@ -100,7 +114,7 @@ export class OnnxRewardScorer implements RewardScorer {
     );
   }
 
-  private async scoreOne(prefix: number[], picture: Buffer | null, responses: string[]): Promise<number[]> {
+  private async scoreOne(prefix: number[], picture: Buffer | null, responses: string[]): Promise<{ scores: number[]; resized: ImageResize | null }> {
     const rows = this.prompt.encodeRows(prefix, responses);
     const dims = [rows.rows, rows.length];
     const feeds: Record<string, ort.Tensor> = {
@@ -108,11 +122,14 @@ export class OnnxRewardScorer implements RewardScorer {
       attention_mask: new ort.Tensor('int64', rows.attentionMask, dims),
     };
     const image = this.config.image;
+    let resized: ImageResize | null = null;
     if (this.config.is_vl && image && rows.positionIds) {
       feeds.position_ids = new ort.Tensor('int64', rows.positionIds, [3, ...dims]);
       const patches = image.grid_thw[1] * image.grid_thw[2];
+      const decoded = picture ? await decodeRgb(picture) : null;
+      if (decoded) resized = imageResize(decoded, image);
       // Without an image no <|image_pad|> token reads the pixels: zeros keep the graph's input shape.
-      const pixels = picture ? pixelValues(await decodeRgb(picture), image) : new Float32Array(patches * image.patch_dim);
+      const pixels = decoded ? pixelValues(decoded, image) : new Float32Array(patches * image.patch_dim);
       feeds.pixel_values = new ort.Tensor('float32', pixels, [patches, image.patch_dim]);
     }
     let result: ort.InferenceSession.OnnxValueMapType;
@@ -122,7 +139,7 @@ export class OnnxRewardScorer implements RewardScorer {
       throw new StudioError('internal', `onnxruntime failed on the export ${this.exportDir}: ${(error as Error).message}`, 'Score this checkpoint with the Python worker and report the export that failed.');
     }
     const rewards = result.rewards as ort.Tensor;
-    return Array.from(rewards.data as Float32Array);
+    return { scores: Array.from(rewards.data as Float32Array), resized };
   }
 }
 

@@ -14,7 +14,9 @@ import { runCommand, type PythonCommandResult } from '../training/python-command
 import { WORKERS_DIR } from '../training/python-interpreter';
 import type { RunManager } from '../training/run-manager';
 import { EXPORT_META_FILE, exportsDir } from './model-resolver';
-import type { ModelExport, ModelExportFormat, ModelExportProgress } from './types';
+import type Database from 'better-sqlite3';
+import { mediaRelPath } from '../media/media-store';
+import type { ModelExport, ModelExportFormat, ModelExportProgress, VerifyResolution } from './types';
 
 /** What studio_export.json holds (ModelExport without what the folder itself tells). */
 type ExportMeta = Omit<ModelExport, 'id' | 'path' | 'sizeBytes' | 'loadsWith'>;
@@ -34,6 +36,46 @@ export interface ExportDeps {
   runs: RunManager;
   python: string;
   events: EventBus;
+  /**
+   * ONNX: real images of the project (a few, of different sizes) the worker also checks the export on,
+   * each at its own size (projectVerifyImages); the measured difference per size goes into the metadata.
+   */
+  verifyImages?: string[];
+}
+
+/** Most images the export is checked on: one per size, the project's most common sizes first. */
+export const VERIFY_IMAGE_SIZES = 3;
+
+/** Paths of up to VERIFY_IMAGE_SIZES images of the project, one per distinct width × height, most common sizes first. */
+export function projectVerifyImages(db: Database.Database, projectDir: string, limit = VERIFY_IMAGE_SIZES): string[] {
+  const rows = db.prepare(
+    `SELECT MIN(sha256) AS sha256, width, height, COUNT(*) AS n FROM images GROUP BY width, height
+     ORDER BY n DESC, width, height LIMIT ?`,
+  ).all(limit) as { sha256: string; width: number; height: number }[];
+  const paths: string[] = [];
+  for (const row of rows) {
+    const ext = (db.prepare('SELECT ext FROM images WHERE sha256 = ?').get(row.sha256) as { ext: string }).ext;
+    const file = path.join(projectDir, mediaRelPath(row.sha256, ext));
+    if (existsSync(file)) paths.push(file);
+  }
+  return paths;
+}
+
+/** The worker's verify_resolutions, checked field by field (anything malformed is left out). */
+function verifyResolutions(raw: unknown): VerifyResolution[] | undefined {
+  if (!Array.isArray(raw)) return undefined;
+  return raw.flatMap((entry): VerifyResolution[] => {
+    const e = entry as Record<string, unknown>;
+    const n = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
+    if (!n(e.width) || !n(e.height) || !n(e.max_abs_diff ?? e.maxAbsDiff)) return [];
+    return [{
+      width: e.width as number,
+      height: e.height as number,
+      images: n(e.images) ? (e.images as number) : 1,
+      maxAbsDiff: (e.max_abs_diff ?? e.maxAbsDiff) as number,
+      resized: e.resized === true,
+    }];
+  });
 }
 
 export function listExports(projectDir: string): ModelExport[] {
@@ -71,7 +113,8 @@ export async function createExport(deps: ExportDeps, checkpointId: number, forma
 
   const args = format === 'merged'
     ? ['-m', 'reward_studio', 'export', '--checkpoint', checkpoint.path, '--merge-lora', partial]
-    : ['-m', 'reward_studio', 'export-onnx', '--checkpoint', checkpoint.path, '--out', partial];
+    : ['-m', 'reward_studio', 'export-onnx', '--checkpoint', checkpoint.path, '--out', partial,
+      ...(deps.verifyImages ?? []).flatMap((file) => ['--verify-image', file])];
   let result: PythonCommandResult;
   try {
     result = await runCommand(deps.python, args, { cwd: WORKERS_DIR, timeoutMs: EXPORT_TIMEOUT_MS });
@@ -80,7 +123,7 @@ export async function createExport(deps: ExportDeps, checkpointId: number, forma
     progress('failed', (error as Error).message);
     throw error;
   }
-  let output: { verify_max_abs_diff?: number; note?: string };
+  let output: WorkerResult;
   try {
     output = readWorkerResult(result, deps.python, `${run.name} step ${checkpoint.step}`);
     checkVerification(output.verify_max_abs_diff, format, `${run.name} step ${checkpoint.step}`);
@@ -93,6 +136,8 @@ export async function createExport(deps: ExportDeps, checkpointId: number, forma
       verifyMaxAbsDiff: typeof output.verify_max_abs_diff === 'number' ? output.verify_max_abs_diff : null,
       note: typeof output.note === 'string' ? output.note : null,
     };
+    const resolutions = verifyResolutions(output.verify_resolutions);
+    if (resolutions) meta.verifyResolutions = resolutions;
     writeFileSync(path.join(partial, EXPORT_META_FILE), `${JSON.stringify(meta, null, 2)}\n`);
     renameSync(partial, target);
   } catch (error) {
@@ -147,6 +192,7 @@ function readExport(root: string, id: string): ModelExport | null {
     sizeBytes: folderSize(dir),
     verifyMaxAbsDiff: typeof meta.verifyMaxAbsDiff === 'number' ? meta.verifyMaxAbsDiff : null,
     note: typeof meta.note === 'string' ? meta.note : null,
+    ...(verifyResolutions(meta.verifyResolutions) ? { verifyResolutions: verifyResolutions(meta.verifyResolutions) } : {}),
     loadsWith: meta.format === 'onnx' ? null : loadsWith(dir),
   };
 }
@@ -173,7 +219,9 @@ function folderSize(dir: string): number {
 }
 
 /** The worker's last stdout line on success; its JSON error line (message + hint) on failure. */
-function readWorkerResult(result: PythonCommandResult, python: string, what: string): { verify_max_abs_diff?: number; note?: string } {
+type WorkerResult = { verify_max_abs_diff?: number; note?: string; verify_resolutions?: unknown };
+
+function readWorkerResult(result: PythonCommandResult, python: string, what: string): WorkerResult {
   if (result.spawnError) {
     throw new StudioError('not_found', `Could not start ${python}: ${result.spawnError.message}`, 'Set up the training environment (Settings → Training environment, or `npm run setup:worker`).');
   }
@@ -189,7 +237,7 @@ function readWorkerResult(result: PythonCommandResult, python: string, what: str
   }
   const last = result.stdout.trim().split('\n').pop() ?? '';
   try {
-    return JSON.parse(last) as { verify_max_abs_diff?: number; note?: string };
+    return JSON.parse(last) as WorkerResult;
   } catch {
     throw new StudioError('internal', `The export worker for ${what} printed no result line.`, 'This is a bug in Reward Studio.');
   }

@@ -1,4 +1,5 @@
 import type { StudioError } from '../errors';
+import type { ImageResize } from '../onnx/image-resize-notice';
 
 /**
  * What every scoring engine offers the studio: the playground, the HTTP API, evaluations with an
@@ -61,6 +62,11 @@ export interface RewardScorer {
   readonly acceptsImages: boolean;
   /** One array of scores per item, one score per response, in the order given. */
   score(items: ScoreItem[]): Promise<number[][]>;
+  /**
+   * ONNX only: like `score`, with each item's image resize away from the checkpoint's resolution to
+   * the export's fixed grid (null when none), so callers can say the scores differ from the checkpoint's.
+   */
+  scoreWithResizes?(items: ScoreItem[]): Promise<{ scores: number[][]; resized: (ImageResize | null)[] }>;
   /**
    * Like `score`, but one outcome per item: a bad item fails alone, so requests from several clients
    * can share one call (the HTTP API's dynamic batching). Engines without it are called per request.

@@ -10,6 +10,7 @@ import { startRewardApi, type RewardApiServer } from '../serving/reward-api-serv
 import type { RunManager } from '../training/run-manager';
 import { loadScorer } from './load-scorer';
 import { resolveModelRef, type ResolvedModel } from './model-resolver';
+import { resizeNotice } from '../onnx/image-resize-notice';
 import { decodeScoreImage } from './score-image';
 import { ScorerCache } from './scorer-cache';
 import type { ModelRef, ScoreRequest, ScoreResult, ServeStatus } from './types';
@@ -53,8 +54,19 @@ export class ScoringSession {
       throw new StudioError('invalid_input', `${model.label} is a text-only model and cannot read images.`, 'Remove the image, or choose a vision-language checkpoint.');
     }
     const started = performance.now();
-    const [scores] = await scorer.score([{ query: request.query, responses: request.responses, image }]);
-    return { scores: scores ?? [], engine: scorer.engine, model: model.label, milliseconds: performance.now() - started, loaded };
+    const item = { query: request.query, responses: request.responses, image };
+    const { scores: [scores], resized: [resize] } = scorer.scoreWithResizes
+      ? await scorer.scoreWithResizes([item])
+      : { scores: await scorer.score([item]), resized: [null] };
+    const notice = resizeNotice([resize]);
+    return {
+      scores: scores ?? [],
+      engine: scorer.engine,
+      model: model.label,
+      milliseconds: performance.now() - started,
+      loaded,
+      imageResize: resize && notice ? { ...resize, notice } : null,
+    };
   }
 
   status(): ServeStatus | null {

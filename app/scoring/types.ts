@@ -23,9 +23,27 @@ export interface ScoreResult {
   milliseconds: number;
   /** True when this request had to load the model first (the first request to a model is slow). */
   loaded: boolean;
+  /**
+   * ONNX only: the image was resized from its own size to the export's fixed grid, where the
+   * checkpoint would have seen it at another resolution, so the scores differ from the checkpoint's;
+   * `notice` says so in words. Null (or absent) when the scores are the checkpoint's.
+   */
+  imageResize?: { from: { width: number; height: number }; to: { width: number; height: number }; notice: string } | null;
 }
 
 export type ModelExportFormat = 'merged' | 'onnx';
+
+/** One image size an ONNX export was checked at, against its checkpoint. */
+export interface VerifyResolution {
+  width: number;
+  height: number;
+  /** Images of this size checked. */
+  images: number;
+  /** Max |reward difference| between the export (image resized to its grid) and the checkpoint (native size). */
+  maxAbsDiff: number;
+  /** True when the export resized these images away from the checkpoint's own resolution for them. */
+  resized: boolean;
+}
 
 /** A folder under `<project>/exports/`: a standalone Hugging Face reward model (LoRA merged) or an ONNX export. */
 export interface ModelExport {
@@ -42,6 +60,13 @@ export interface ModelExport {
   verifyMaxAbsDiff: number | null;
   /** ONNX only: what the graph accepts (text-only, or images at a fixed resolution). */
   note: string | null;
+  /**
+   * VL ONNX only: the export checked on real images of the project at their own sizes, each scored by
+   * the checkpoint at its native resolution and by the export resized to its grid — max |Δ| per
+   * resolution. `resized` is true when that size is not the export's grid for the checkpoint (the
+   * scores then differ by design). Absent for exports made without a project's images.
+   */
+  verifyResolutions?: VerifyResolution[];
   /**
    * Merged only: how transformers loads it, e.g. "AutoModelForSequenceClassification" or
    * "AutoModelForSequenceClassification, trust_remote_code=True" (from its reward_config.json;

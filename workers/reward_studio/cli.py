@@ -70,6 +70,10 @@ def build_parser() -> argparse.ArgumentParser:
     onnx.add_argument("--image-size", "--image_size", type=int, default=448,
                       help="VL: the graph's fixed image resolution is smart_resize(SIZE, SIZE) under the "
                            "processor's min/max pixels (56x56 for the tiny model whatever SIZE is).")
+    onnx.add_argument("--verify-image", "--verify_image", action="append", default=[], metavar="PATH",
+                      help="VL: also check the export on this image at its own size (repeatable): the "
+                           "checkpoint scores it natively, the export at its grid; max |diff| per size is "
+                           "reported as verify_resolutions.")
     onnx.add_argument("--max_length", "--max-length", type=int, default=4096,
                       help="Longest prompt + response in tokens (responses are truncated as `score` does).")
 
@@ -125,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
             from reward_studio.onnx_export import export_onnx_main
 
             print(json.dumps(export_onnx_main(args.checkpoint, args.out, args.base_model_name, args.opset,
-                                              args.image_size, args.max_length)))
+                                              args.image_size, args.max_length, args.verify_image)))
         elif args.command == "tiny-model":
             from reward_studio.tiny_model import build_tiny_model
 

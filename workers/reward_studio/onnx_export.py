@@ -211,7 +211,8 @@ def check_paths(src: Path, dst: Path) -> None:
 
 
 def export_onnx_main(checkpoint: str, out: str, base_model_name: str | None = None, opset: int = 17,
-                     image_size: int = 448, max_length: int = 4096) -> dict[str, Any]:
+                     image_size: int = 448, max_length: int = 4096,
+                     verify_images: list[str] | None = None) -> dict[str, Any]:
     src, dst = Path(checkpoint), Path(out)
     check_paths(src, dst)
     if not 14 <= opset <= 23:
@@ -248,6 +249,8 @@ def export_onnx_main(checkpoint: str, out: str, base_model_name: str | None = No
         _copy_side_files(proc_src, src, tmp)
         (tmp / "tokenizer.json").write_text(worker_tokenizer_json(encoder.tokenizer), encoding="utf-8")
         diff = _verify(tmp / "model.onnx", inputs, expected)
+        by_size = _verify_images(tmp / "model.onnx", core, encoder, processor, size, probe, verify_images or []) \
+            if core.is_vl and size else []
         if dst.exists():
             dst.rmdir()
         dst.parent.mkdir(parents=True, exist_ok=True)
@@ -258,7 +261,10 @@ def export_onnx_main(checkpoint: str, out: str, base_model_name: str | None = No
     image = config.get("image")
     note = "text-only" if image is None else \
         f"images at {image['width']}x{image['height']} (grid {'x'.join(str(g) for g in image['grid_thw'])})"
-    return {"output": str(dst), "verify_max_abs_diff": diff, "note": note}
+    result: dict[str, Any] = {"output": str(dst), "verify_max_abs_diff": diff, "note": note}
+    if core.is_vl:
+        result["verify_resolutions"] = by_size
+    return result
 
 
 def _trace(graph: nn.Module, inputs: dict[str, torch.Tensor], path: Path, opset: int) -> None:
@@ -283,6 +289,58 @@ def _verify(path: Path, inputs: dict[str, torch.Tensor], expected: torch.Tensor)
     session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
     got = session.run(["rewards"], {k: v.numpy() for k, v in inputs.items()})[0]
     return float((torch.from_numpy(got) - expected).abs().max())
+
+
+def resize_to_grid(src: str, size: tuple[int, int], out: Path) -> None:
+    """The image as the ONNX scorer feeds it: RGB, resized to the grid with torch's uint8 antialiased
+    bicubic (what app/onnx/qwen-image-preprocess.ts reproduces), saved lossless."""
+    import numpy as np
+    from PIL import Image
+    from torchvision.transforms.v2 import InterpolationMode
+    from torchvision.transforms.v2.functional import resize
+
+    with Image.open(src) as im:
+        rgb = torch.from_numpy(np.asarray(im.convert("RGB")).copy()).permute(2, 0, 1)
+    small = resize(rgb, [size[0], size[1]], interpolation=InterpolationMode.BICUBIC, antialias=True)
+    Image.fromarray(small.permute(1, 2, 0).contiguous().numpy()).save(out)
+
+
+def _verify_images(path: Path, core: RewardModel, encoder: Encoder, processor: Any, size: tuple[int, int],
+                   probe: Item, images: list[str]) -> list[dict[str, Any]]:
+    """Real images at their own sizes: the checkpoint scores each at its native resolution (as the
+    worker does), the export at its grid (as the studio's ONNX scorer does). Max |Δ| per image size;
+    `resized` when the checkpoint would not see that size at the grid (the scores then differ)."""
+    import onnxruntime as ort
+    from PIL import Image
+    from transformers.models.qwen2_vl.image_processing_qwen2_vl import smart_resize
+
+    ip = processor.image_processor
+    factor = int(ip.patch_size) * int(ip.merge_size)
+    session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    found: dict[tuple[int, int], dict[str, Any]] = {}
+    with tempfile.TemporaryDirectory() as td:
+        for index, image in enumerate(images):
+            try:
+                with Image.open(image) as im:
+                    width, height = im.size
+                small = Path(td) / f"grid-{index}.png"
+                resize_to_grid(image, size, small)
+            except (OSError, ValueError):
+                continue  # an unreadable project image is not the export's problem
+            native = Item("verify", probe.query, [ImageRef(path=image)], probe.responses, probe.ranking, "verify")
+            gridded = Item("verify", probe.query, [ImageRef(path=str(small))], probe.responses, probe.ranking, "verify")
+            with torch.no_grad():
+                expected = core(collate([encoder.encode(native)], encoder.pad_id), shared=False).float()
+                inputs = graph_inputs(core, collate([encoder.encode(gridded)], encoder.pad_id))
+            got = session.run(["rewards"], {k: v.numpy() for k, v in inputs.items()})[0]
+            delta = float((torch.from_numpy(got) - expected).abs().max())
+            own = smart_resize(height, width, factor=factor, min_pixels=int(ip.size["shortest_edge"]),
+                               max_pixels=int(ip.size["longest_edge"]))
+            entry = found.setdefault((width, height), {"width": width, "height": height, "images": 0,
+                                                       "max_abs_diff": 0.0, "resized": tuple(own) != tuple(size)})
+            entry["images"] += 1
+            entry["max_abs_diff"] = max(entry["max_abs_diff"], delta)
+    return list(found.values())
 
 
 def worker_tokenizer_json(tokenizer: Any) -> str:

@@ -89,6 +89,7 @@ def test_lora_text_export_merges_and_scores_like_pytorch(text_lora_checkpoint, t
     out = tmp_path / "onnx-text"
     result = export(capsys, text_lora_checkpoint, out)
     assert result["note"] == "text-only" and result["verify_max_abs_diff"] < 1e-4
+    assert "verify_resolutions" not in result
     config = json.loads((out / "onnx_config.json").read_text())
     assert not config["is_vl"] and "image" not in config and set(config["inputs"]) == {"input_ids", "attention_mask"}
     # the worker's tokenizer as transformers loads it (Qwen2Tokenizer: NFC + split regex), not the raw file
@@ -96,6 +97,30 @@ def test_lora_text_export_merges_and_scores_like_pytorch(text_lora_checkpoint, t
     items = load_items(json.loads((text_lora_checkpoint.parent.parent / "config.json").read_text())["val_data_path"])
     items.append(Item("u", "ünïcödé café 😀 and a much longer query " * 4, [], ["x", "y y y"], [1, 0], "u"))
     assert onnx_vs_torch(text_lora_checkpoint, out, items) < 1e-4
+
+
+def test_vl_export_measures_real_images_at_their_own_sizes(vl_checkpoint, tmp_path, capsys):
+    """The grid probe says nothing about other sizes: each --verify-image is scored by the checkpoint at
+    its native resolution and by the export at its grid; max |diff| per size, `resized` when they differ."""
+    from PIL import Image, ImageDraw
+
+    paths = []
+    for w, h in ((320, 240), (56, 56), (112, 112)):
+        im = Image.new("RGB", (w, h), (20, 120, 200))
+        ImageDraw.Draw(im).ellipse((w * 0.1, h * 0.2, w * 0.6, h * 0.8), fill=(220, 30, 40))
+        im.save(tmp_path / f"{w}x{h}.png")
+        paths.append(tmp_path / f"{w}x{h}.png")
+    (tmp_path / "broken.png").write_bytes(b"not an image")
+    args = [a for p in [*paths, tmp_path / "broken.png"] for a in ("--verify-image", str(p))]
+    result = export(capsys, vl_checkpoint, tmp_path / "onnx-vl", *args)
+    sizes = {(r["width"], r["height"]): r for r in result["verify_resolutions"]}
+    assert set(sizes) == {(320, 240), (56, 56), (112, 112)}  # the unreadable file is skipped
+    assert all(r["images"] == 1 for r in sizes.values())
+    # 56x56 is the grid; 112x112 smart-resizes to it too (the processor resizes it as the export does)
+    assert not sizes[56, 56]["resized"] and sizes[56, 56]["max_abs_diff"] < 1e-4
+    assert not sizes[112, 112]["resized"] and sizes[112, 112]["max_abs_diff"] < 1e-3
+    # 320x240 is 28x56 for the checkpoint, stretched to 56x56 for the export: a real difference
+    assert sizes[320, 240]["resized"] and sizes[320, 240]["max_abs_diff"] > 1e-3
 
 
 def test_refuses_non_empty_output(vl_checkpoint, tmp_path, capsys):

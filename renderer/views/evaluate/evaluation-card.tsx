@@ -96,6 +96,11 @@ export function EvaluationCard({ evaluation, picked, pickLabel, onTogglePick, on
               </div>
             )}
           </dl>
+          {metrics.imageNotice && (
+            <p className="small warn" data-testid="evaluation-image-notice" role="note">
+              {metrics.imageNotice}
+            </p>
+          )}
           {metrics.calibration.length > 0 && <ReliabilityDiagram bins={metrics.calibration} ece={metrics.ece} />}
         </div>
       )}

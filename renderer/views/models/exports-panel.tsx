@@ -118,10 +118,21 @@ export function ExportsPanel({ exports, checkpoints, runName, onUse, onServe, on
                 </div>
                 <p className="small muted export-details">
                   {item.runName} · step {item.step.toLocaleString()} · {formatDateTime(item.createdAt)} ·{' '}
-                  <span title="Largest |reward difference| between the export and its checkpoint on the verify batch" data-testid="export-verify">
+                  <span title="Largest |reward difference| between the export and its checkpoint on the verify batch (for a vision model: a probe image at the export's fixed grid)" data-testid="export-verify">
                     max |Δ| {formatDiff(item.verifyMaxAbsDiff)}
                   </span>
                   {item.note && <> · {item.note}</>}
+                  {item.verifyResolutions && item.verifyResolutions.length > 0 && (
+                    <span data-testid="export-verify-resolutions">
+                      {' '}· on the project's images:{' '}
+                      {item.verifyResolutions.map((r, i) => (
+                        <span key={`${r.width}x${r.height}`} className={r.resized ? 'warn' : undefined} data-resized={r.resized ? 'true' : 'false'}>
+                          {i > 0 && ', '}
+                          {r.width}×{r.height} max |Δ| {formatDiff(r.maxAbsDiff)}
+                        </span>
+                      ))}
+                    </span>
+                  )}
                   {item.loadsWith && (
                     <>
                       {' '}· loads with{' '}
@@ -131,6 +142,16 @@ export function ExportsPanel({ exports, checkpoints, runName, onUse, onServe, on
                     </>
                   )}
                 </p>
+                {(() => {
+                  const resized = (item.verifyResolutions ?? []).filter((r) => r.resized);
+                  return resized.length > 0 ? (
+                    <p className="small warn" data-testid="export-resize-notice" role="note">
+                      Images of {resized.map((r) => `${r.width}×${r.height}`).join(', ')} are resized to this export's fixed grid, so their scores differ from the
+                      checkpoint's (up to {formatDiff(Math.max(...resized.map((r) => r.maxAbsDiff)))} here); the first max |Δ| above holds only for images the
+                      checkpoint also sees at the grid. Score with the checkpoint for exact scores.
+                    </p>
+                  ) : null;
+                })()}
                 {confirming === item.id ? (
                   <div className="confirm row" data-testid="export-delete-confirm">
                     <span className="grow small">Delete the folder {item.id} ({formatBytes(item.sizeBytes)})? This cannot be undone.</span>

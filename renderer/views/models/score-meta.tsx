@@ -21,6 +21,12 @@ export function ScoreMeta({ result, stale }: { result: ScoreResult; stale: boole
           · edited since — <kbd>Ctrl</kbd>+<kbd>Enter</kbd> to score again
         </span>
       )}
+      {result.imageResize && (
+        <span className="warn" data-testid="playground-image-resized" role="note">
+          {' '}
+          · {result.imageResize.notice}
+        </span>
+      )}
     </p>
   );
 }
