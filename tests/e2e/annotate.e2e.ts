@@ -15,6 +15,7 @@ import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StudioPage } from './harness/browser';
+import { waitForNextItem } from './harness/annotate-steps';
 import { openSampleStudio, type SampleStudio } from './harness/sample-studio';
 import { tempFolder } from './harness/temp-folders';
 import { REPO_ROOT } from './harness/renderer-build';
@@ -139,14 +140,6 @@ async function currentItemId(page: Page): Promise<string> {
   return (await view.getAttribute('data-item-id')) as string;
 }
 
-async function waitForItem(page: Page, notId: string): Promise<string> {
-  const view = page.getByTestId('annotate-view');
-  await expect.poll(async () => {
-    const id = await view.getAttribute('data-item-id');
-    return id && id !== notId ? id : null;
-  }, { timeout: 15_000 }).not.toBeNull();
-  return (await view.getAttribute('data-item-id')) as string;
-}
 
 async function waitForSaves(page: Page): Promise<void> {
   await expect.poll(() => page.getByTestId('queue-saving').count(), { timeout: 15_000 }).toBe(0);
@@ -251,7 +244,7 @@ describe('annotating by keyboard, agreement and adjudication', () => {
         alice.push({ itemId: id, shownOrder: order, ranking, decision: ranking.every((r) => r === ranking[0]) ? 'tie' : 'ranked', strength: null });
         await page.keyboard.press('Enter');
       }
-      id = await waitForItem(page, id);
+      id = await waitForNextItem(page, id);
     }
     expect(alice.filter((entry) => entry.decision === 'tie' && entry.ranking.length === 2)).toHaveLength(2);
     expect(alice.some((entry) => entry.ranking.length === 3)).toBe(true);
@@ -334,7 +327,7 @@ describe('annotating by keyboard, agreement and adjudication', () => {
         for (const rank of typed) await page.keyboard.press(String(rank));
         await page.keyboard.press('Enter');
       }
-      await waitForItem(page, target.itemId);
+      await waitForNextItem(page, target.itemId);
     }
     await waitForSaves(page);
 

@@ -15,7 +15,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openStudioPage, type StudioPage } from './harness/browser';
-import { openContractSocket } from './harness/contract-socket';
+import { createProjectWithImport, openAnnotateAs } from './harness/annotate-steps';
 import { REPO_ROOT } from './harness/renderer-build';
 import { startServe, type RunningStudio } from './harness/studio-process';
 import { removeTempFolders, tempFolder } from './harness/temp-folders';
@@ -174,14 +174,7 @@ describe('conversations in Annotate and Items', () => {
     projectDir = join(tempFolder('project'), 'conversations');
 
     studio = await startServe({ home });
-    const socket = await openContractSocket(studio.url);
-    try {
-      await socket.invoke('projects.create', { dir: projectDir, name: 'Conversations' });
-      const report = await socket.invoke('dataset.import', { file, format: 'trl', split: 'train' });
-      expect({ added: report.added, errors: report.errorCount }).toEqual({ added: CONVERSATIONS.length, errors: 0 });
-    } finally {
-      socket.close();
-    }
+    await createProjectWithImport(studio.url, { dir: projectDir, name: 'Conversations' }, { file, format: 'trl', split: 'train' }, CONVERSATIONS.length);
     browser = await launchBrowser();
     ui = await openStudioPage(browser, studio.url);
   });
@@ -195,11 +188,7 @@ describe('conversations in Annotate and Items', () => {
 
   it('shows each conversation folded to its last user turn, unfolds it with c, and judges it by keyboard', async () => {
     const { page } = ui;
-    await page.getByTestId('nav-annotate').click();
-    await page.getByTestId('settings-dialog').waitFor();
-    await page.keyboard.type('carol');
-    await page.keyboard.press('Enter');
-    await page.getByTestId('settings-dialog').waitFor({ state: 'detached' });
+    await openAnnotateAs(page, 'carol');
 
     const thread = page.getByTestId('conversation-thread');
     const responses = page.getByTestId('annotate-responses');
@@ -344,14 +333,7 @@ describe('conversations in Annotate and Items', () => {
   });
   it('a project without images has no image column: item line, conversation, responses, full width', async () => {
     const { page } = ui;
-    const socket = await openContractSocket(studio.url);
-    try {
-      await socket.invoke('projects.create', { dir: join(tempFolder('project'), 'text-only'), name: 'Text-only conversations' });
-      const report = await socket.invoke('dataset.import', { file: textOnlyFile, format: 'trl', split: 'train' });
-      expect(report.added).toBe(2);
-    } finally {
-      socket.close();
-    }
+    await createProjectWithImport(studio.url, { dir: join(tempFolder('project'), 'text-only'), name: 'Text-only conversations' }, { file: textOnlyFile, format: 'trl', split: 'train' }, 2);
     await expect.poll(() => page.getByTestId('project-name').textContent()).toBe('Text-only conversations');
     await page.getByTestId('nav-annotate').click();
     await currentItemId(page);

@@ -12,7 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PLAIN_TEXT_NOTE } from '../../renderer/components/markdown-text';
 import { launchBrowser, openStudioPage, type StudioPage } from './harness/browser';
-import { openContractSocket } from './harness/contract-socket';
+import { createProjectWithImport, openAnnotateAs } from './harness/annotate-steps';
 import { queryProject } from './harness/project-db';
 import { startServe, type RunningStudio } from './harness/studio-process';
 import { removeTempFolders, tempFolder } from './harness/temp-folders';
@@ -52,14 +52,7 @@ describe('hostile Markdown in Annotate', () => {
     writeFileSync(file, `${ROWS.map((row) => JSON.stringify(row)).join('\n')}\n`);
     projectDir = join(tempFolder('project'), 'hostile');
     studio = await startServe({ home });
-    const socket = await openContractSocket(studio.url);
-    try {
-      await socket.invoke('projects.create', { dir: projectDir, name: 'Hostile' });
-      const report = await socket.invoke('dataset.import', { file, format: 'trl', split: 'train' });
-      expect({ added: report.added, errors: report.errorCount }).toEqual({ added: ROWS.length, errors: 0 });
-    } finally {
-      socket.close();
-    }
+    await createProjectWithImport(studio.url, { dir: projectDir, name: 'Hostile' }, { file, format: 'trl', split: 'train' }, ROWS.length);
     browser = await launchBrowser();
     ui = await openStudioPage(browser, studio.url);
   });
@@ -73,11 +66,7 @@ describe('hostile Markdown in Annotate', () => {
 
   it('shows hostile texts as plain text, keeps the app up, and judges every item by keyboard', async () => {
     const { page } = ui;
-    await page.getByTestId('nav-annotate').click();
-    await page.getByTestId('settings-dialog').waitFor();
-    await page.keyboard.type('dana');
-    await page.keyboard.press('Enter');
-    await page.getByTestId('settings-dialog').waitFor({ state: 'detached' });
+    await openAnnotateAs(page, 'dana');
 
     const responses = page.getByTestId('annotate-responses');
     const thread = page.getByTestId('conversation-thread');

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openAnnotateAs, waitForNextItem } from './harness/annotate-steps';
 import { openSampleStudio, type SampleStudio } from './harness/sample-studio';
 import { REPO_ROOT } from './harness/renderer-build';
 import { startServe, type RunningStudio } from './harness/studio-process';
@@ -59,12 +60,7 @@ async function judgeByKeyboard(page: Page, itemId: string): Promise<string> {
     await expect.poll(() => page.getByTestId('ranking-commit').isDisabled()).toBe(false);
     await page.keyboard.press('Enter');
   }
-  const view = page.getByTestId('annotate-view');
-  await expect.poll(async () => {
-    const id = await view.getAttribute('data-item-id');
-    return id && id !== itemId ? id : null;
-  }, { timeout: 15_000 }).not.toBeNull();
-  return (await view.getAttribute('data-item-id')) as string;
+  return waitForNextItem(page, itemId);
 }
 
 /** Whether the page's beforeunload handler would ask the person before leaving. */
@@ -94,11 +90,7 @@ describe('judging while the server is down', () => {
     const { ui, studio, home, projectDir } = opened as SampleStudio;
     const { page } = ui;
     const port = new URL(studio.url).port;
-    await page.getByTestId('nav-annotate').click();
-    await page.getByTestId('settings-dialog').waitFor();
-    await page.keyboard.type(ANNOTATOR);
-    await page.keyboard.press('Enter');
-    await page.getByTestId('settings-dialog').waitFor({ state: 'detached' });
+    await openAnnotateAs(page, ANNOTATOR);
 
     let id = await currentItemId(page);
     for (let n = 0; n < 3; n += 1) {
