@@ -21,8 +21,13 @@ JSON Lines, JSON arrays and Parquet are read, also gzip- or zstd-compressed (.gz
   --map-conversation COL, --map-system COL, --map-responses COL,COL[,...] (best first without
   --map-preference), --map-response-list COL, --map-preference COL, --map-images COL, --map-id COL
 
-Rejected rows are counted by reason, with the first line numbers of each. Exit status: 0 all
-rows fine, 3 some rows were rejected, 1 the import failed.`;
+Rejected rows are counted by reason, with the first line numbers of each. Ctrl-C stops the import
+between batches: the rows already imported stay (importing the file again skips them) and the
+partial report is printed. Exit status: 0 all rows fine, 3 some rows were rejected, 1 the import
+failed, 130 stopped by Ctrl-C.`;
+
+/** The exit status of a command stopped by SIGINT (128 + 2), as shells report it. */
+const EXIT_INTERRUPTED = 130;
 
 const SPLITS = ['auto', 'train', 'val', 'test'] as const;
 /** Rejected rows printed one per line before the import switches to counts per reason. */
@@ -87,9 +92,19 @@ export async function importCommand(argv: string[]): Promise<number> {
   }
   const store = openProjectOption('import', values.project);
   const reportFile: WriteStream | null = values.report === undefined ? null : createWriteStream(values.report);
+  // Ctrl-C stops at the next batch boundary; a second one ends the process at once.
+  const stop = new AbortController();
+  const interrupt = (): void => {
+    if (stop.signal.aborted) process.exit(EXIT_INTERRUPTED);
+    stop.abort();
+    if (process.stderr.isTTY) process.stderr.write('\n');
+    process.stderr.write('Stopping the import after the current batch (Ctrl-C again to quit at once)…\n');
+  };
+  process.on('SIGINT', interrupt);
   try {
     let lastShown = 0;
     const report = await importDataset(store, file, {
+      signal: stop.signal,
       format,
       dataset: values.dataset,
       mapping: mappingFromFlags(values),
@@ -107,8 +122,13 @@ export async function importCommand(argv: string[]): Promise<number> {
     printRejected(report, console.log, (problem) => `${report.file}:${problem.line}: ${problem.reason}`);
     console.log(summaryLine(report));
     if (reportFile !== null) console.log(`Every rejected row is in ${values.report}.`);
+    if (report.cancelled) {
+      console.log('Stopped by Ctrl-C: the rows counted above are kept; import the file again to add the rest (rows already in are skipped).');
+      return EXIT_INTERRUPTED;
+    }
     return report.errorCount > 0 ? 3 : 0;
   } finally {
+    process.off('SIGINT', interrupt);
     if (reportFile !== null) await new Promise<void>((resolve) => reportFile.end(resolve));
     store.close();
   }
@@ -149,7 +169,7 @@ function summaryLine(report: ImportReport): string {
     report.unpaired === undefined ? null : `${report.unpaired.rows} unpaired rows grouped into ${report.unpaired.items} items (${report.unpaired.oneKind} with one kind of completion, unlabeled)`,
   ].filter((part) => part !== null);
   return (
-    `Imported ${report.file} (${kind}): ${report.rowsRead} rows, ${report.added} added, ${report.unchanged} unchanged, ` +
+    `${report.cancelled ? 'Stopped' : 'Imported'} ${report.file} (${kind}): ${report.rowsRead} rows, ${report.added} added, ${report.unchanged} unchanged, ` +
     `${report.errorCount} rejected, ${report.imagesAdded} new images${extra.length > 0 ? `, ${extra.join(', ')}` : ''}, in ${(report.durationMs / 1000).toFixed(1)} s.`
   );
 }

@@ -55,6 +55,11 @@ export const exportInput = z.object({
 
 export const datasetCommands = {
   'dataset.import': command<ImportReport>()(importInput),
+  /**
+   * Stops the import running in the open project (there is at most one): batches already written
+   * stay, and `dataset.import` resolves with `cancelled: true`. `stopped` says whether one was running.
+   */
+  'dataset.cancelImport': command<{ stopped: boolean }>()(z.object({})),
   /** The first rows of a file, the format detection picks, and the first rows as the reader or mapping reads them. */
   'dataset.preview': command<DatasetPreview>()(previewInput),
   /** Past imports of the open project, newest first, with their reports. */

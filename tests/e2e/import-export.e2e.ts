@@ -233,6 +233,32 @@ describe('import and export in the browser UI', () => {
     expect(await numberIn(page, 'split-train-items')).toBe(0);
   });
 
+  it('stops a long import with Stop import: the report says Stopped and the whole batches already in stay', async () => {
+    const { page } = ui;
+    const rows = 300_000;
+    const large = join(tempFolder('large'), 'large.jsonl');
+    const lines: string[] = [];
+    for (let index = 0; index < rows; index++) lines.push(JSON.stringify({ id: `large-${index}`, query: `q${index}`, response: ['a', 'b'] }));
+    writeFileSync(large, `${lines.join('\n')}\n`);
+    await page.getByTestId('import-file').fill(large);
+    await page.getByTestId('import-submit').click();
+    const stop = page.getByTestId('import-stop');
+    await stop.waitFor({ timeout: 60_000 });
+    // Its progress is shown with it; stop once the first batch is in.
+    await expect.poll(() => page.getByTestId('import-progress').textContent(), { timeout: 60_000 }).toMatch(/^[1-9][\d,]* rows/);
+    await stop.click();
+    const report = page.getByTestId('import-report');
+    await report.waitFor({ timeout: 60_000 });
+    expect(await report.locator('.report-status').textContent()).toBe('Stopped');
+    expect(await stop.count()).toBe(0);
+    const added = await numberIn(page, 'import-added');
+    expect(added).toBeGreaterThan(0);
+    expect(added).toBeLessThan(rows);
+    expect(added % 1000).toBe(0);
+    await expect.poll(() => numberIn(page, 'stat-items-value')).toBe(3 + added);
+    await expect.poll(() => page.getByTestId('past-import').count()).toBe(2);
+  });
+
   it('switches back to the sample project from the recent projects list', async () => {
     const { page } = ui;
     await page.getByTestId('project-switcher').click();

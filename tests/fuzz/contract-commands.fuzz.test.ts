@@ -67,6 +67,8 @@ function validExamples(): Partial<Record<CommandName, Record<string, unknown>>> 
     'dataset.import': { file: jsonlFile, split: 'train', format: 'auto', annotator: 'importer' },
     'dataset.preview': { file: jsonlFile, format: 'seed' },
     'dataset.imports': {},
+    // Only aborts the import in progress (none while fuzzing).
+    'dataset.cancelImport': {},
     'dataset.resplit': { train: 0.8, val: 0.1, test: 0.1, seed: 'fuzz' },
     'runs.list': {},
     'runs.get': { id: 1 },

@@ -10,7 +10,7 @@ import type { Handlers } from '../../rpc/router';
 import { throttleProgress } from '../progress-throttle';
 import type { Studio } from '../studio';
 
-type DatasetHandlers = Pick<Handlers, 'dataset.import' | 'dataset.preview' | 'dataset.imports' | 'dataset.export' | 'dataset.resplit'>;
+type DatasetHandlers = Pick<Handlers, 'dataset.import' | 'dataset.cancelImport' | 'dataset.preview' | 'dataset.imports' | 'dataset.export' | 'dataset.resplit'>;
 
 /** A mapping that cannot read any row is refused once, not reported on every row. */
 function checkMapping(mapping: ColumnMapping | undefined): void {
@@ -19,6 +19,8 @@ function checkMapping(mapping: ColumnMapping | undefined): void {
 }
 
 export function datasetHandlers(studio: Studio): DatasetHandlers {
+  // The import in progress (studio.exclusive allows one, and the project cannot switch meanwhile).
+  let importing: AbortController | null = null;
   return {
     'dataset.import': ({ file, format, split, annotator, mapping, dataset }) =>
       studio.exclusive('import', async () => {
@@ -27,13 +29,23 @@ export function datasetHandlers(studio: Studio): DatasetHandlers {
         const progress = throttleProgress((p: ImportProgress) =>
           studio.events.emit('dataset.onImportProgress', { ...p, file: absolute }),
         );
+        const controller = new AbortController();
+        importing = controller;
         try {
-          return await importDataset(studio.project(), absolute, { format, split, annotator, mapping, dataset, onProgress: progress.push });
+          return await importDataset(studio.project(), absolute, { format, split, annotator, mapping, dataset, onProgress: progress.push, signal: controller.signal });
         } finally {
+          if (importing === controller) importing = null;
           progress.flush();
           studio.projectChanged();
         }
       }),
+    // Whole batches only: the import stops between batches and reports `cancelled`.
+    'dataset.cancelImport': () => {
+      const controller = importing;
+      if (controller === null || controller.signal.aborted) return { stopped: false };
+      controller.abort();
+      return { stopped: true };
+    },
     // Reads only the file's first rows; no project is needed (nothing is written).
     'dataset.preview': ({ file, format, mapping, dataset }) => previewDataset(path.resolve(file), { format, mapping, dataset }),
     'dataset.imports': () => listImports(studio.project()),

@@ -69,6 +69,8 @@ export function ImportPanel({ onImported }: { onImported(report: ImportReport): 
   const [choice, setChoice] = useState<ImportChoice>({ format: 'auto' });
   const [split, setSplit] = useState<ImportSplitChoice>('auto');
   const [running, setRunning] = useState(false);
+  // Stop import was pressed: the import ends after its current batch.
+  const [stopping, setStopping] = useState(false);
   const [progress, setProgress] = useState<ImportProgress | null>(null);
   const [report, setReport] = useState<ImportReport | null>(null);
   const [uploading, setUploading] = useState<string | null>(null);
@@ -85,6 +87,7 @@ export function ImportPanel({ onImported }: { onImported(report: ImportReport): 
 
   async function runImport(path: string, dataset?: string): Promise<void> {
     setRunning(true);
+    setStopping(false);
     setProgress(null);
     setReport(null);
     try {
@@ -97,11 +100,26 @@ export function ImportPanel({ onImported }: { onImported(report: ImportReport): 
       });
       setReport(result);
       onImported(result);
-      if (result.errorCount === 0) toastSuccess(`Imported ${formatCount(result.added)} new items.`);
+      if (result.cancelled) toastSuccess(`Import stopped: ${formatCount(result.added)} new items kept.`);
+      else if (result.errorCount === 0) toastSuccess(`Imported ${formatCount(result.added)} new items.`);
     } catch (error) {
       toastError(error, 'Import');
     } finally {
       setRunning(false);
+      setStopping(false);
+    }
+  }
+
+  /** The rows already imported stay (whole batches); the report then says "Stopped". */
+  async function stopImport(): Promise<void> {
+    if (!running || stopping) return;
+    setStopping(true);
+    try {
+      const { stopped } = await client.invoke('dataset.cancelImport', {});
+      if (!stopped) setStopping(false);
+    } catch (error) {
+      setStopping(false);
+      toastError(error, 'Stop import');
     }
   }
 
@@ -237,7 +255,16 @@ export function ImportPanel({ onImported }: { onImported(report: ImportReport): 
           the same file again changes nothing.
         </p>
       </form>
-      {running && <ImportProgressBar progress={progress} />}
+      {running && (
+        <div data-testid="import-running">
+          <ImportProgressBar progress={progress} />
+          <div className="row">
+            <button type="button" className="button" disabled={stopping} onClick={() => void stopImport()} data-testid="import-stop">
+              {stopping ? 'Stopping…' : 'Stop import'}
+            </button>
+          </div>
+        </div>
+      )}
       {report && <ImportReportView report={report} />}
     </Panel>
   );
