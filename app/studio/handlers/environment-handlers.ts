@@ -2,7 +2,6 @@ import { StudioError } from '../../errors';
 import type { Handlers } from '../../rpc/router';
 import { settingsDir } from '../../store/recent-projects';
 import { checkModelFolder } from '../../training/model-check';
-import { trainingPython } from '../../training/python-interpreter';
 import { setUpTrainingEnvironment } from '../../training/setup-environment';
 import { ensureTinyModel } from '../../training/tiny-model';
 import { checkTrainingEnvironment, forgetTrainingEnvironment } from '../../training/training-environment';
@@ -22,6 +21,7 @@ type EnvironmentHandlers = Pick<
   | 'environment.tinyModel'
 >;
 
+/** Every check here asks `studio.python()`, the interpreter runs and evaluations start with. */
 export function environmentHandlers(studio: Studio): EnvironmentHandlers {
   return {
     'environment.settings': () => readUserSettings(),
@@ -31,13 +31,13 @@ export function environmentHandlers(studio: Studio): EnvironmentHandlers {
       if (patch.pythonPath !== undefined) forgetTrainingEnvironment();
       return settings;
     },
-    'environment.training': ({ refresh }) => checkTrainingEnvironment(trainingPython(), refresh),
+    'environment.training': ({ refresh }) => checkTrainingEnvironment(studio.python(), refresh),
     'environment.setupTraining': async () => {
       await setUpTrainingEnvironment({ onLine: (line) => studio.events.emit('environment.onSetupLog', { line }) });
-      return checkTrainingEnvironment(trainingPython(), true);
+      return checkTrainingEnvironment(studio.python(), true);
     },
     'environment.checkModel': ({ path }) => checkModelFolder(path),
-    'environment.tinyModel': () => ensureTinyModel(trainingPython()),
+    'environment.tinyModel': () => ensureTinyModel(studio.python()),
     'environment.info': () => ({
       version: STUDIO_VERSION,
       host: studio.host.kind,

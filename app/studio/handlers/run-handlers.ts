@@ -1,6 +1,5 @@
 import type { Handlers } from '../../rpc/router';
 import { readPresets } from '../../training/presets';
-import { trainingPython } from '../../training/python-interpreter';
 import { describeConfig } from '../../training/worker-config-schema';
 import type { Studio } from '../studio';
 
@@ -22,7 +21,8 @@ export function runHandlers(studio: Studio): RunHandlers {
   return {
     'runs.list': () => studio.runs().list(),
     'runs.get': ({ id }) => studio.runs().get(id),
-    'runs.configSchema': () => describeConfig(trainingPython()),
+    // The interpreter runs start with (the run settings' override, else the person's choice, else .venv).
+    'runs.configSchema': () => describeConfig(studio.python()),
     'runs.presets': () => readPresets(),
     'runs.estimate': ({ config, splits, gpus }) => studio.runs().estimate({ config, splits, gpus }),
     'runs.start': (input) => studio.runs().start(input),
