@@ -7,9 +7,9 @@
  * sent while the socket was down are gone, so every loaded run catches up from its last rowid.
  */
 import type { StudioClient } from '../client/studio-client';
-import type { MetricsBatch } from '../client/training-types';
 import { FrameScheduler } from './frame-scheduler';
 import { RunSeriesStore } from './run-series-store';
+import type { MetricsBatch } from '../client/contract-types';
 
 export const seriesStore = new RunSeriesStore((fire) => requestAnimationFrame(fire));
 export const chartScheduler = new FrameScheduler();

@@ -12,11 +12,11 @@
  * Electron uses the same queue with memory storage: IPC does not drop calls and the core lives as
  * long as the window, so there is nothing to persist, but one code path keeps one behaviour.
  */
-import type { CommandInput, CommandResult } from '../../app/contract';
 import { IndexedDbOutboxStorage, MemoryOutboxStorage, type OutboxCommand, type OutboxStorage, type StoredAction } from './outbox-storage';
 import type { StudioClient } from './studio-client';
 import { StudioClientError } from './studio-client-error';
 import type { ConnectionStatus } from './transport';
+import type { CommandInput, CommandResult } from './contract-types';
 
 export interface OutboxState {
   /** Actions the server has not acknowledged yet. */

@@ -2,8 +2,8 @@
  * Electron: the preload exposes `window.rewardStudio` (contextIsolation on, so it is a frozen copy
  * with just invoke/subscribe). The IPC channel lives as long as the window, so it is always open.
  */
-import { ELECTRON_MEDIA_SCHEME, type StudioBridge } from '../../app/rpc/wire';
 import { encodeProjectPath, type ConnectionStatus, type RawEventListener, type Transport } from './transport';
+import { ELECTRON_MEDIA_SCHEME, type StudioBridge } from './contract-types';
 
 const OPEN: ConnectionStatus = { state: 'open', failedAttempts: 0, nextAttemptAt: null };
 

@@ -4,7 +4,7 @@
  * (the next page load resends it). Memory: the Electron window (IPC cannot drop a call, and the
  * core lives as long as the window) and tests.
  */
-import type { CommandInput } from '../../app/contract';
+import type { CommandInput } from './contract-types';
 
 /** The annotation commands that go through the outbox: each carries an `actionId` the server applies once. */
 export type OutboxCommand = 'judgments.save' | 'judgments.undo' | 'items.setFlag' | 'items.setNote';

@@ -1,4 +1,4 @@
-import type { StudioErrorCode, StudioErrorShape } from '../../app/errors';
+import type { StudioErrorCode, StudioErrorShape } from './contract-types';
 
 /** `disconnected`: the call was in flight (or issued) while the WebSocket was down. */
 export type ClientErrorCode = StudioErrorCode | 'disconnected';

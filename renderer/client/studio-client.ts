@@ -4,12 +4,10 @@
  * person's afternoon. Only types are imported from the contract: the core validates inputs at its
  * boundary, and the renderer bundle stays free of the handler table.
  */
-import type { CommandInput, CommandName, CommandResult, EventName, EventPayload } from '../../app/contract';
-import type { StudioErrorShape } from '../../app/errors';
-import type { Envelope } from '../../app/rpc/wire';
 import { StudioClientError } from './studio-client-error';
 import type { ConnectionStatus, Transport } from './transport';
 import { DisconnectedError } from './disconnected-error';
+import type { CommandInput, CommandName, CommandResult, Envelope, EventName, EventPayload, StudioErrorShape } from './contract-types';
 
 type AnyListener = (payload: unknown) => void;
 

@@ -3,7 +3,7 @@
  * the envelope, and deliver every contract event. The client knows nothing else about it, which
  * is what lets the same UI run inside Electron (IPC) and in a browser tab (WebSocket).
  */
-import type { Envelope } from '../../app/rpc/wire';
+import type { Envelope } from './contract-types';
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting';
 

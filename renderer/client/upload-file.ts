@@ -7,8 +7,8 @@
  * Same access rules as everything else: the cookie set with the page goes along by itself; the
  * session's token, when there is one, rides in the Authorization header too.
  */
-import { UPLOAD_PATH } from '../../app/rpc/wire';
 import { TOKEN_STORAGE_KEY } from './access-token';
+import { UPLOAD_PATH } from './contract-types';
 
 export class UploadError extends Error {
   constructor(

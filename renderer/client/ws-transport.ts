@@ -10,9 +10,9 @@
  * resends them when this transport reports `open` again. `serve` keeps its token across restarts,
  * so the same URL is accepted by the restarted server.
  */
-import { FILES_PATH, WS_PATH, type Envelope, type ServerMessage } from '../../app/rpc/wire';
 import { DisconnectedError } from './disconnected-error';
 import { encodeProjectPath, type ConnectionStatus, type RawEventListener, type Transport } from './transport';
+import { type Envelope, FILES_PATH, type ServerMessage, WS_PATH } from './contract-types';
 
 /** The part of the DOM WebSocket this transport uses; tests pass a fake with the same shape. */
 export interface SocketLike {

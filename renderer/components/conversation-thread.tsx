@@ -10,11 +10,11 @@
  * Used by Annotate, Items' item detail and Compare's item panel.
  */
 import { useEffect, useMemo, useState } from 'react';
-import type { ImageRef, PromptMessage } from '../../app/store/types';
 import { useStudioClient } from '../client/client-context';
 import { afterNextPaint } from './after-next-paint';
 import { earlierCountText, earlierFoldable, earlierSummary, roleLabel, threadOf, toolCallsOf, toolResultText, turnText, type Turn, type TurnPart } from './conversation';
 import { MarkdownText } from './markdown-text';
+import type { ImageRef, PromptMessage } from '../client/contract-types';
 import '../styles/conversation.css';
 
 export interface ConversationThreadProps {

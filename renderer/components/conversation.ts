@@ -7,7 +7,7 @@
  * `prompt === null` means a single user turn, which is the item's `query`. Image parts stand for
  * the item's images in order: the n-th `{type: "image"}` part is `images[n]`.
  */
-import type { PromptContentPart, PromptMessage } from '../../app/store/types';
+import type { PromptContentPart, PromptMessage } from '../client/contract-types';
 
 export type TurnKind = 'system' | 'user' | 'assistant' | 'tool_call' | 'tool' | 'other';
 

@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
-import type { EventName, EventPayload } from '../../app/contract';
 import { useStudioClient } from '../client/client-context';
+import type { EventName, EventPayload } from '../client/contract-types';
 
 /** Subscribes for the component's lifetime; the latest listener is always called (no stale closures). */
 export function useStudioEvent<K extends EventName>(name: K, listener: (payload: EventPayload<K>) => void): void {

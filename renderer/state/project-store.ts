@@ -4,8 +4,7 @@
  * same numbers without refetching.
  */
 import { create } from 'zustand';
-import type { EnvironmentInfo } from '../../app/contract';
-import type { ProjectSummary } from '../../app/store/types';
+import type { EnvironmentInfo, ProjectSummary } from '../client/contract-types';
 
 interface ProjectState {
   /** False until the first `projects.current` answer: the shell shows a quiet loading state. */

@@ -3,7 +3,7 @@
  * startup from `environment.settings`; null name = not asked yet, so Annotate asks first.
  */
 import { create } from 'zustand';
-import type { StudioSettings } from '../../app/contract';
+import type { StudioSettings } from '../client/contract-types';
 
 interface SettingsState {
   /** False until `environment.settings` answered (the name modal must not flash before). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { TrainConfigField } from '../../renderer/client/training-types';
 import { checkDraft, defaultRunName, draftFrom, groupFields, isChangedFromDefault, parseField, runNameProblem } from '../../renderer/views/train/config-draft';
+import type { TrainConfigField } from '../../renderer/client/contract-types';
 
 const field = (name: string, type: string, value: unknown, extra: Partial<TrainConfigField> = {}): TrainConfigField => ({
   name,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { upsertEvaluation, type EvaluationSummary } from '../../renderer/views/evaluate/evaluation-types';
+import { upsertEvaluation } from '../../renderer/views/evaluate/evaluation-types';
 import { differenceTone, formatDifference, formatScore, METRIC_ROWS } from '../../renderer/views/evaluate/metric-format';
+import type { EvaluationSummary } from '../../renderer/client/contract-types';
 
 const row = (key: string) => METRIC_ROWS.find((entry) => entry.key === key)!;
 

@@ -11,7 +11,8 @@ import {
   setResponseText,
   type PlaygroundDraft,
 } from '../../renderer/views/models/playground-draft';
-import { MAX_RESPONSES, modelKey, parseModelKey, type ScoreResult } from '../../renderer/views/models/model-types';
+import { modelKey, parseModelKey } from '../../renderer/views/models/model-types';
+import { MAX_RESPONSES, type ScoreResult } from '../../renderer/client/contract-types';
 
 const model = { kind: 'checkpoint', checkpointId: 3 } as const;
 

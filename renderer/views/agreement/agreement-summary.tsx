@@ -1,10 +1,10 @@
 /** The agreement report: pairs (percent agreement, Cohen's kappa, per annotator pair), rankings (Krippendorff's alpha), conflicts. */
-import type { CommandResult } from '../../../app/contract';
 
 type AgreementReport = CommandResult<'judgments.agreement'>;
 import { formatCount } from '../../components/format';
 import { Panel } from '../../components/panel';
 import { formatCoefficient, formatShare, kappaWords } from './agreement-numbers';
+import type { CommandResult } from '../../client/contract-types';
 
 function Figure({ label, value, note, testId }: { label: string; value: string; note?: string; testId: string }) {
   return (

@@ -4,8 +4,6 @@
  * `judgments.adjudicate` records under the adjudicator's name (and export then uses).
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { CommandResult } from '../../../app/contract';
-import type { Split } from '../../../app/store/types';
 import { useStudioClient } from '../../client/client-context';
 import { describeError } from '../../client/studio-client-error';
 import { formatCount } from '../../components/format';
@@ -16,6 +14,7 @@ import { useSettingsStore } from '../../state/settings-store';
 import { toastError, toastSuccess } from '../../state/toast-store';
 import { AgreementSummary } from './agreement-summary';
 import { ConflictCard } from './conflict-card';
+import type { CommandResult, Split } from '../../client/contract-types';
 
 type AgreementReport = CommandResult<'judgments.agreement'>;
 type ConflictList = CommandResult<'judgments.conflicts'>;

@@ -3,11 +3,11 @@
  * annotator's ranking, and one button per distinct ranking to make it final. The adjudicated
  * ranking is what export writes as `human_ranking`.
  */
-import type { CommandResult } from '../../../app/contract';
 
 type ConflictItem = CommandResult<'judgments.conflicts'>['items'][number];
 import { useStudioClient } from '../../client/client-context';
 import { rankingOrderText, responseLetter } from '../items/ranking-display';
+import type { CommandResult } from '../../client/contract-types';
 
 export interface ConflictCardProps {
   conflict: ConflictItem;

@@ -8,14 +8,13 @@
  * it to the end of the server's queue order, so offsets shift under us; the list keeps previous /
  * next stable for the whole session and compensates the offset for items that left the prefix.
  */
-import type { CommandInput, CommandResult } from '../../../app/contract';
-import type { ItemDetail } from '../../../app/store/types';
 import type { ActionOutbox } from '../../client/action-outbox';
 import type { StudioClient } from '../../client/studio-client';
 import { describeError } from '../../client/studio-client-error';
 import { displayOrder } from './ranking-from-decision';
 import type { JudgmentDraft } from './ranking-from-decision';
 import { queueListInput, type QueueFilters } from './queue-filters';
+import type { CommandInput, CommandResult, ItemDetail } from '../../client/contract-types';
 
 /** `items.get` with an annotator carries that annotator's shuffled display order. */
 export type QueueItem = ItemDetail & { shownOrder?: number[] | null };

@@ -5,8 +5,8 @@
  * session already decoded it ahead of time: an async decode could paint one frame without it.
  */
 import { useEffect, useImperativeHandle, useRef, useState, type Ref } from 'react';
-import type { ImageRef } from '../../../app/store/types';
 import { useStudioClient } from '../../client/client-context';
+import type { ImageRef } from '../../client/contract-types';
 
 const MIN_SCALE = 1;
 const MAX_SCALE = 12;

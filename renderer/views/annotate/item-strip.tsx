@@ -2,9 +2,9 @@
  * The line above the image: which item, its split, flag and note (with their keys), and what the
  * annotator already said about it, in screen letters (the stored order is never shown here).
  */
-import type { Judgment } from '../../../app/store/types';
 import { responseLetter } from '../items/ranking-display';
 import type { QueueItem } from './annotation-session';
+import type { Judgment } from '../../client/contract-types';
 
 function screenOrderText(ranking: readonly number[], order: readonly number[]): string {
   const byRank = new Map<number, string[]>();

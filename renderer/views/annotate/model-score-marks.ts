@@ -1,5 +1,5 @@
 /** The model's scores of one item, placed on the responses as they are shown (screen order, not stored order). */
-import type { CommandResult } from '../../../app/contract';
+import type { CommandResult } from '../../client/contract-types';
 
 export type ItemScores = CommandResult<'evaluations.itemScores'>[number];
 

@@ -1,6 +1,5 @@
 /** The Annotate queue's filters, as the toolbar edits them and `items.list` receives them. */
-import type { CommandInput } from '../../../app/contract';
-import type { Split } from '../../../app/store/types';
+import type { CommandInput, Split } from '../../client/contract-types';
 
 export type JudgedFilter = 'not-by-me' | 'any' | 'by-me' | 'by-others' | 'conflicting';
 

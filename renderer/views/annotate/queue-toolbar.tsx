@@ -1,10 +1,10 @@
 /** The queue's filters and where the person is in it. */
 import { forwardRef, type ReactNode } from 'react';
-import type { Split } from '../../../app/store/types';
 import { formatCount } from '../../components/format';
 import { SearchField } from '../../components/search-field';
 import { PendingBadge } from './pending-badge';
 import { JUDGED_LABELS, ORDER_LABELS, type JudgedFilter, type QueueFilters, type QueueOrder } from './queue-filters';
+import type { Split } from '../../client/contract-types';
 
 export interface QueueToolbarProps {
   filters: QueueFilters;

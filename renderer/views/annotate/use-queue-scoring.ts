@@ -5,11 +5,10 @@
  * time such an evaluation finishes, so shown scores and the uncertain order are asked again.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { CommandResult } from '../../../app/contract';
 import { useStudioClient } from '../../client/client-context';
 import { describeError } from '../../client/studio-client-error';
-import type { CheckpointInfo } from '../../client/training-types';
 import { useStudioEvent } from '../../hooks/use-studio-event';
+import type { CheckpointInfo, CommandResult } from '../../client/contract-types';
 
 export type EvaluationSummary = CommandResult<'evaluations.get'>;
 

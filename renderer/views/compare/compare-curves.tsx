@@ -8,8 +8,8 @@ import { connectSeriesStore, ensureRunMetrics } from '../../charts/series-store-
 import { useStudioClient } from '../../client/client-context';
 import { useChartOptionsStore } from '../../state/chart-options-store';
 import { MetricChart, type ChartRunRef } from '../runs/metric-chart';
-import type { EvaluationComparison } from '../evaluate/evaluation-types';
 import { COLOR_A, COLOR_B } from './compare-colors';
+import type { EvaluationComparison } from '../../client/contract-types';
 
 const CURVE_IDS = ['loss', 'accuracy', 'margin'];
 const CURVE_SPECS = CHART_SPECS.filter((spec) => CURVE_IDS.includes(spec.id));

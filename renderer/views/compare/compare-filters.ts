@@ -2,8 +2,7 @@
  * The per-item table's query (filter, split, agreement, page) and the keyboard movement through
  * its rows. Pure: the Compare view holds it in state, tests exercise it directly.
  */
-import type { CommandInput } from '../../../app/contract';
-import type { AgreementKind, CompareFilter, EvaluationComparison } from '../evaluate/evaluation-types';
+import type { AgreementKind, CommandInput, CompareFilter, EvaluationComparison } from '../../client/contract-types';
 
 export type SplitChoice = 'all' | 'train' | 'val' | 'test';
 export type AgreementChoice = 'any' | AgreementKind;

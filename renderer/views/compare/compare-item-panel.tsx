@@ -5,14 +5,13 @@
  * evaluations, so they are the stored ones the table's verdicts were computed from.
  */
 import { useEffect, useState } from 'react';
-import type { ItemDetail } from '../../../app/store/types';
 import { useStudioClient } from '../../client/client-context';
 import { describeError } from '../../client/studio-client-error';
 import { ConversationThread } from '../../components/conversation-thread';
 import { ItemImages } from '../items/item-images';
 import { ordinal, rankingOrderText, rankPlaces, responseLetter } from '../items/ranking-display';
-import type { ItemScores } from '../evaluate/evaluation-types';
 import { formatScore } from '../evaluate/metric-format';
+import type { ItemDetail, ItemScores } from '../../client/contract-types';
 
 interface Loaded {
   itemId: string;

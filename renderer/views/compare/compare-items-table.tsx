@@ -4,10 +4,10 @@
  */
 import { useEffect, useRef } from 'react';
 import { rankingOrderText } from '../items/ranking-display';
-import type { CompareItemRow, EvaluationComparison } from '../evaluate/evaluation-types';
 import { formatScore } from '../evaluate/metric-format';
 import { AGREEMENT_CHOICES, FILTERS, filterCount, offsetOfPage, PAGE_SIZE, pageCount, SPLIT_CHOICES, withQuery, type AgreementChoice, type CompareQuery, type SplitChoice } from './compare-filters';
 import type { CompareItemsState } from './use-compare-items';
+import type { CompareItemRow, EvaluationComparison } from '../../client/contract-types';
 
 export interface CompareItemsTableProps {
   comparison: EvaluationComparison;

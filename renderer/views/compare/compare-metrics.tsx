@@ -1,6 +1,6 @@
 /** Metrics of A and B side by side with B − A, the difference coloured by whether it is an improvement. */
-import type { EvaluationComparison } from '../evaluate/evaluation-types';
 import { differenceTone, formatDifference, formatMetric, METRIC_ROWS, metricValue } from '../evaluate/metric-format';
+import type { EvaluationComparison } from '../../client/contract-types';
 
 const SHOWN = METRIC_ROWS.filter((row) => row.key !== 'scoredItems');
 

@@ -8,9 +8,10 @@ import { useStudioClient } from '../../client/client-context';
 import { Panel } from '../../components/panel';
 import { useRouteStore } from '../../state/route-store';
 import { toastError, useToastStore } from '../../state/toast-store';
-import { evaluationLabel, SCOPES, STATUS_WORDS, type EvaluationScope } from '../evaluate/evaluation-types';
+import { evaluationLabel, SCOPES, STATUS_WORDS } from '../evaluate/evaluation-types';
 import { useAllCheckpoints } from '../evaluate/use-all-checkpoints';
 import { useEvaluations } from '../evaluate/use-evaluations';
+import type { EvaluationScope } from '../../client/contract-types';
 
 export function CompareSetup() {
   const client = useStudioClient();

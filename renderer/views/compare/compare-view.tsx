@@ -7,7 +7,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Panel } from '../../components/panel';
 import { useRouteStore } from '../../state/route-store';
-import { evaluationLabel, type EvaluationSummary } from '../evaluate/evaluation-types';
+import { evaluationLabel } from '../evaluate/evaluation-types';
 import { CompareCurves } from './compare-curves';
 import { INITIAL_QUERY, moveSelection, type CompareQuery } from './compare-filters';
 import { CompareItemPanel } from './compare-item-panel';
@@ -18,6 +18,7 @@ import { ConfigDiff } from './config-diff';
 import { MarginScatter } from './margin-scatter';
 import { useCompareItems } from './use-compare-items';
 import { useComparison } from './use-comparison';
+import type { EvaluationSummary } from '../../client/contract-types';
 import '../../styles/evaluate.css';
 
 function isTyping(target: EventTarget | null): boolean {

@@ -1,5 +1,5 @@
 /** The training settings that differ between the two runs (only those); same run: says so. */
-import type { EvaluationComparison } from '../evaluate/evaluation-types';
+import type { EvaluationComparison } from '../../client/contract-types';
 
 function show(value: unknown): string {
   if (value === undefined) return '(not set)';

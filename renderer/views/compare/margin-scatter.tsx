@@ -7,10 +7,10 @@
  */
 import { useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
 import { useElementWidth } from '../../hooks/use-element-width';
-import type { EvaluationComparison } from '../evaluate/evaluation-types';
 import { formatScore } from '../evaluate/metric-format';
 import { CATEGORY_LABELS, categoryColor, COLOR_A, COLOR_B } from './compare-colors';
 import { buildScatterMarks, CATEGORY_ORDER, nearestMark, scatterLayout, toPixelX, toPixelY, type ScatterCategory } from './scatter-marks';
+import type { EvaluationComparison } from '../../client/contract-types';
 
 const PAD = { left: 44, right: 10, top: 10, bottom: 34 };
 const MAX_HEIGHT = 330;

@@ -2,8 +2,8 @@
 import { useEffect, useState } from 'react';
 import { useStudioClient } from '../../client/client-context';
 import { describeError } from '../../client/studio-client-error';
-import type { CompareItemPage } from '../evaluate/evaluation-types';
 import { compareItemsInput, type CompareQuery } from './compare-filters';
+import type { CompareItemPage } from '../../client/contract-types';
 
 export interface CompareItemsState {
   page: CompareItemPage | null;

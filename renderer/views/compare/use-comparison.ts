@@ -6,7 +6,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { useStudioClient } from '../../client/client-context';
 import { describeError } from '../../client/studio-client-error';
 import { useStudioEvent } from '../../hooks/use-studio-event';
-import type { EvaluationComparison } from '../evaluate/evaluation-types';
+import type { EvaluationComparison } from '../../client/contract-types';
 
 export interface ComparisonState {
   comparison: EvaluationComparison | null;

@@ -5,7 +5,8 @@
  */
 import { formatCount } from '../../components/format';
 import type { RunCheckpoints } from './use-all-checkpoints';
-import { STATUS_WORDS, type EvaluationScope, type EvaluationSummary, type ScoringEngine } from './evaluation-types';
+import { STATUS_WORDS } from './evaluation-types';
+import type { EvaluationScope, EvaluationSummary, ScoringEngine } from '../../client/contract-types';
 
 export interface CheckpointPickerProps {
   groups: readonly RunCheckpoints[];

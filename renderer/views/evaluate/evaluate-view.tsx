@@ -11,10 +11,11 @@ import { useRouteStore } from '../../state/route-store';
 import { toastError, toastSuccess } from '../../state/toast-store';
 import { CheckpointPicker } from './checkpoint-picker';
 import { EvaluationCard } from './evaluation-card';
-import { SCOPES, type EvaluationScope, type ScoringEngine } from './evaluation-types';
+import { SCOPES } from './evaluation-types';
 import { useEvaluatePreselect } from './evaluate-preselect';
 import { useAllCheckpoints } from './use-all-checkpoints';
 import { useEvaluations } from './use-evaluations';
+import type { EvaluationScope, ScoringEngine } from '../../client/contract-types';
 import '../../styles/evaluate.css';
 
 export function EvaluateView() {

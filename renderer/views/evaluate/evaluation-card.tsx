@@ -7,9 +7,10 @@ import { useState } from 'react';
 import { useStudioClient } from '../../client/client-context';
 import { formatDateTime } from '../../components/format';
 import { toastError } from '../../state/toast-store';
-import { isEvaluationActive, STATUS_WORDS, type EvaluationSummary } from './evaluation-types';
+import { isEvaluationActive, STATUS_WORDS } from './evaluation-types';
 import { formatMetric, METRIC_ROWS, metricValue } from './metric-format';
 import { ReliabilityDiagram } from './reliability-diagram';
+import type { EvaluationSummary } from '../../client/contract-types';
 
 export interface EvaluationCardProps {
   evaluation: EvaluationSummary;

@@ -1,23 +1,10 @@
 /**
- * The evaluation domain's types as the renderer sees them, derived from the contract's command
- * results (the renderer may import only app/contract from the core's domains; tests/architecture
- * checks it), so a changed result type breaks the views' type check.
+ * The Evaluate views' vocabulary: scope labels, status words, how an evaluation is named, and the
+ * list update for `evaluations.onChanged`. The types come from the contract, through
+ * renderer/client/contract-types.ts like every type of the core.
  */
-import type { CommandInput, CommandResult } from '../../../app/contract';
+import type { EvaluationScope, EvaluationStatus, EvaluationSummary } from '../../client/contract-types';
 import { upsertById } from '../../state/upsert-by-id';
-
-export type EvaluationSummary = CommandResult<'evaluations.get'>;
-export type EvaluationStatus = EvaluationSummary['status'];
-export type EvaluationScope = EvaluationSummary['scope'];
-export type ScoringEngine = EvaluationSummary['engine'];
-export type EvaluationMetrics = NonNullable<EvaluationSummary['metrics']>;
-export type CalibrationBin = EvaluationMetrics['calibration'][number];
-export type EvaluationComparison = CommandResult<'evaluations.compare'>;
-export type CompareItemPage = CommandResult<'evaluations.compareItems'>;
-export type CompareItemRow = CompareItemPage['rows'][number];
-export type CompareFilter = NonNullable<CommandInput<'evaluations.compareItems'>['filter']>;
-export type AgreementKind = CompareItemRow['agreement'];
-export type ItemScores = CommandResult<'evaluations.itemScores'>[number];
 
 export const SCOPES: readonly { id: EvaluationScope; label: string; hint: string }[] = [
   { id: 'val', label: 'Validation', hint: 'The split runs validate on: the usual choice.' },

@@ -1,5 +1,5 @@
 /** How evaluation metrics read in the Evaluate list and the Compare table, and which way is better. */
-import type { EvaluationMetrics } from './evaluation-types';
+import type { EvaluationMetrics } from '../../client/contract-types';
 
 export type MetricKey = 'accuracy' | 'pairwiseAccuracy' | 'meanMargin' | 'loss' | 'ece' | 'items' | 'pairs' | 'scoredItems' | 'seconds';
 

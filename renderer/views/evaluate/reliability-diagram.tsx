@@ -4,7 +4,7 @@
  * perfectly calibrated model's bars would end, and a dot at each bin's mean confidence. Bars
  * below the diagonal: over-confident. Small SVG: a handful of bins, no chart library needed.
  */
-import type { CalibrationBin } from './evaluation-types';
+import type { CalibrationBin } from '../../client/contract-types';
 
 export interface ReliabilityDiagramProps {
   bins: readonly CalibrationBin[];

@@ -4,7 +4,8 @@ import { useStudioClient } from '../../client/client-context';
 import { describeError } from '../../client/studio-client-error';
 import { useStudioEvent } from '../../hooks/use-studio-event';
 import { useProjectStore } from '../../state/project-store';
-import { upsertEvaluation, type EvaluationSummary } from './evaluation-types';
+import { upsertEvaluation } from './evaluation-types';
+import type { EvaluationSummary } from '../../client/contract-types';
 
 export interface EvaluationsList {
   evaluations: EvaluationSummary[] | null;

@@ -4,7 +4,7 @@
  * options: a mapping describes files on this person's disk, not a studio-wide setting (the
  * studio's settings file holds only who is annotating).
  */
-import type { ColumnMapping } from '../../../app/dataset/types';
+import type { ColumnMapping } from '../../client/contract-types';
 
 const STORAGE_KEY = 'reward-studio:import-mappings';
 /** Oldest names are forgotten past this many: the list must not grow forever. */

@@ -5,7 +5,7 @@
  * column may hold is the mapped reader's rule (app/dataset/formats/mapped.ts).
  */
 import { useId } from 'react';
-import type { ColumnMapping } from '../../../app/dataset/types';
+import type { ColumnMapping } from '../../client/contract-types';
 
 export interface MappingDraft {
   prompt: string;

@@ -1,6 +1,5 @@
 /** Export the project in one of the export formats; the report says what was written where, and what was left out. */
 import { useState, type FormEvent } from 'react';
-import type { ExportFormat, ExportReport } from '../../../app/dataset/types';
 import { useStudioClient } from '../../client/client-context';
 import { StudioClientError } from '../../client/studio-client-error';
 import { formatCount, formatDuration } from '../../components/format';
@@ -9,6 +8,7 @@ import { PathField } from '../../components/path-field';
 import { SelectField, type SelectOption } from '../../components/select-field';
 import { useStudioEvent } from '../../hooks/use-studio-event';
 import { toastError, toastSuccess } from '../../state/toast-store';
+import type { ExportFormat, ExportReport } from '../../client/contract-types';
 
 type ExportFormatChoice = ExportFormat;
 type ExportSplitChoice = 'all' | 'train' | 'val' | 'test';

@@ -1,6 +1,5 @@
 /** Project home: the numbers on the left, getting data in and out on the right. */
 import { useCallback, useEffect, useState } from 'react';
-import type { ImportReport } from '../../../app/dataset/types';
 import { useStudioClient } from '../../client/client-context';
 import { useProjectStore } from '../../state/project-store';
 import { ExportPanel } from './export-panel';
@@ -9,6 +8,7 @@ import { PastImports } from './past-imports';
 import { AnnotatorTable, ProjectStats, SplitTable } from './project-overview';
 import { ResplitPanel } from './resplit-panel';
 import { NewProjectPanel } from './new-project-panel';
+import type { ImportReport } from '../../client/contract-types';
 
 export function HomeView() {
   const client = useStudioClient();

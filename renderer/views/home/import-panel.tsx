@@ -4,7 +4,6 @@
  * a browser tab they are paths on the server's machine.
  */
 import { useState, type FormEvent } from 'react';
-import type { ImportProgress, ImportReport } from '../../../app/dataset/types';
 import { useStudioClient } from '../../client/client-context';
 import { formatBytes, formatCount } from '../../components/format';
 import { Panel } from '../../components/panel';
@@ -17,6 +16,7 @@ import { toastError, toastSuccess, useToastStore } from '../../state/toast-store
 import { recallMapping } from './column-mapping-memory';
 import { ImportPreview, type ImportChoice } from './import-preview';
 import { ImportReportView } from './import-report-view';
+import type { ImportProgress, ImportReport } from '../../client/contract-types';
 
 type ImportSplitChoice = 'auto' | 'train' | 'val' | 'test';
 

@@ -6,11 +6,10 @@
  * chosen again.
  */
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
-import type { DatasetPreview, ParsedPreviewRow, PreviewRow } from '../../../app/contract/dataset';
-import type { ColumnMapping } from '../../../app/dataset/types';
 import { useStudioClient } from '../../client/client-context';
 import { ColumnMappingEditor, draftFromMapping, EMPTY_DRAFT, mappingFromDraft, type MappingDraft } from './column-mapping';
 import { fileBaseName, forgetMapping, recallMapping, rememberMapping } from './column-mapping-memory';
+import type { ColumnMapping, DatasetPreview, ParsedPreviewRow, PreviewRow } from '../../client/contract-types';
 
 /** What the Import button sends: a format ('auto' or a reader's name) and, when the person mapped columns, the mapping. */
 export interface ImportChoice {

@@ -6,8 +6,8 @@
  * report keeps (the first 1000). Thousands of DOM rows would make the page stutter for nothing.
  */
 import { useState } from 'react';
-import type { ImportReasonGroup, ImportReport } from '../../../app/dataset/types';
 import { formatCount, formatDuration } from '../../components/format';
+import type { ImportReasonGroup, ImportReport } from '../../client/contract-types';
 
 /** Up to this many bad rows are listed one by one; past it they are grouped by reason (like the CLI). */
 const ROWS_LISTED_IN_FULL = 20;

@@ -1,8 +1,8 @@
 import { useState } from 'react';
-import type { ImportReport } from '../../../app/dataset/types';
 import { baseName, formatCount, formatDateTime } from '../../components/format';
 import { Panel } from '../../components/panel';
 import { ImportReportView } from './import-report-view';
+import type { ImportReport } from '../../client/contract-types';
 
 export interface PastImportsProps {
   imports: ImportReport[] | null;

@@ -1,7 +1,7 @@
 /** The numbers a person checks first: how much is there, how much is labeled, where, by whom. */
-import type { ProjectSummary, Split } from '../../../app/store/types';
 import { formatBytes, formatCount, formatPercent } from '../../components/format';
 import { Panel } from '../../components/panel';
+import type { ProjectSummary, Split } from '../../client/contract-types';
 
 const SPLIT_ORDER: readonly Split[] = ['train', 'val', 'test'];
 

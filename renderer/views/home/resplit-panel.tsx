@@ -3,12 +3,12 @@
  * evaluated on: so it asks for confirmation and says how many items are affected.
  */
 import { useState, type FormEvent } from 'react';
-import type { ProjectSummary, Split } from '../../../app/store/types';
 import { useStudioClient } from '../../client/client-context';
 import { formatCount } from '../../components/format';
 import { Panel } from '../../components/panel';
 import { useProjectStore } from '../../state/project-store';
 import { toastError, toastSuccess } from '../../state/toast-store';
+import type { ProjectSummary, Split } from '../../client/contract-types';
 
 const SPLITS: readonly Split[] = ['train', 'val', 'test'];
 type Percentages = Record<Split, string>;

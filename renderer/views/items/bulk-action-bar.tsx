@@ -4,12 +4,12 @@
  * ids only here, page by page, because "all matching" can be 100k rows never loaded.
  */
 import { useState } from 'react';
-import type { Split } from '../../../app/store/types';
 import { useStudioClient } from '../../client/client-context';
 import { formatCount } from '../../components/format';
 import { ModalDialog } from '../../components/modal-dialog';
 import { useProjectStore } from '../../state/project-store';
 import { toastError, toastSuccess } from '../../state/toast-store';
+import type { Split } from '../../client/contract-types';
 
 /** Ids per write: well under the contract's 100k, so one call never holds the store for long. */
 const WRITE_CHUNK = 20_000;

@@ -2,12 +2,12 @@
  * One item in full: image(s), query (or the whole prompt conversation, as a thread), the responses
  * with the ranking export would use, and every judgment with who made it.
  */
-import type { ItemDetail, Judgment } from '../../../app/store/types';
 import { ConversationThread } from '../../components/conversation-thread';
 import { ItemSourceFields } from './item-source-fields';
 import { formatDateTime, formatDuration, shortenPath } from '../../components/format';
 import { ItemImages } from './item-images';
 import { ordinal, rankingOrderText, rankPlaces, responseLetter } from './ranking-display';
+import type { ItemDetail, Judgment } from '../../client/contract-types';
 
 function Responses({ detail }: { detail: ItemDetail }) {
   const places = detail.resolvedRanking ? rankPlaces(detail.resolvedRanking) : null;

@@ -3,8 +3,8 @@
  * switching items never shifts the responses below. Several images: a strip to pick one.
  */
 import { useState } from 'react';
-import type { ImageRef } from '../../../app/store/types';
 import { useStudioClient } from '../../client/client-context';
+import type { ImageRef } from '../../client/contract-types';
 
 export function ItemImages({ images }: { images: ImageRef[] }) {
   const client = useStudioClient();

@@ -1,6 +1,6 @@
 import { memo, type MouseEvent } from 'react';
-import type { ItemSummary } from '../../../app/store/types';
 import { useStudioClient } from '../../client/client-context';
+import type { ItemSummary } from '../../client/contract-types';
 
 /** Fixed, so the virtual table places rows by arithmetic and never measures them. */
 export const ITEM_ROW_HEIGHT = 52;

@@ -3,7 +3,7 @@
  * per-pair margin, and the columns no reader used (kept as metadata, written back by the seed
  * export). Shown so nothing imported is invisible.
  */
-import type { ItemDetail } from '../../../app/store/types';
+import type { ItemDetail } from '../../client/contract-types';
 
 /** A metadata value as one line of text: strings as they are, anything else as compact JSON. */
 export function metadataText(value: unknown): string {

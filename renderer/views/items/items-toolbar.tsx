@@ -1,8 +1,8 @@
 import { forwardRef } from 'react';
-import type { Split } from '../../../app/store/types';
 import { formatCount } from '../../components/format';
 import { SearchField } from '../../components/search-field';
 import type { ItemFilters } from './use-item-window';
+import type { Split } from '../../client/contract-types';
 
 export interface ItemsToolbarProps {
   filters: ItemFilters;

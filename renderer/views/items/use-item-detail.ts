@@ -3,9 +3,9 @@
  * next one arrives, so moving with j/k does not flash an empty pane.
  */
 import { useEffect, useState } from 'react';
-import type { ItemDetail } from '../../../app/store/types';
 import { useStudioClient } from '../../client/client-context';
 import { describeError } from '../../client/studio-client-error';
+import type { ItemDetail } from '../../client/contract-types';
 
 export interface ItemDetailState {
   detail: ItemDetail | null;

@@ -5,9 +5,9 @@
  * screen until the new ones arrive, so the list never flashes empty.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ItemSummary, Split } from '../../../app/store/types';
 import { useStudioClient } from '../../client/client-context';
 import { describeError } from '../../client/studio-client-error';
+import type { ItemSummary, Split } from '../../client/contract-types';
 
 export const ITEM_PAGE_SIZE = 100;
 

@@ -6,7 +6,7 @@
 import { create } from 'zustand';
 import type { StudioClient } from '../../client/studio-client';
 import { toastError, toastSuccess } from '../../state/toast-store';
-import type { ModelExport, ModelExportFormat, ModelExportProgress } from './model-types';
+import type { ModelExport, ModelExportFormat, ModelExportProgress } from '../../client/contract-types';
 
 export type ExportJobKey = `${number}:${ModelExportFormat}`;
 

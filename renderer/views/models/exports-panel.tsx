@@ -5,13 +5,12 @@
  */
 import { useState } from 'react';
 import { useStudioClient } from '../../client/client-context';
-import type { CheckpointInfo } from '../../client/training-types';
 import { formatBytes, formatDateTime } from '../../components/format';
 import { Panel } from '../../components/panel';
 import { toastError, toastSuccess } from '../../state/toast-store';
 import { startExport, useExportJobs, type ExportJob } from './export-jobs';
 import { checkpointLabel } from './model-options';
-import type { ModelExport, ModelExportFormat } from './model-types';
+import type { CheckpointInfo, ModelExport, ModelExportFormat } from '../../client/contract-types';
 
 export interface ExportsPanelProps {
   exports: readonly ModelExport[];

@@ -1,7 +1,7 @@
 /** The models a person can score or serve with, as the pickers list them: checkpoints by run, then exports. */
-import type { CheckpointInfo, RunSummary } from '../../client/training-types';
 import { formatBytes } from '../../components/format';
-import { modelKey, type ModelExport, type ModelKey } from './model-types';
+import { modelKey, type ModelKey } from './model-types';
+import type { CheckpointInfo, ModelExport, RunSummary } from '../../client/contract-types';
 
 export interface ModelOption {
   key: ModelKey;

@@ -3,7 +3,7 @@
  * rows exist, whether it can be sent (and if not, what to fix), the exact `scoring.score` input,
  * and which shown scores still belong to what is on screen.
  */
-import { MAX_IMAGE_BASE64_CHARS, MAX_RESPONSES, MAX_TEXT_CHARS, type ModelRef, type ScoreInput, type ScoreResult } from './model-types';
+import { MAX_IMAGE_BASE64_CHARS, MAX_RESPONSES, MAX_TEXT_CHARS, type ModelRef, type ScoreInput, type ScoreResult } from '../../client/contract-types';
 
 export interface ResponseRow {
   /** Stable React key: rows are added and removed in the middle. */

@@ -4,7 +4,7 @@
  */
 import { forwardRef, useImperativeHandle, useRef } from 'react';
 import { bestIndices, formatScore, rowLetter, type ResponseRow } from './playground-draft';
-import { MAX_RESPONSES } from './model-types';
+import { MAX_RESPONSES } from '../../client/contract-types';
 
 export interface ResponseRowsHandle {
   focusRow(key: number): void;

@@ -1,6 +1,6 @@
 /** The line under the scores: time, engine, which model, and whether this call loaded it. */
 import { formatDuration } from '../../components/format';
-import type { ScoreResult } from './model-types';
+import type { ScoreResult } from '../../client/contract-types';
 
 export function ScoreMeta({ result, stale }: { result: ScoreResult; stale: boolean }) {
   return (

@@ -12,8 +12,9 @@ import { clientExamples, type ClientId } from './client-examples';
 import { CopyButton } from './copy-button';
 import type { ModelOptionGroup } from './model-options';
 import { ModelSelect } from './model-select';
-import { parseModelKey, type ModelKey, type ServeStatus } from './model-types';
+import { parseModelKey, type ModelKey } from './model-types';
 import { apiKeyProblem, generateApiKey, keyForExamples, useServeKey } from './serve-api-key';
+import type { ServeStatus } from '../../client/contract-types';
 
 const DEFAULT_PORT = 8400;
 /** What the examples show when the server needs a key this window does not know (another window started it). */

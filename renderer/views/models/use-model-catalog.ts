@@ -5,11 +5,10 @@
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useStudioClient } from '../../client/client-context';
-import type { CheckpointInfo, RunSummary } from '../../client/training-types';
 import { describeError } from '../../client/studio-client-error';
 import { useStudioEvent } from '../../hooks/use-studio-event';
 import { modelOptionGroups, type ModelOptionGroup } from './model-options';
-import type { ModelExport } from './model-types';
+import type { CheckpointInfo, ModelExport, RunSummary } from '../../client/contract-types';
 
 export interface ModelCatalog {
   loaded: boolean;

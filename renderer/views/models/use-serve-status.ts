@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'react';
 import { useStudioClient } from '../../client/client-context';
 import { useStudioEvent } from '../../hooks/use-studio-event';
-import type { ServeStatus } from './model-types';
+import type { ServeStatus } from '../../client/contract-types';
 
 export function useServeStatus(): { status: ServeStatus | null; known: boolean; set(status: ServeStatus | null): void } {
   const client = useStudioClient();

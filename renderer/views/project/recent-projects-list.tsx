@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
-import type { RecentProject } from '../../../app/store/types';
 import { useStudioClient } from '../../client/client-context';
 import { formatDateTime } from '../../components/format';
 import { useProjectStore } from '../../state/project-store';
+import type { RecentProject } from '../../client/contract-types';
 
 export interface RecentProjectsListProps {
   onOpen(dir: string): void;

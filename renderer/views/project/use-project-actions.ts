@@ -1,9 +1,9 @@
 import { useState } from 'react';
-import type { ProjectSummary } from '../../../app/store/types';
 import { useStudioClient } from '../../client/client-context';
 import { useProjectStore } from '../../state/project-store';
 import { useRouteStore } from '../../state/route-store';
 import { toastError } from '../../state/toast-store';
+import type { ProjectSummary } from '../../client/contract-types';
 
 export type ProjectAction = 'open' | 'create' | 'sample';
 

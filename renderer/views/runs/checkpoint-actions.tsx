@@ -5,13 +5,13 @@
  */
 import { useEffect, useRef } from 'react';
 import { useStudioClient } from '../../client/client-context';
-import type { CheckpointInfo } from '../../client/training-types';
 import { useRouteStore } from '../../state/route-store';
 import { exportJobKey, startExport, useExportJobs } from '../models/export-jobs';
 import { checkpointLabel } from '../models/model-options';
 import { useModelSelection } from '../models/model-selection-store';
-import { modelKey, type ModelExportFormat } from '../models/model-types';
+import { modelKey } from '../models/model-types';
 import { serveModel } from '../models/serve-model';
+import type { CheckpointInfo, ModelExportFormat } from '../../client/contract-types';
 import '../../styles/models.css';
 
 export function CheckpointActions({ checkpoint, runName }: { checkpoint: CheckpointInfo; runName: string }) {

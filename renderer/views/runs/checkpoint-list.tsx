@@ -1,9 +1,9 @@
 /** Checkpoints as the worker saves them (checkpoints.onAdded), the best by validation accuracy marked. */
-import type { CheckpointInfo } from '../../client/training-types';
 import { formatCount } from '../../components/format';
 import { CheckpointActions } from './checkpoint-actions';
 import { useRouteStore } from '../../state/route-store';
 import { useEvaluatePreselect } from '../evaluate/evaluate-preselect';
+import type { CheckpointInfo } from '../../client/contract-types';
 
 function metric(checkpoint: CheckpointInfo, name: string, percent: boolean): string {
   const value = checkpoint.metrics[name];

@@ -1,5 +1,5 @@
 /** How runs read in the list and the header: status words, durations, ETA. */
-import type { RunStatus, RunSummary } from '../../client/training-types';
+import type { RunStatus, RunSummary } from '../../client/contract-types';
 
 export const STATUS_LABELS: Record<RunStatus, string> = {
   queued: 'Queued',

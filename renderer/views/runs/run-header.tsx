@@ -4,10 +4,11 @@
  */
 import { useState } from 'react';
 import { useStudioClient } from '../../client/client-context';
-import { isActiveStatus, type RunSummary } from '../../client/training-types';
+import { isRunUnfinished } from './run-status';
 import { formatCount, formatDateTime } from '../../components/format';
 import { toastError, toastSuccess } from '../../state/toast-store';
 import { formatSeconds, progressFraction, runDurationSeconds, STATUS_LABELS } from './run-format';
+import type { RunSummary } from '../../client/contract-types';
 
 export interface RunHeaderProps {
   run: RunSummary;
@@ -21,7 +22,7 @@ export function RunHeader({ run, now, onDeleted }: RunHeaderProps) {
   const client = useStudioClient();
   const [confirming, setConfirming] = useState<Confirming>(null);
   const [busy, setBusy] = useState(false);
-  const active = isActiveStatus(run.status);
+  const unfinished = isRunUnfinished(run.status);
   const fraction = progressFraction(run);
   const duration = runDurationSeconds(run, now);
 
@@ -71,12 +72,12 @@ export function RunHeader({ run, now, onDeleted }: RunHeaderProps) {
           </p>
         </div>
         <div className="row">
-          {active && confirming !== 'stop' && (
+          {unfinished && confirming !== 'stop' && (
             <button type="button" className="button" onClick={() => setConfirming('stop')} data-testid="run-stop">
               Stop
             </button>
           )}
-          {!active && confirming !== 'delete' && (
+          {!unfinished && confirming !== 'delete' && (
             <button type="button" className="button" onClick={() => setConfirming('delete')} data-testid="run-delete">
               Delete…
             </button>
@@ -119,7 +120,7 @@ export function RunHeader({ run, now, onDeleted }: RunHeaderProps) {
           step {formatCount(run.step)}
           {run.totalSteps ? ` of ${formatCount(run.totalSteps)}` : ''}
           {fraction !== null && ` · ${Math.round(fraction * 100)}%`}
-          {active && run.etaSeconds !== null && <span className="muted"> · about {formatSeconds(run.etaSeconds)} left</span>}
+          {unfinished && run.etaSeconds !== null && <span className="muted"> · about {formatSeconds(run.etaSeconds)} left</span>}
           {run.lastLoss !== null && <span className="muted"> · loss {run.lastLoss.toFixed(4)}</span>}
         </span>
       </div>

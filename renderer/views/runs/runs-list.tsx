@@ -3,8 +3,8 @@
  * the checkbox overlays its curves on the shown run's charts (one colour per run).
  */
 import { formatCount } from '../../components/format';
-import type { RunSummary } from '../../client/training-types';
 import { formatSeconds, runDurationSeconds, STATUS_LABELS } from './run-format';
+import type { RunSummary } from '../../client/contract-types';
 
 export interface RunsListProps {
   runs: readonly RunSummary[];

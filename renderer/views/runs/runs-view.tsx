@@ -6,7 +6,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { runColor } from '../../charts/chart-specs';
 import { connectSeriesStore, ensureRunMetrics, forgetRunMetrics } from '../../charts/series-store-instance';
 import { useStudioClient } from '../../client/client-context';
-import { isActiveStatus } from '../../client/training-types';
+import { isRunUnfinished } from './run-status';
 import { LogTail } from '../../components/log-tail';
 import { Panel } from '../../components/panel';
 import { useRouteStore } from '../../state/route-store';
@@ -37,8 +37,8 @@ export function RunsView() {
   const shown = runs?.find((run) => run.id === shownId) ?? null;
   const { detail } = useRunDetail(shownId);
   const log = useRunLog(shownId);
-  const anyActive = runs?.some((run) => isActiveStatus(run.status)) ?? false;
-  const now = useNow(anyActive);
+  const anyUnfinished = runs?.some((run) => isRunUnfinished(run.status)) ?? false;
+  const now = useNow(anyUnfinished);
 
   const chartRuns = useMemo<ChartRunRef[]>(() => {
     if (!runs || shownId === null) return [];

@@ -5,8 +5,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { useStudioClient } from '../../client/client-context';
 import { describeError } from '../../client/studio-client-error';
-import type { CheckpointInfo, RunDetail, RunSummary } from '../../client/training-types';
 import { useStudioEvent } from '../../hooks/use-studio-event';
+import type { CheckpointInfo, RunDetail, RunSummary } from '../../client/contract-types';
 
 const MAX_LOG_LINES = 1000;
 

@@ -2,10 +2,10 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useStudioClient } from '../../client/client-context';
 import { describeError } from '../../client/studio-client-error';
-import type { RunSummary } from '../../client/training-types';
 import { useStudioEvent } from '../../hooks/use-studio-event';
 import { useProjectStore } from '../../state/project-store';
 import { upsertById } from '../../state/upsert-by-id';
+import type { RunSummary } from '../../client/contract-types';
 
 export interface RunsList {
   runs: RunSummary[] | null;

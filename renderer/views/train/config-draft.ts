@@ -5,7 +5,7 @@
  * The checks mirror the run manager's (types, choices, min/max, no negative counts) so mistakes
  * show beside the field instead of coming back from runs.start.
  */
-import type { TrainConfigField } from '../../client/training-types';
+import type { TrainConfigField } from '../../client/contract-types';
 
 export type DraftValue = string | boolean;
 export type ConfigDraft = Readonly<Record<string, DraftValue>>;

@@ -4,8 +4,8 @@
  * and its help, shown on hover and while the input has focus.
  */
 import { useId, useState } from 'react';
-import type { TrainConfigField } from '../../client/training-types';
 import { fieldType, isChangedFromDefault, toDraftValue, type DraftValue } from './config-draft';
+import type { TrainConfigField } from '../../client/contract-types';
 
 export interface ConfigFieldRowProps {
   field: TrainConfigField;

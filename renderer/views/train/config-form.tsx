@@ -3,9 +3,9 @@
  * The model folder comes from the model picker and the data paths and run name from the studio,
  * so those rows say where their value comes from instead of offering an input.
  */
-import type { TrainConfigField } from '../../client/training-types';
 import { ConfigFieldRow } from './config-field-row';
 import { groupFields, MODEL_FIELD, STUDIO_OWNED_FIELDS, type ConfigDraft, type DraftValue } from './config-draft';
+import type { TrainConfigField } from '../../client/contract-types';
 
 export interface ConfigFormProps {
   fields: readonly TrainConfigField[];

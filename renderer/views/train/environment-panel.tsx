@@ -5,12 +5,12 @@
 import { useState } from 'react';
 import { useStudioClient } from '../../client/client-context';
 import { describeError } from '../../client/studio-client-error';
-import type { TrainingEnvironment } from '../../client/training-types';
 import { LogTail } from '../../components/log-tail';
 import { Panel } from '../../components/panel';
 import { useStudioEvent } from '../../hooks/use-studio-event';
 import { PythonChoice } from './python-choice';
 import type { Loadable } from './use-train-setup';
+import type { TrainingEnvironment } from '../../client/contract-types';
 
 const PACKAGES = ['torch', 'transformers', 'peft', 'accelerate', 'reward_studio'] as const;
 const MAX_LOG_LINES = 2000;

@@ -2,7 +2,7 @@
  * Where the worker runs: the chosen GPUs become CUDA_VISIBLE_DEVICES (more than one launches
  * through accelerate); none chosen, or none present, is the CPU.
  */
-import type { GpuInfo } from '../../client/training-types';
+import type { GpuInfo } from '../../client/contract-types';
 
 export interface GpuPickerProps {
   gpus: readonly GpuInfo[];

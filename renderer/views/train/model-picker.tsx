@@ -3,8 +3,8 @@
  * typed (environment.checkModel), or the tiny random model the studio makes for first use.
  * The tiny one is labeled loudly: it demonstrates the studio, it learns nothing useful.
  */
-import type { ModelCheck } from '../../client/training-types';
 import { PathField } from '../../components/path-field';
+import type { ModelCheck } from '../../client/contract-types';
 
 export type ModelState =
   | { kind: 'empty' }

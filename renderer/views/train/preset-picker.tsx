@@ -1,5 +1,5 @@
 /** Presets fill the whole form (model, batch size, LoRA, …); the form stays editable afterwards. */
-import type { TrainingPreset } from '../../client/training-types';
+import type { TrainingPreset } from '../../client/contract-types';
 
 export interface PresetPickerProps {
   presets: readonly TrainingPreset[];

@@ -3,8 +3,7 @@
  * items go into the snapshot, so "12 of 40 labeled" tells the person what training will see.
  * A split cannot be on both sides (the run manager refuses it too).
  */
-import type { SplitName } from '../../client/training-types';
-import type { ProjectSummary } from '../../../app/store/types';
+import type { ProjectSummary, SplitName } from '../../client/contract-types';
 
 const SPLITS: readonly SplitName[] = ['train', 'val', 'test'];
 

@@ -5,7 +5,6 @@
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useStudioClient } from '../../client/client-context';
 import { describeError } from '../../client/studio-client-error';
-import type { TrainConfigField, TrainingPreset } from '../../client/training-types';
 import { Panel } from '../../components/panel';
 import { useProjectStore } from '../../state/project-store';
 import { useRouteStore } from '../../state/route-store';
@@ -20,6 +19,7 @@ import { labeledIn, SplitPicker, type SplitChoice } from './split-picker';
 import { useModelCheck } from './use-model-check';
 import { useRunEstimate } from './use-run-estimate';
 import { useTrainSetup, type TrainSetup } from './use-train-setup';
+import type { TrainConfigField, TrainingPreset } from '../../client/contract-types';
 
 function isCpuPreset(preset: TrainingPreset): boolean {
   return /\bcpu\b/i.test(`${preset.id} ${preset.hardware}`);

@@ -6,9 +6,9 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useStudioClient } from '../../client/client-context';
 import { describeError } from '../../client/studio-client-error';
-import type { ModelCheck } from '../../client/training-types';
 import { useDebounced } from '../../hooks/use-debounced';
 import type { ModelState } from './model-picker';
+import type { ModelCheck } from '../../client/contract-types';
 
 export interface ModelChoice {
   path: string;

@@ -2,9 +2,9 @@
 import { useEffect, useState } from 'react';
 import { useStudioClient } from '../../client/client-context';
 import { describeError } from '../../client/studio-client-error';
-import type { RunEstimate } from '../../client/training-types';
 import { useDebounced } from '../../hooks/use-debounced';
 import type { SplitChoice } from './split-picker';
+import type { RunEstimate } from '../../client/contract-types';
 
 export type EstimateState = { kind: 'idle' } | { kind: 'loading' } | { kind: 'ready'; estimate: RunEstimate } | { kind: 'error'; message: string };
 

@@ -5,7 +5,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useStudioClient } from '../../client/client-context';
 import { describeError } from '../../client/studio-client-error';
-import type { TrainConfigField, TrainingEnvironment, TrainingPreset } from '../../client/training-types';
+import type { TrainConfigField, TrainingEnvironment, TrainingPreset } from '../../client/contract-types';
 
 export interface Loadable<T> {
   value: T | null;
