@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  displayOrder,
+  usableShownOrder,
   moveInOrder,
   pairChoiceOf,
   pairDraft,
@@ -54,8 +54,8 @@ describe('rankings typed per screen position', () => {
   });
 
   it('falls back to the identity order for a missing or broken display order', () => {
-    expect(displayOrder(null, 3)).toEqual([0, 1, 2]);
-    expect(displayOrder([0, 0, 1], 3)).toEqual([0, 1, 2]);
-    expect(displayOrder([2, 0, 1], 3)).toEqual([2, 0, 1]);
+    expect(usableShownOrder(null, 3)).toEqual([0, 1, 2]);
+    expect(usableShownOrder([0, 0, 1], 3)).toEqual([0, 1, 2]);
+    expect(usableShownOrder([2, 0, 1], 3)).toEqual([2, 0, 1]);
   });
 });

@@ -11,7 +11,7 @@
 import type { ActionOutbox } from '../../client/action-outbox';
 import type { StudioClient } from '../../client/studio-client';
 import { describeError } from '../../client/studio-client-error';
-import { displayOrder } from './ranking-from-decision';
+import { usableShownOrder } from './ranking-from-decision';
 import type { JudgmentDraft } from './ranking-from-decision';
 import { queueListInput, type QueueFilters } from './queue-filters';
 import type { CommandInput, CommandResult, ItemDetail } from '../../client/contract-types';
@@ -161,7 +161,7 @@ export class AnnotationSession {
   decide(draft: JudgmentDraft, timeMs: number | null): void {
     const item = this.current();
     if (!item) return;
-    const order = displayOrder(item.shownOrder, item.responses.length);
+    const order = usableShownOrder(item.shownOrder, item.responses.length);
     const wasMine = item.judgments.some((judgment) => judgment.annotator === this.annotator && judgment.source !== 'adjudication');
     const input: CommandInput<'judgments.save'> = {
       itemId: item.id,
@@ -452,7 +452,7 @@ export class AnnotationSession {
 
   private buildSnapshot(): SessionSnapshot {
     const item = this.current() ?? (this.status === 'loading' ? (this.snapshot?.item ?? null) : null);
-    const order = item ? displayOrder(item.shownOrder, item.responses.length) : [];
+    const order = item ? usableShownOrder(item.shownOrder, item.responses.length) : [];
     const mine = item?.judgments.find((judgment) => judgment.annotator === this.annotator && judgment.source !== 'adjudication') ?? null;
     return {
       status: this.status,

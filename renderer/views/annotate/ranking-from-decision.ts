@@ -20,8 +20,11 @@ export function identityOrder(count: number): number[] {
   return Array.from({ length: count }, (_, index) => index);
 }
 
-/** A usable display order: the server's when it is a permutation of the responses, else identity. */
-export function displayOrder(shownOrder: readonly number[] | null | undefined, count: number): number[] {
+/**
+ * The order to show the responses in: the server's `shownOrder` when it is a permutation of them,
+ * else identity. (Not app/annotation/display-order.ts `displayOrder`, which makes that shuffle.)
+ */
+export function usableShownOrder(shownOrder: readonly number[] | null | undefined, count: number): number[] {
   if (!shownOrder || shownOrder.length !== count) return identityOrder(count);
   const seen = new Set(shownOrder);
   if (seen.size !== count || shownOrder.some((index) => !Number.isInteger(index) || index < 0 || index >= count)) return identityOrder(count);
