@@ -11,6 +11,7 @@ import { formatNames, readerNamed } from './formats';
 import { resolveDatasetInfoEntry } from './formats/llama-factory-dataset-info';
 import { ImageResolver, projectImageStore } from './image-resolver';
 import { ImportWriter, type ReadyRow } from './import-writer';
+import { finishImport, finishUnfinishedImports, importReports, insertImport, unfinishedImports } from './import-records';
 import { groupReasons, ReasonTally } from './import-reasons';
 import { isRecord, kindOf, RowError, type ParsedRow } from './parsed-row';
 import { readSourceRows, sniffSource, type RawRow, type SourceKind } from './source-rows';
@@ -53,11 +54,7 @@ export async function importDataset(store: ProjectStore, file: string, options: 
   const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH);
   markInterruptedImports(store);
   const startedAt = new Date();
-  const importId = Number(
-    store.db
-      .prepare('INSERT INTO imports (file, format, started_at, pid) VALUES (?, ?, ?, ?)')
-      .run(path, plan.reader.name, startedAt.toISOString(), process.pid).lastInsertRowid,
-  );
+  const importId = insertImport(store.db, path, plan.reader.name, startedAt.toISOString(), process.pid);
   const settings = store.splitSettings();
   const writer = new ImportWriter(store, {
     annotator,
@@ -108,7 +105,7 @@ export async function importDataset(store: ProjectStore, file: string, options: 
     if (options.signal?.aborted !== true && batch.length > 0) await flush(batch);
   } catch (error) {
     // Batches already committed stay; the import is marked finished without a report.
-    store.db.prepare('UPDATE imports SET finished_at = ? WHERE id = ?').run(new Date().toISOString(), importId);
+    finishImport(store.db, importId, new Date().toISOString());
     throw error;
   }
   const cancelled = options.signal?.aborted === true;
@@ -136,9 +133,7 @@ export async function importDataset(store: ProjectStore, file: string, options: 
     reasons: groupReasons(tally),
     cancelled,
   };
-  store.db
-    .prepare('UPDATE imports SET finished_at = ?, report_json = ? WHERE id = ?')
-    .run(new Date().toISOString(), JSON.stringify(report), importId);
+  finishImport(store.db, importId, new Date().toISOString(), report);
   return report;
 }
 
@@ -160,19 +155,9 @@ export function processIsRunning(pid: number): boolean {
  * Called when a project opens and before each import. Returns how many rows it marked.
  */
 export function markInterruptedImports(store: ProjectStore, isRunning: (pid: number) => boolean = processIsRunning): number {
-  const unfinished = store.db.prepare('SELECT id, file, format, started_at, pid FROM imports WHERE finished_at IS NULL').all() as {
-    id: number;
-    file: string;
-    format: string;
-    started_at: string;
-    pid: number | null;
-  }[];
-  const dead = unfinished.filter((row) => row.pid === null || (row.pid !== process.pid && !isRunning(row.pid)));
-  const finish = store.db.prepare('UPDATE imports SET finished_at = ?, report_json = ? WHERE id = ? AND finished_at IS NULL');
-  const now = new Date().toISOString();
-  store.db.transaction(() => {
-    for (const row of dead) finish.run(now, JSON.stringify(interruptedReport(row.id, row.file, row.format, row.started_at)), row.id);
-  })();
+  const dead = unfinishedImports(store.db).filter((row) => row.pid === null || (row.pid !== process.pid && !isRunning(row.pid)));
+  const reports = dead.map((row) => ({ id: row.id, report: interruptedReport(row.id, row.file, row.format, row.started_at) }));
+  finishUnfinishedImports(store.db, new Date().toISOString(), reports);
   return dead.length;
 }
 
@@ -198,10 +183,7 @@ function interruptedReport(id: number, file: string, format: string, startedAt: 
 
 /** Past imports, newest first (their reports as stored). */
 export function listImports(store: ProjectStore): ImportReport[] {
-  const rows = store.db
-    .prepare('SELECT report_json FROM imports WHERE report_json IS NOT NULL ORDER BY id DESC')
-    .all() as { report_json: string }[];
-  return rows.map((row) => JSON.parse(row.report_json) as ImportReport);
+  return importReports(store.db);
 }
 
 /**
