@@ -16,6 +16,7 @@ import type { RunManager } from '../training/run-manager';
 import { EXPORT_META_FILE, exportsDir } from './model-resolver';
 import type Database from 'better-sqlite3';
 import { mediaRelPath } from '../media/media-store';
+import { imagesOfCommonSizes } from '../store/item-queries';
 import type { ModelExport, ModelExportFormat, ModelExportProgress, VerifyResolution } from './types';
 
 /** What studio_export.json holds (ModelExport without what the folder itself tells). */
@@ -48,14 +49,9 @@ export const VERIFY_IMAGE_SIZES = 3;
 
 /** Paths of up to VERIFY_IMAGE_SIZES images of the project, one per distinct width × height, most common sizes first. */
 export function projectVerifyImages(db: Database.Database, projectDir: string, limit = VERIFY_IMAGE_SIZES): string[] {
-  const rows = db.prepare(
-    `SELECT MIN(sha256) AS sha256, width, height, COUNT(*) AS n FROM images GROUP BY width, height
-     ORDER BY n DESC, width, height LIMIT ?`,
-  ).all(limit) as { sha256: string; width: number; height: number }[];
   const paths: string[] = [];
-  for (const row of rows) {
-    const ext = (db.prepare('SELECT ext FROM images WHERE sha256 = ?').get(row.sha256) as { ext: string }).ext;
-    const file = path.join(projectDir, mediaRelPath(row.sha256, ext));
+  for (const image of imagesOfCommonSizes(db, limit)) {
+    const file = path.join(projectDir, mediaRelPath(image.sha256, image.ext));
     if (existsSync(file)) paths.push(file);
   }
   return paths;
