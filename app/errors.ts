@@ -21,10 +21,17 @@ export type StudioErrorCode =
   | 'cancelled'
   | 'internal';
 
-export interface StudioErrorShape {
-  code: StudioErrorCode;
+/**
+ * What went wrong and what to do next, without a code: how a job (run, evaluation, export)
+ * records the reason it failed, and what a worker's error event carries.
+ */
+export interface Problem {
   message: string;
   hint?: string;
+}
+
+export interface StudioErrorShape extends Problem {
+  code: StudioErrorCode;
 }
 
 export class StudioError extends Error implements StudioErrorShape {

@@ -7,8 +7,9 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { EventName, EventPayload } from '../contract';
-import { StudioError } from '../errors';
+import { StudioError, type Problem } from '../errors';
+import { settleJob } from '../jobs/job-settlement';
+import { isoNow, JobSupervisor, newJobState, type EventSink, type JobControl, type SupervisedJob } from '../jobs/job-supervisor';
 import { OnnxRewardScorer } from '../onnx/onnx-reward-scorer';
 import type { ProjectStore } from '../store/project-store';
 import { throttleProgress } from '../studio/progress-throttle';
@@ -23,10 +24,6 @@ import { PythonScoring } from './python-scoring';
 import { ScoringFailure, type RunningScoring, type ScoringEngineRunner } from './scoring-engine';
 import type { CompareItemPage, EvaluationComparison, EvaluationScope, EvaluationSummary, ItemScores, ScoringEngine } from './types';
 
-export interface EvaluationEventSink {
-  emit<K extends EventName>(name: K, payload: EventPayload<K>): void;
-}
-
 export interface StartEvaluationRequest {
   checkpointIds: number[];
   scope: EvaluationScope;
@@ -36,7 +33,7 @@ export interface StartEvaluationRequest {
 
 export interface EvaluationManagerOptions {
   store: ProjectStore;
-  events: EvaluationEventSink;
+  events: EventSink;
   /** The interpreter for the Python engine, asked at each start (default: settings, else .venv). */
   python?: () => string;
   /** Engines by name; default: the Python worker and onnxruntime-node on the checkpoint's ONNX export. */
@@ -49,10 +46,8 @@ export interface EvaluationManagerOptions {
   workerEnv?: Record<string, string>;
 }
 
-interface ActiveJob {
-  id: number;
-  scoring: RunningScoring | null;
-  cancelRequested: boolean;
+/** The evaluation being scored: the supervisor's job state and its progress throttle. */
+interface ScoringJob extends SupervisedJob {
   progress: { push(value: number): void; flush(): void };
 }
 
@@ -64,12 +59,11 @@ const ENDED_WHILE_CLOSED = {
 export class EvaluationManager {
   readonly records: EvaluationRecords;
   private readonly store: ProjectStore;
-  private readonly events: EvaluationEventSink;
+  private readonly events: EventSink;
   private readonly engines: Partial<Record<ScoringEngine, ScoringEngineRunner>>;
   private readonly progressMs: number;
-  private active: ActiveJob | null = null;
-  private pumping: Promise<void> = Promise.resolve();
-  private closed = false;
+  /** One evaluation at a time: the supervisor follows at most one job. */
+  private readonly jobs = new JobSupervisor<ScoringJob>({ noun: 'evaluation', stopGraceMs: 0, pollMs: 0 });
 
   constructor(options: EvaluationManagerOptions) {
     this.store = options.store;
@@ -91,7 +85,7 @@ export class EvaluationManager {
    */
   async resume(): Promise<void> {
     for (const row of this.records.withStatus(['running'])) {
-      this.update(row.id, { status: 'failed', finishedAt: now(), pid: null, error: ENDED_WHILE_CLOSED });
+      this.update(row.id, { status: 'failed', finishedAt: isoNow(), pid: null, error: ENDED_WHILE_CLOSED });
       this.emitChanged(row.id);
     }
     await this.removeOrphanFolders();
@@ -100,12 +94,9 @@ export class EvaluationManager {
 
   /** Stops the running scoring (its row is marked failed) and forgets the queue until the next open. */
   detach(): void {
-    this.closed = true;
-    const job = this.active;
-    if (job) {
-      job.cancelRequested = true;
-      job.scoring?.cancel();
-      this.update(job.id, { status: 'failed', finishedAt: now(), pid: null, error: ENDED_WHILE_CLOSED });
+    for (const job of this.jobs.close()) {
+      job.control?.terminate();
+      this.update(job.id, { status: 'failed', finishedAt: isoNow(), pid: null, error: ENDED_WHILE_CLOSED });
     }
   }
 
@@ -158,11 +149,11 @@ export class EvaluationManager {
   async cancel(id: number): Promise<EvaluationSummary> {
     const row = this.require(id);
     if (row.status === 'queued') {
-      this.update(id, { status: 'cancelled', finishedAt: now() });
+      this.update(id, { status: 'cancelled', finishedAt: isoNow() });
       this.emitChanged(id);
-    } else if (row.status === 'running' && this.active?.id === id && !this.active.cancelRequested) {
-      this.active.cancelRequested = true;
-      this.active.scoring?.cancel();
+    } else if (row.status === 'running') {
+      const job = this.jobs.get(id);
+      if (job) this.jobs.stop(job);
     }
     return this.get(id);
   }
@@ -170,14 +161,8 @@ export class EvaluationManager {
   /** Cancels it if it runs (waiting for the worker to exit), then removes its folder and rows. */
   async delete(id: number): Promise<{ deleted: number }> {
     const row = this.require(id);
-    if (this.active?.id === id) {
-      await this.cancel(id);
-      const deadline = Date.now() + 15_000;
-      while (this.active?.id === id && Date.now() < deadline) await delay(50);
-      if (this.active?.id === id) {
-        throw new StudioError('busy', `evaluation ${id} did not stop in time`, 'Try again in a moment; nothing was deleted.');
-      }
-    }
+    const job = this.jobs.get(id);
+    if (job) await this.jobs.endAndWait(job);
     await rm(row.dir ?? evaluationDir(this.store.dir, id), { recursive: true, force: true });
     return { deleted: this.records.delete(id) };
   }
@@ -199,41 +184,39 @@ export class EvaluationManager {
 
   // ---- the queue -----------------------------------------------------------------------------------
 
-  /** Runs queued evaluations one at a time, oldest first. Serialized: two pumps never run one twice. */
+  /** Runs queued evaluations one at a time, oldest first. */
   private pump(): Promise<void> {
-    this.pumping = this.pumping.then(async () => {
-      for (;;) {
-        if (this.closed) return;
-        const next = this.records.withStatus(['queued'])[0];
-        if (!next) return;
+    return this.jobs.serialize(async () => {
+      for (let next = this.queued(); next && !this.jobs.closed; next = this.queued()) {
         try {
           await this.runOne(next);
         } catch (error) {
           // runOne records its own failures; this is a bug or the project closing under it.
-          if (!this.closed) console.error(`reward-studio: evaluation ${next.id} ended unexpectedly:`, error);
+          if (!this.jobs.closed) console.error(`reward-studio: evaluation ${next.id} ended unexpectedly:`, error);
         }
       }
     });
-    return this.pumping;
+  }
+
+  private queued(): EvaluationRow | undefined {
+    return this.records.withStatus(['queued'])[0];
   }
 
   private async runOne(row: EvaluationRow): Promise<void> {
     const id = row.id;
     const dir = evaluationDir(this.store.dir, id);
-    const job: ActiveJob = {
-      id,
-      scoring: null,
-      cancelRequested: false,
+    const job: ScoringJob = {
+      ...newJobState(id),
       progress: throttleProgress((done: number) => {
-        if (this.closed || !this.records.get(id)) return;
+        if (this.jobs.closed || !this.records.get(id)) return;
         this.update(id, { done });
         this.emitChanged(id);
       }, this.progressMs),
     };
-    this.active = job;
+    this.jobs.watch(job);
     const startedAt = Date.now();
     // Marked running before the first await, so a cancel in between finds it running, not queued.
-    this.update(id, { status: 'running', dir, startedAt: now(), done: 0, error: null });
+    this.update(id, { status: 'running', dir, startedAt: isoNow(), done: 0, error: null });
     this.emitChanged(id);
     try {
       await rm(dir, { recursive: true, force: true });
@@ -249,41 +232,44 @@ export class EvaluationManager {
           'Choose another checkpoint; this one was deleted or moved.',
         );
       }
-      if (job.cancelRequested) throw new ScoringFailure('cancelled', undefined, true);
+      if (job.stopRequested) throw new ScoringFailure('cancelled', undefined, true);
       const engine = this.engines[row.engine] as ScoringEngineRunner;
       const scoring = await engine.start(
         { evaluationId: id, dir, dataFile, resultsFile, checkpointId: row.checkpointId, checkpointPath: row.checkpointPath, runConfig: row.runConfig, total: frozen.items },
         (done) => job.progress.push(done),
       );
-      job.scoring = scoring;
+      job.control = scoringControl(scoring);
       if (scoring.pid !== null) this.update(id, { pid: scoring.pid });
-      if (job.cancelRequested) scoring.cancel();
+      if (job.stopRequested) scoring.cancel();
       const report = await scoring.finished;
       job.progress.flush();
       const text = await readFile(resultsFile, 'utf8');
-      if (this.closed || !this.records.get(id)) return;
+      if (this.jobs.closed || !this.records.get(id)) return;
       const seconds = Math.round((Date.now() - startedAt) / 10) / 100;
       this.store.db.transaction(() => {
         const stored = storeResults(this.store.db, id, text, resultsFile);
         const metrics = measureEvaluation(this.store.db, id, { ...report, seconds });
-        this.update(id, { status: 'finished', finishedAt: now(), pid: null, done: stored.scoredItems, metrics });
+        this.settle(id, { phase: 'finished', problem: null }, { done: stored.scoredItems, metrics });
       })();
-      this.emitChanged(id);
     } catch (error) {
-      if (this.closed || !this.records.get(id)) return;
+      if (this.jobs.closed || !this.records.get(id)) return;
       job.progress.flush();
-      const cancelled = error instanceof ScoringFailure && error.cancelled;
       this.store.db.prepare('DELETE FROM evaluation_items WHERE evaluation_id = ?').run(id);
-      this.update(id, {
-        status: cancelled ? 'cancelled' : 'failed',
-        finishedAt: now(),
-        pid: null,
-        error: cancelled ? null : describeFailure(error),
-      });
-      this.emitChanged(id);
+      const cancelled = error instanceof ScoringFailure && error.cancelled;
+      this.settle(id, { phase: cancelled ? 'stopped' : 'failed', problem: cancelled ? null : describeFailure(error) });
     } finally {
-      if (this.active === job) this.active = null;
+      this.jobs.settle(job);
     }
+  }
+
+  /** Records how the scoring ended, in the words of settleJob (a stopped job is a cancelled evaluation). */
+  private settle(id: number, end: { phase: 'finished' | 'stopped' | 'failed'; problem: Problem | null }, patch: EvaluationPatch = {}): void {
+    const { status, error } = settleJob(
+      { phase: end.phase, phaseMessage: null, lastError: end.problem, stopRequested: false, killedAfterGrace: false, exit: null },
+      { graceMs: 0, reportedFailureHint: 'Start the evaluation again.', silentFailureHint: 'Start the evaluation again.' },
+    );
+    this.update(id, { ...patch, status: status === 'stopped' ? 'cancelled' : status, finishedAt: isoNow(), pid: null, error });
+    this.emitChanged(id);
   }
 
   // ---- helpers -------------------------------------------------------------------------------------
@@ -297,7 +283,7 @@ export class EvaluationManager {
     const root = path.join(this.store.dir, EVALUATIONS_DIR);
     if (!existsSync(root)) return;
     for (const entry of await readdir(root, { withFileTypes: true })) {
-      if (this.closed) return;
+      if (this.jobs.closed) return;
       if (entry.isDirectory() && /^\d+$/.test(entry.name) && !this.records.get(Number(entry.name))) {
         await rm(path.join(root, entry.name), { recursive: true, force: true });
       }
@@ -320,20 +306,17 @@ export class EvaluationManager {
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new StudioError('no_project', 'This project was closed.', 'Open it again to evaluate.');
+    if (this.jobs.closed) throw new StudioError('no_project', 'This project was closed.', 'Open it again to evaluate.');
   }
 }
 
-function describeFailure(error: unknown): { message: string; hint?: string } {
+function describeFailure(error: unknown): Problem {
   if (error instanceof ScoringFailure) return error.hint ? { message: error.message, hint: error.hint } : { message: error.message };
   if (error instanceof StudioError) return error.hint ? { message: error.message, hint: error.hint } : { message: error.message };
   return { message: error instanceof Error ? error.message : String(error), hint: 'Start the evaluation again; if it fails again, see console.log in the evaluation folder.' };
 }
 
-function now(): string {
-  return new Date().toISOString();
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** Cancelling a scoring is its engine's business (the Python engine escalates to SIGKILL itself). */
+function scoringControl(scoring: RunningScoring): JobControl {
+  return { terminate: () => scoring.cancel() };
 }

@@ -103,3 +103,13 @@ async function write(stream: WriteStream, text: string): Promise<void> {
 export async function writeRunConfig(runDir: string, config: Record<string, unknown>): Promise<void> {
   await writeFile(path.join(runDir, CONFIG_FILE), `${JSON.stringify(config, null, 2)}\n`);
 }
+
+/** Removes a run folder — only ever one under `<project>/runs/`: a damaged row must not delete anything else. */
+export async function removeRunDirectory(projectDir: string, dir: string): Promise<void> {
+  const runsDir = path.join(projectDir, RUNS_DIR) + path.sep;
+  const resolved = path.resolve(dir);
+  if (!resolved.startsWith(runsDir)) {
+    throw new StudioError('forbidden', `the run folder ${resolved} is outside ${runsDir}`, 'Delete that folder by hand if you want it gone; the run was not deleted.');
+  }
+  await rm(resolved, { recursive: true, force: true });
+}

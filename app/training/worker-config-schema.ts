@@ -38,6 +38,11 @@ async function loadSchema(python: string): Promise<TrainConfigField[]> {
   return parsed.fields;
 }
 
+/** A (partial) form completed with the worker's defaults: what the worker would run with. */
+export function withDefaults(fields: readonly TrainConfigField[], values: Record<string, unknown>): Record<string, unknown> {
+  return { ...Object.fromEntries(fields.map((field) => [field.name, field.default])), ...values };
+}
+
 /** Fields the studio fills in itself: the snapshot paths and the run name. */
 export const STUDIO_OWNED_FIELDS = new Set(['train_data_path', 'val_data_path', 'experiment_name', 'output_dir']);
 

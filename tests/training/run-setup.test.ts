@@ -3,7 +3,7 @@
  * only labeled items of the chosen splits), config validation against the real describe-config,
  * presets that validate, the step estimate counted like the worker, the queue, model checks.
  */
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StudioError } from '../../app/errors';
@@ -147,14 +147,29 @@ describe('config validation against describe-config', () => {
 
 describe('step estimate', () => {
   it('counts like the worker: items split over ranks, batched, accumulated, capped by max_steps', () => {
-    expect(planSteps(59, { batch_size: 4, num_epochs: 30 }, 1)).toEqual({ stepsPerEpoch: 15, totalSteps: 450 });
-    expect(planSteps(59, { batch_size: 4, gradient_accumulation_steps: 2, num_epochs: 3 }, 2)).toEqual({ stepsPerEpoch: 4, totalSteps: 12 });
-    expect(planSteps(100, { batch_size: 8, num_epochs: 10, max_steps: 7 }, 1)).toEqual({ stepsPerEpoch: 13, totalSteps: 7 });
-    expect(planSteps(100, { batch_size: 8, num_epochs: 0, max_steps: 40 }, 1)).toEqual({ stepsPerEpoch: 13, totalSteps: 40 });
+    const plan = (items: number, options: Record<string, number>, world: number) =>
+      planSteps(items, { gradient_accumulation_steps: 1, max_steps: 0, ...options }, world);
+    expect(plan(59, { batch_size: 4, num_epochs: 30 }, 1)).toEqual({ stepsPerEpoch: 15, totalSteps: 450 });
+    expect(plan(59, { batch_size: 4, gradient_accumulation_steps: 2, num_epochs: 3 }, 2)).toEqual({ stepsPerEpoch: 4, totalSteps: 12 });
+    expect(plan(100, { batch_size: 8, num_epochs: 10, max_steps: 7 }, 1)).toEqual({ stepsPerEpoch: 13, totalSteps: 7 });
+    expect(plan(100, { batch_size: 8, num_epochs: 0, max_steps: 40 }, 1)).toEqual({ stepsPerEpoch: 13, totalSteps: 40 });
+  });
+
+  it('is the same formula as the worker: every row of the shared table (tests/fixtures/step-plan-cases.json)', () => {
+    const cases = JSON.parse(readFileSync(path.join(import.meta.dirname, '../fixtures/step-plan-cases.json'), 'utf8')) as Array<Record<string, number>>;
+    expect(cases.length).toBeGreaterThanOrEqual(10);
+    for (const row of cases) {
+      const { items, world_size: world, steps_per_epoch: stepsPerEpoch, total_steps: totalSteps, ...options } = row;
+      expect(planSteps(items as number, options, world as number), JSON.stringify(row)).toEqual({ stepsPerEpoch, totalSteps });
+    }
+  });
+
+  it('repeats no default: an option missing from the config is an error naming it, not a guess', () => {
+    expect(() => planSteps(10, { batch_size: 2, num_epochs: 1, max_steps: 0 }, 1)).toThrow(/gradient_accumulation_steps/);
   });
 
   it('estimates from the project: trainable items, pairs without ties', async () => {
-    const estimate = await estimateRun(store, { train: ['train'], val: ['val'] }, { batch_size: 2, num_epochs: 3 }, []);
+    const estimate = await estimateRun(store, { train: ['train'], val: ['val'] }, { batch_size: 2, num_epochs: 3, gradient_accumulation_steps: 1, max_steps: 0 }, []);
     const dir = await createRunDirectory(store.dir, 'estimate');
     const report = await writeSnapshot(store, dir, { train: ['train'], val: ['val'] });
     expect(estimate.trainItems).toBe(report.train.items);
