@@ -1,6 +1,6 @@
 /**
  * Two evaluations side by side. Everything is read from evaluation_items (per-item outcome of the
- * stored scores) joined on the item, so filters, counts and pages are SQL over an index, and the
+ * stored scores) joined on the item (the store's joinItem), so filters, counts and pages are SQL over an index, and the
  * scatter comes back as parallel arrays (no object per point).
  *
  * The compared items are the live items both evaluations scored and both froze with a human
@@ -8,6 +8,7 @@
  * the row's humanRanking is A's.
  */
 import type Database from 'better-sqlite3';
+import { joinItem, responseCountSql } from '../store/item-queries';
 import type { Split } from '../store/types';
 import { AGREEMENT_KIND_SQL } from './agreement-kind';
 import { configDiff } from './config-diff';
@@ -36,7 +37,7 @@ export const FILTER_SQL: Record<CompareFilter, string> = {
 
 const BOTH_SCORED = `FROM evaluation_items a
   JOIN evaluation_items b ON b.evaluation_id = @b AND b.item_rowid = a.item_rowid AND b.scored = 1 AND b.correct IS NOT NULL
-  JOIN items i ON i.rowid = a.item_rowid AND i.deleted_at IS NULL
+  ${joinItem('i', 'a.item_rowid', { live: true })}
   WHERE a.evaluation_id = @a AND a.scored = 1 AND a.correct IS NOT NULL`;
 
 const NUMERIC_METRICS: readonly (keyof EvaluationMetrics)[] = [
@@ -101,11 +102,11 @@ export function compareItemPage(db: Database.Database, query: CompareItemsQuery)
   const total = (db.prepare(`SELECT COUNT(*) AS n ${where}`).get(params) as { n: number }).n;
   // The page is picked on rowids alone; only its rows compute their columns.
   const rows = db.prepare(
-    `SELECT i.rowid, i.id, i.split, i.query, (SELECT COUNT(*) FROM responses r WHERE r.item_rowid = i.rowid) AS responses,
+    `SELECT i.rowid, i.id, i.split, i.query, ${responseCountSql('i.rowid')} AS responses,
        a.ranking_json, ${AGREEMENT_KIND_SQL} AS agreement,
        a.correct AS correct_a, b.correct AS correct_b, a.margin AS margin_a, b.margin AS margin_b
      FROM (SELECT a.item_rowid AS rid ${where} ORDER BY a.item_rowid LIMIT @limit OFFSET @offset) p
-     CROSS JOIN items i ON i.rowid = p.rid
+     ${joinItem('i', 'p.rid', { cross: true })}
      JOIN evaluation_items a ON a.evaluation_id = @a AND a.item_rowid = p.rid
      JOIN evaluation_items b ON b.evaluation_id = @b AND b.item_rowid = p.rid
      ORDER BY i.rowid`,

@@ -18,6 +18,7 @@ import { StudioError } from '../errors';
 import { mediaRelPath } from '../media/media-store';
 import type { ProjectStore } from '../store/project-store';
 import { hasPreference } from './evaluation-metrics';
+import { EvaluationRecords } from './evaluation-records';
 import type { EvaluationScope } from './types';
 
 export const EVALUATIONS_DIR = 'evaluations';
@@ -38,7 +39,7 @@ export function evaluationDir(projectDir: string, id: number): string {
 }
 
 export async function freezeEvaluationData(store: ProjectStore, evaluationId: number, scope: EvaluationScope, file: string): Promise<FrozenData> {
-  const insert = store.db.prepare('INSERT INTO evaluation_items (evaluation_id, item_rowid, ranking_json) VALUES (?, ?, ?)');
+  const records = new EvaluationRecords(store.db);
   const pages = store.itemPages();
   const counts: FrozenData = { items: 0, labeled: 0 };
   const temp = `${file}.tmp`;
@@ -51,9 +52,7 @@ export async function freezeEvaluationData(store: ProjectStore, evaluationId: nu
       // An item's resolved ranking is null exactly when it has no judgment at all (adjudications included).
       const chosen = scope === 'unjudged' ? page.filter((item) => item.ranking === null) : page;
       if (chosen.length === 0) continue;
-      store.db.transaction(() => {
-        for (const item of chosen) insert.run(evaluationId, item.rowid, item.ranking === null ? null : JSON.stringify(item.ranking));
-      })();
+      records.freezeItems(evaluationId, chosen);
       let text = '';
       for (const item of chosen) {
         const images = item.images.map((image) => path.join(store.dir, mediaRelPath(image.sha256, image.ext)));
@@ -77,7 +76,7 @@ export async function freezeEvaluationData(store: ProjectStore, evaluationId: nu
   } catch (error) {
     stream.destroy();
     await rm(temp, { force: true });
-    store.db.prepare('DELETE FROM evaluation_items WHERE evaluation_id = ?').run(evaluationId);
+    records.clearScores(evaluationId);
     throw error;
   }
 }

@@ -4,6 +4,9 @@
  */
 import type Database from 'better-sqlite3';
 import { StudioError } from '../errors';
+import { liveItemRowid } from '../store/item-queries';
+import { joinCheckpointAndRun, NEWEST_CHECKPOINT_FIRST } from '../training/run-records';
+import { SCORED_EVALUATION_STATUS } from './evaluation-records';
 import type { ItemScores } from './types';
 
 interface ScoredRow {
@@ -22,22 +25,21 @@ const SCORED = `SELECT ei.evaluation_id, e.checkpoint_id, r.name AS run_name, c.
        AND s.item_rowid = ei.item_rowid ORDER BY s.response_idx) s) AS scores_json
   FROM evaluation_items ei
   JOIN evaluations e ON e.id = ei.evaluation_id
-  JOIN checkpoints c ON c.id = e.checkpoint_id
-  JOIN runs r ON r.id = c.run_id
+  ${joinCheckpointAndRun('e.checkpoint_id')}
   WHERE ei.item_rowid = @rowid AND ei.scored = 1`;
 
 /** "Most recent checkpoint": newest by creation time (then id), and its newest finished evaluation. */
-export const LATEST_FIRST = 'c.created_at DESC, c.id DESC, e.id DESC';
+export const LATEST_FIRST = `${NEWEST_CHECKPOINT_FIRST}, e.id DESC`;
 
 export function itemScores(db: Database.Database, itemId: string, evaluationIds?: readonly number[]): ItemScores[] {
-  const item = db.prepare('SELECT rowid FROM items WHERE id = ? AND deleted_at IS NULL').get(itemId) as { rowid: number } | undefined;
-  if (item === undefined) throw new StudioError('not_found', `no item with id "${itemId}" in this project`, 'Refresh the item list.');
+  const rowid = liveItemRowid(db, itemId);
+  if (rowid === undefined) throw new StudioError('not_found', `no item with id "${itemId}" in this project`, 'Refresh the item list.');
   if (evaluationIds === undefined) {
-    const latest = db.prepare(`${SCORED} AND e.status = 'finished' ORDER BY ${LATEST_FIRST} LIMIT 1`).get({ rowid: item.rowid }) as ScoredRow | undefined;
+    const latest = db.prepare(`${SCORED} AND e.status = @scored ORDER BY ${LATEST_FIRST} LIMIT 1`).get({ rowid, scored: SCORED_EVALUATION_STATUS }) as ScoredRow | undefined;
     return latest ? [toItemScores(latest)] : [];
   }
   const rows = db.prepare(`${SCORED} AND ei.evaluation_id IN (SELECT value FROM json_each(@ids))`).all({
-    rowid: item.rowid,
+    rowid,
     ids: JSON.stringify(evaluationIds),
   }) as ScoredRow[];
   const byId = new Map(rows.map((row) => [row.evaluation_id, row]));

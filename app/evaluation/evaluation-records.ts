@@ -1,11 +1,15 @@
 /**
  * The evaluations table of project.sqlite (migrations 2 and 7): one row per scoring of a scope
- * with a checkpoint, its lifecycle, progress and metrics. Joined with checkpoints and runs for the
- * names a person reads.
+ * with a checkpoint, its lifecycle, progress and metrics. Joined with checkpoints and runs (through
+ * training's joinCheckpointAndRun) for the names a person reads.
  */
 import type Database from 'better-sqlite3';
 import type { EvaluationMetrics, EvaluationScope, EvaluationStatus, EvaluationSummary, ScoringEngine } from './types';
 import { StatementCache } from '../store/statement-cache';
+import { joinCheckpointAndRun, RunRecords } from '../training/run-records';
+
+/** The status of an evaluation whose scores are all stored (the only one with scores to read). */
+export const SCORED_EVALUATION_STATUS: EvaluationStatus = 'finished';
 
 export const ACTIVE_EVALUATION_STATUSES: readonly EvaluationStatus[] = ['queued', 'running'];
 
@@ -66,13 +70,16 @@ const COLUMNS: Record<keyof EvaluationPatch, string> = {
 };
 
 const SELECT = `SELECT e.*, c.run_id, c.step, c.path AS checkpoint_path, r.name AS run_name, r.dir AS run_dir, r.config_json
-  FROM evaluations e JOIN checkpoints c ON c.id = e.checkpoint_id JOIN runs r ON r.id = c.run_id`;
+  FROM evaluations e ${joinCheckpointAndRun('e.checkpoint_id')}`;
 
 export class EvaluationRecords {
   private readonly statements: StatementCache;
 
+  private readonly runs: RunRecords;
+
   constructor(private readonly db: Database.Database) {
     this.statements = new StatementCache(db);
+    this.runs = new RunRecords(db);
   }
 
   insert(checkpointId: number, scope: EvaluationScope, engine: ScoringEngine): number {
@@ -127,10 +134,27 @@ export class EvaluationRecords {
   }
 
   checkpoint(id: number): { id: number; path: string; runId: number; runConfig: Record<string, unknown> } | null {
-    const row = this.statements.get(
-      'SELECT c.id, c.path, c.run_id, r.config_json FROM checkpoints c JOIN runs r ON r.id = c.run_id WHERE c.id = ?',
-    ).get(id) as { id: number; path: string; run_id: number; config_json: string | null } | undefined;
-    return row ? { id: row.id, path: row.path, runId: row.run_id, runConfig: parseObject(row.config_json) } : null;
+    const row = this.runs.checkpointWithRun(id);
+    return row ? { id: row.id, path: row.path, runId: row.runId, runConfig: parseObject(row.configJson) } : null;
+  }
+
+  /**
+   * Freezes items into the evaluation: one evaluation_items row per item with the human ranking as
+   * it is now (null: nobody judged it), in one transaction.
+   */
+  freezeItems(evaluationId: number, items: readonly { rowid: number; ranking: readonly number[] | null }[]): void {
+    const insert = this.statements.get('INSERT INTO evaluation_items (evaluation_id, item_rowid, ranking_json) VALUES (?, ?, ?)');
+    this.db.transaction(() => {
+      for (const item of items) insert.run(evaluationId, item.rowid, item.ranking === null ? null : JSON.stringify(item.ranking));
+    })();
+  }
+
+  /**
+   * Removes the evaluation's per-item rows (and with them what it scored), keeping the evaluation:
+   * what a failed or cancelled evaluation, or a freeze that failed, leaves behind.
+   */
+  clearScores(evaluationId: number): void {
+    this.statements.get('DELETE FROM evaluation_items WHERE evaluation_id = ?').run(evaluationId);
   }
 
 }

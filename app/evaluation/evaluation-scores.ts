@@ -4,6 +4,7 @@
  */
 import type Database from 'better-sqlite3';
 import { StudioError } from '../errors';
+import { joinItem, responseCountSql } from '../store/item-queries';
 import { itemOutcome, MetricsAccumulator } from './evaluation-metrics';
 import type { ScoringReport } from './scoring-engine';
 import type { EvaluationMetrics } from './types';
@@ -23,8 +24,8 @@ export function storeResults(db: Database.Database, evaluationId: number, result
   // One pass over the frozen items instead of a lookup by id per result line (half the time on 100k).
   const frozen = new Map<string, [rowid: number, rankingJson: string | null, responses: number]>();
   const rows = db.prepare(
-    `SELECT i.id, ei.item_rowid, ei.ranking_json, (SELECT COUNT(*) FROM responses r WHERE r.item_rowid = ei.item_rowid) AS n
-     FROM evaluation_items ei JOIN items i ON i.rowid = ei.item_rowid WHERE ei.evaluation_id = ?`,
+    `SELECT i.id, ei.item_rowid, ei.ranking_json, ${responseCountSql('ei.item_rowid')} AS n
+     FROM evaluation_items ei ${joinItem('i', 'ei.item_rowid')} WHERE ei.evaluation_id = ?`,
   ).raw();
   for (const [id, rowid, rankingJson, n] of rows.iterate(evaluationId) as IterableIterator<[string, number, string | null, number]>) {
     frozen.set(id, [rowid, rankingJson, n]);

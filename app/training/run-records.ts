@@ -8,7 +8,8 @@ import type { Split } from '../store/types';
 import type { WorkerCheckpoint } from './metrics-reader';
 import type { CheckpointInfo, RunStatus, RunSummary } from './types';
 
-export const ACTIVE_STATUSES: readonly RunStatus[] = ['starting', 'running'];
+/** A worker process is being started or is running (what resume() reattaches to and what holds GPUs); a queued run has none yet. */
+export const WORKER_STATUSES: readonly RunStatus[] = ['starting', 'running'];
 export const TERMINAL_STATUSES: readonly RunStatus[] = ['finished', 'stopped', 'failed'];
 
 export interface RunRow {
@@ -85,8 +86,33 @@ const COLUMNS: Record<keyof RunPatch, string> = {
   lastLoss: 'last_loss',
 };
 
+/**
+ * For other domains' reads that join a checkpoint and its run into one statement (see
+ * store/table-owners.ts): `JOIN checkpoints c … JOIN runs r …` on the caller's checkpoint id
+ * expression. The caller reads `c.*` and `r.*` columns.
+ */
+export function joinCheckpointAndRun(checkpointId: string): string {
+  return `${joinCheckpoint(checkpointId)} JOIN runs r ON r.id = c.run_id`;
+}
+
+/** `JOIN checkpoints c` on the caller's checkpoint id expression. */
+export function joinCheckpoint(checkpointId: string): string {
+  return `JOIN checkpoints c ON c.id = ${checkpointId}`;
+}
+
+/** "Most recent checkpoint" first, over `c` (joinCheckpoint): newest by creation time, then id. */
+export const NEWEST_CHECKPOINT_FIRST = 'c.created_at DESC, c.id DESC';
+
 export class RunRecords {
   constructor(private readonly db: Database.Database) {}
+
+  /** A checkpoint with its run's id and config as stored (what scoring it needs), or null. */
+  checkpointWithRun(id: number): { id: number; path: string; runId: number; configJson: string | null } | null {
+    const row = this.db
+      .prepare('SELECT c.id, c.path, c.run_id, r.config_json FROM checkpoints c JOIN runs r ON r.id = c.run_id WHERE c.id = ?')
+      .get(id) as { id: number; path: string; run_id: number; config_json: string | null } | undefined;
+    return row ? { id: row.id, path: row.path, runId: row.run_id, configJson: row.config_json } : null;
+  }
 
   insert(run: NewRun): number {
     const result = this.db
