@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { mediaRelPath } from '../media/media-store';
 import { thumbnailRelPath } from '../media/thumbnails';
 import { JUDGMENT_COLUMNS, RESOLVED_ORDER, toJudgment, type JudgmentRow } from './judgment-rows';
-import { uncertainOrder, type UncertainOrder } from './evaluation-order';
+import { uncertainOrder, type UncertainOrder } from '../evaluation/uncertain-order';
 import { itemFilterSql, queueSegments, type FilterSql } from './item-filters';
 import type { ImageRef, ItemDetail, ItemList, ItemSummary, ListItemsQuery, PromptMessage, Split } from './types';
 import { StatementCache } from './statement-cache';

@@ -88,7 +88,7 @@ export interface ListItemsQuery extends ItemFilter {
   limit?: number;
   /**
    * 'id': import order. 'queue': unjudged first, then judged only by others, then the rest.
-   * 'uncertain': items scored by `evaluationId` (default: the latest, see store/evaluation-order.ts)
+   * 'uncertain': items scored by `evaluationId` (default: the latest, see evaluation/uncertain-order.ts)
    * by the gap between their two highest scores, smallest first; then the rest in queue order.
    */
   order?: 'id' | 'queue' | 'uncertain';

@@ -1,12 +1,15 @@
 /**
- * The "most uncertain first" order of items.list (model in the loop): which evaluation's scores
- * order the queue, and the SQL pieces for its segments. The gap between an item's two highest
+ * The "most uncertain first" order of items.list (model in the loop), the evaluation domain's item
+ * order provider: which evaluation's scores order the queue, and the SQL pieces (over the store's
+ * `items i`) for its segments, which the store's ItemReader walks. The gap between an item's two highest
  * scores is stored per item (evaluation_items.top_gap, migration 7), so the scored segment is a
  * walk of the (evaluation_id, top_gap) index.
  */
 import type Database from 'better-sqlite3';
 import { StudioError } from '../errors';
-import type { FilterSql } from './item-filters';
+import type { FilterSql } from '../store/item-filters';
+import { joinCheckpoint, NEWEST_CHECKPOINT_FIRST } from '../training/run-records';
+import { SCORED_EVALUATION_STATUS } from './evaluation-records';
 
 /** Items the evaluation scored, and their order: smallest gap first, import order on a tie. */
 export interface UncertainOrder {
@@ -30,15 +33,15 @@ export function uncertainOrder(db: Database.Database, evaluationId: number | und
   if (evaluationId !== undefined) {
     const row = db.prepare('SELECT status FROM evaluations WHERE id = ?').get(evaluationId) as { status: string } | undefined;
     if (row === undefined) throw new StudioError('not_found', `no evaluation with id ${evaluationId} in this project`, 'Pick another evaluation, or leave it out to use the latest.');
-    if (row.status !== 'finished') {
+    if (row.status !== SCORED_EVALUATION_STATUS) {
       throw new StudioError('invalid_input', `evaluation ${evaluationId} is ${row.status}, so it has no scores to order by`, 'Wait for it to finish, or leave it out to use the latest finished one.');
     }
     id = evaluationId;
   } else {
     const row = db.prepare(
-      `SELECT e.id FROM evaluations e JOIN checkpoints c ON c.id = e.checkpoint_id WHERE e.status = 'finished'
-       ORDER BY c.created_at DESC, c.id DESC, e.id DESC LIMIT 1`,
-    ).get() as { id: number } | undefined;
+      `SELECT e.id FROM evaluations e ${joinCheckpoint('e.checkpoint_id')} WHERE e.status = ?
+       ORDER BY ${NEWEST_CHECKPOINT_FIRST}, e.id DESC LIMIT 1`,
+    ).get(SCORED_EVALUATION_STATUS) as { id: number } | undefined;
     id = row?.id;
   }
   if (id === undefined) return null;
