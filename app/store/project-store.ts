@@ -40,8 +40,14 @@ export interface CreateProjectOptions {
 }
 
 /**
- * One open project folder. All writes go through here (or through the writers it hands to
- * app/dataset), and each public method is one transaction.
+ * One open project folder. Writes to the store's own tables (items, judgments, … — see
+ * table-owners.ts) go through here (or through the writers it hands to app/dataset), and each
+ * public method is one transaction.
+ *
+ * `db` is the project's connection, handed to the records modules of the domains that own the
+ * other tables (training/run-records.ts, evaluation/evaluation-records.ts, dataset/import-records.ts,
+ * …) and used for `transaction(...)` around their calls. SQL is written only in the owning domain's
+ * records modules (tests/architecture/sql-ownership.test.ts), never beside a `store.db` elsewhere.
  */
 export class ProjectStore {
   private readonly reader: ItemReader;
