@@ -13,7 +13,9 @@ import { runCommands, runEvents } from './runs';
 import { itemCommands } from './items';
 import { judgmentCommands, judgmentEvents } from './judgments';
 import { projectCommands, projectEvents } from './projects';
-import { scoringCommands, scoringEvents } from './scoring';
+import { modelCommands, modelEvents } from './models';
+import { scoringCommands } from './scoring';
+import { servingCommands, servingEvents } from './serving';
 
 export const commands = {
   ...projectCommands,
@@ -25,6 +27,8 @@ export const commands = {
   ...environmentCommands,
   ...evaluationCommands,
   ...scoringCommands,
+  ...servingCommands,
+  ...modelCommands,
 } as const;
 
 export const events = {
@@ -35,7 +39,8 @@ export const events = {
   ...checkpointEvents,
   ...environmentEvents,
   ...evaluationEvents,
-  ...scoringEvents,
+  ...servingEvents,
+  ...modelEvents,
 } as const;
 
 export type Commands = typeof commands;

@@ -254,7 +254,7 @@ export class EvaluationManager {
     } catch (error) {
       if (this.jobs.closed || !this.records.get(id)) return;
       job.progress.flush();
-      this.store.db.prepare('DELETE FROM evaluation_items WHERE evaluation_id = ?').run(id);
+      this.records.clearScores(id);
       const cancelled = error instanceof ScoringFailure && error.cancelled;
       this.settle(id, { phase: cancelled ? 'stopped' : 'failed', problem: cancelled ? null : describeFailure(error) });
     } finally {

@@ -26,20 +26,6 @@ const EXEMPT: Readonly<Record<string, readonly string[] | 'all'>> = {
   'app/training/metrics-reader.ts': ['checkpoints'],
 };
 
-/**
- * TEMPORARY (issue #15): statements in files being rewritten elsewhere at the time of this test,
- * each matched by file, table and the exact trimmed line. Remove an entry when its line moves into
- * the owner's records module; an entry that no longer matches anything fails the test.
- */
-const TEMPORARY_ALLOWED: readonly { file: string; table: string; line: string }[] = [
-  // → this.records.clearScores(id) (EvaluationRecords)
-  {
-    file: 'app/evaluation/evaluation-manager.ts',
-    table: 'evaluation_items',
-    line: "this.store.db.prepare('DELETE FROM evaluation_items WHERE evaluation_id = ?').run(id);",
-  },
-];
-
 interface Naming {
   file: string;
   line: number;
@@ -90,18 +76,13 @@ function inRecords(owner: TableOwner, file: string): boolean {
 }
 
 /** What breaks the rule, as messages naming file, line, table and owner. */
-function violations(namings: readonly Naming[], used = new Set<number>()): string[] {
+function violations(namings: readonly Naming[]): string[] {
   const out: string[] = [];
   for (const naming of namings) {
     const owner = tableOwner(naming.table) as TableOwner;
     if (inRecords(owner, naming.file)) continue;
     const exempt = EXEMPT[naming.file];
     if (exempt === 'all' || exempt?.includes(naming.table)) continue;
-    const allowed = TEMPORARY_ALLOWED.findIndex((entry) => entry.file === naming.file && entry.table === naming.table && entry.line === naming.text);
-    if (allowed >= 0) {
-      used.add(allowed);
-      continue;
-    }
     const domain = TABLE_OWNERS[owner];
     out.push(
       `${naming.file}:${naming.line}: SQL names table "${naming.table}", owned by ${owner} (${domain.folder}/): ` +
@@ -143,10 +124,7 @@ describe('SQL ownership of project.sqlite tables', () => {
     const namings = sourceFiles('app').flatMap((file) => tableNamings(file, readFileSync(path.join(root, file), 'utf8')));
     // The scan must see the SQL it polices (a broken pattern would pass everything).
     expect(namings.some((n) => n.file === 'app/training/run-records.ts' && n.table === 'runs')).toBe(true);
-    const used = new Set<number>();
-    expect(violations(namings, used)).toEqual([]);
-    const stale = TEMPORARY_ALLOWED.filter((_, index) => !used.has(index));
-    expect(stale, 'temporary allow-list entries that match nothing any more: remove them').toEqual([]);
+    expect(violations(namings)).toEqual([]);
   });
 
   it('catches a misplaced statement, naming file, line, table and owner', () => {

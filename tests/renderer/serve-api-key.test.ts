@@ -4,7 +4,7 @@
  * at runtime, so the rule is written twice and compared here).
  */
 import { describe, expect, it } from 'vitest';
-import { serveApiKey } from '../../app/contract/scoring';
+import { serveApiKey } from '../../app/contract/serving';
 import { apiKeyProblem, generateApiKey, keyForExamples } from '../../renderer/views/models/serve-api-key';
 
 describe('serve API key', () => {
