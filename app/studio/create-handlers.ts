@@ -7,7 +7,9 @@ import { itemHandlers } from './handlers/item-handlers';
 import { judgmentHandlers } from './handlers/judgment-handlers';
 import { projectHandlers } from './handlers/project-handlers';
 import { runHandlers } from './handlers/run-handlers';
+import { modelHandlers } from './handlers/model-handlers';
 import { scoringHandlers } from './handlers/scoring-handlers';
+import { servingHandlers } from './handlers/serving-handlers';
 import type { Studio } from './studio';
 
 /** The complete handler table; the `Handlers` type makes a missing command a compile error. */
@@ -21,6 +23,8 @@ export function createHandlers(studio: Studio): Handlers {
     ...runHandlers(studio),
     ...checkpointHandlers(studio),
     ...scoringHandlers(studio),
+    ...servingHandlers(studio),
+    ...modelHandlers(studio),
     ...evaluationHandlers(studio),
   };
 }

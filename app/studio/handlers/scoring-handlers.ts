@@ -1,30 +1,10 @@
-import { createExport, deleteExport, listExports, projectVerifyImages } from '../../scoring/model-exports';
 import type { Handlers } from '../../rpc/router';
 import type { Studio } from '../studio';
 
-type ScoringHandlers = Pick<
-  Handlers,
-  'scoring.score' | 'serving.start' | 'serving.stop' | 'serving.status' | 'models.exports' | 'models.export' | 'models.deleteExport'
->;
+type ScoringHandlers = Pick<Handlers, 'scoring.score'>;
 
 export function scoringHandlers(studio: Studio): ScoringHandlers {
   return {
     'scoring.score': ({ model, query, responses, image }) => studio.scoring().score(model, { query, responses, image }),
-    'serving.start': ({ model, host, port, apiKey }) => studio.scoring().startServing(model, host, port, apiKey),
-    'serving.stop': async () => ({ stopped: await studio.scoring().stopServing() }),
-    // No project open means nothing is served (the session ends with its project).
-    'serving.status': () => (studio.projectDir ? studio.scoring().status() : null),
-    'models.exports': () => listExports(studio.project().dir),
-    'models.export': ({ checkpointId, format }) => {
-      const store = studio.project();
-      const projectDir = store.dir;
-      // An ONNX export is also checked on a few of the project's own images at their own sizes.
-      const verifyImages = format === 'onnx' ? projectVerifyImages(store.db, projectDir) : [];
-      // One export at a time per project: two would compete for memory and the exports folder.
-      return studio.exclusive('export of a model', () =>
-        createExport({ projectDir, runs: studio.runs(), python: studio.python(), events: studio.events, verifyImages }, checkpointId, format),
-      );
-    },
-    'models.deleteExport': ({ id }) => ({ deleted: deleteExport(studio.project().dir, id) }),
   };
 }
