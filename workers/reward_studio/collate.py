@@ -27,6 +27,7 @@ import torch
 from reward_studio.conversation import CHATML_TEMPLATE, single_turn, template_messages
 from reward_studio.data import Item, preference_pairs
 from reward_studio.errors import DataError
+from reward_studio.reward_batch import RewardBatch
 
 
 @dataclass
@@ -278,7 +279,7 @@ class ref_open_size:
         self.img.close()
 
 
-def collate(encoded: list[EncodedItem], pad_id: int) -> dict[str, Any]:
+def collate(encoded: list[EncodedItem], pad_id: int) -> RewardBatch:
     """Batch in the shared layout. Full-concatenation inputs are derived from it in model.py."""
     lp = max(len(e.prefix_ids) for e in encoded)
     b = len(encoded)
@@ -308,31 +309,18 @@ def collate(encoded: list[EncodedItem], pad_id: int) -> dict[str, Any]:
         offset += n
     pvs = [e.pixel_values for e in encoded if e.pixel_values is not None]
     grids = [e.image_grid_thw for e in encoded if e.image_grid_thw is not None]
-    return {
-        "prefix_ids": prefix_ids,
-        "prefix_mask": prefix_mask,
-        "prefix_mm": prefix_mm,
-        "pixel_values": torch.cat(pvs) if pvs else None,
-        "image_grid_thw": torch.cat(grids) if grids else None,
-        "images_per_item": torch.tensor([0 if e.image_grid_thw is None else len(e.image_grid_thw) for e in encoded]),
-        "resp_ids": resp_ids,
-        "resp_mask": resp_mask,
-        "resp_item": torch.tensor([i for i, _ in rows], dtype=torch.long),
-        "pairs": torch.tensor(pairs, dtype=torch.long).reshape(-1, 2),
-        "pair_margin": torch.tensor(pair_margin, dtype=torch.float32),
-        "groups": groups,
-        "item_ids": [e.item_id for e in encoded],
-    }
-
-
-def batch_to(batch: dict[str, Any], device: torch.device) -> dict[str, Any]:
-    return {k: v.to(device) if isinstance(v, torch.Tensor) else v for k, v in batch.items()}
-
-
-def count_tokens(batch: dict[str, Any], shared: bool) -> int:
-    """Tokens the backbone actually processes for this batch (what tokens_per_second counts)."""
-    prefix_lens = batch["prefix_mask"].sum(1)
-    resp = int(batch["resp_mask"].sum())
-    if shared:
-        return int(prefix_lens.sum()) + resp
-    return int(prefix_lens[batch["resp_item"]].sum()) + resp
+    return RewardBatch(
+        prefix_ids=prefix_ids,
+        prefix_mask=prefix_mask,
+        prefix_mm=prefix_mm,
+        pixel_values=torch.cat(pvs) if pvs else None,
+        image_grid_thw=torch.cat(grids) if grids else None,
+        images_per_item=torch.tensor([0 if e.image_grid_thw is None else len(e.image_grid_thw) for e in encoded]),
+        resp_ids=resp_ids,
+        resp_mask=resp_mask,
+        resp_item=torch.tensor([i for i, _ in rows], dtype=torch.long),
+        pairs=torch.tensor(pairs, dtype=torch.long).reshape(-1, 2),
+        pair_margin=torch.tensor(pair_margin, dtype=torch.float32),
+        groups=groups,
+        item_ids=[e.item_id for e in encoded],
+    )

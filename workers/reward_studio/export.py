@@ -25,12 +25,13 @@ from reward_studio.data import Item
 from reward_studio.errors import ConfigError, ModelError
 from reward_studio.hf_export import load_hf_model, write_hf_model
 from reward_studio.model import full_layout, load_processor, load_reward_model
+from reward_studio.reward_batch import RewardBatch
 
 # fp32 on both sides: anything above this is a real difference between the export and the checkpoint.
 VERIFY_TOLERANCE = 1e-4
 
 
-def probe_batch(encoder: Encoder, is_vl: bool, tmp: Path) -> dict[str, Any]:
+def probe_batch(encoder: Encoder, is_vl: bool, tmp: Path) -> RewardBatch:
     from PIL import Image
 
     from reward_studio.data import ImageRef
@@ -90,7 +91,7 @@ def export_main(checkpoint: str, out: str, base_model_name: str | None, verify: 
     return result
 
 
-def hf_rewards(model: torch.nn.Module, batch: dict[str, Any]) -> torch.Tensor:
+def hf_rewards(model: torch.nn.Module, batch: RewardBatch) -> torch.Tensor:
     """Rewards of a standard sequence-classification model on the worker's batch, one row per response
     (prefix + response concatenated, right-padded: what a plain `model(**inputs).logits[:, 0]` sees)."""
     ids, mask, mm, pv, grid = full_layout(batch)

@@ -15,6 +15,8 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
+from reward_studio.reward_batch import Group, RewardBatch
+
 
 def bradley_terry(rewards: torch.Tensor, pairs: torch.Tensor, margin: float | torch.Tensor = 0.0) -> torch.Tensor:
     """`margin`: one number for every pair, or one per pair (see pair_margins)."""
@@ -22,13 +24,13 @@ def bradley_terry(rewards: torch.Tensor, pairs: torch.Tensor, margin: float | to
     return -F.logsigmoid(diff - margin).mean()
 
 
-def pair_margins(batch: dict, run_margin: float) -> torch.Tensor:
+def pair_margins(batch: RewardBatch, run_margin: float) -> torch.Tensor:
     """Per-pair margins for use_margin_loss: the item's own margin where the data gives one, else the run's."""
-    own = batch["pair_margin"]
+    own = batch.pair_margin
     return torch.where(torch.isnan(own), torch.full_like(own, run_margin), own)
 
 
-def plackett_luce(rewards: torch.Tensor, groups: list[tuple[int, int, list[int]]]) -> torch.Tensor:
+def plackett_luce(rewards: torch.Tensor, groups: list[Group]) -> torch.Tensor:
     per_item = []
     for offset, n, ranking in groups:
         r = rewards[offset:offset + n]
@@ -44,14 +46,14 @@ def plackett_luce(rewards: torch.Tensor, groups: list[tuple[int, int, list[int]]
     return torch.stack(per_item).mean()
 
 
-def preference_loss(rewards: torch.Tensor, batch: dict, kind: str = "pairwise", margin: float = 0.0,
+def preference_loss(rewards: torch.Tensor, batch: RewardBatch, kind: str = "pairwise", margin: float = 0.0,
                     use_margin: bool = False) -> torch.Tensor:
     """`use_margin` (use_margin_loss): pairs take their item's margin, else `margin`. Without it `margin`
     applies as given (0 in training) and items' margins are ignored. Plackett-Luce takes no margin."""
     if kind == "plackett_luce":
-        return plackett_luce(rewards, batch["groups"])
-    per_pair = pair_margins(batch, margin).to(rewards.dtype) if use_margin and "pair_margin" in batch else margin
-    return bradley_terry(rewards, batch["pairs"], per_pair)
+        return plackett_luce(rewards, batch.groups)
+    per_pair = pair_margins(batch, margin).to(rewards.dtype) if use_margin else margin
+    return bradley_terry(rewards, batch.pairs, per_pair)
 
 
 @torch.no_grad()

@@ -27,6 +27,7 @@ from torch import nn
 
 from reward_studio.errors import ModelError
 from reward_studio.hf_reward_model import ScoreHead, apply_score_range, last_attended_index
+from reward_studio.reward_batch import RewardBatch
 
 log = logging.getLogger("reward_studio")
 
@@ -68,8 +69,8 @@ class RewardModel(nn.Module):
         self.shared_prefix = True
 
     # ---- the two paths ------------------------------------------------------------------------
-    def forward(self, batch: dict[str, Any], shared: bool | None = None, return_logits: bool = False) -> torch.Tensor:
-        """Rewards, one per response row of the batch (see collate.collate); with return_logits, the head's
+    def forward(self, batch: RewardBatch, shared: bool | None = None, return_logits: bool = False) -> torch.Tensor:
+        """Rewards, one per response row of the batch (see reward_batch.RewardBatch); with return_logits, the head's
         raw output before the score range (what training computes its loss from, see loss_scores)."""
         shared = self.shared_prefix if shared is None else shared
         h = self._hidden_shared(batch) if shared else self._hidden_full(batch)
@@ -97,7 +98,7 @@ class RewardModel(nn.Module):
             return pos
         return (mask.long().cumsum(-1) - 1).clamp(min=0)
 
-    def _hidden_full(self, batch: dict[str, Any]) -> torch.Tensor:
+    def _hidden_full(self, batch: RewardBatch) -> torch.Tensor:
         ids, mask, mm, pv, grid = full_layout(batch)
         pos = self._positions(ids, mask, mm, grid)
         kwargs: dict[str, Any] = {}
@@ -107,11 +108,11 @@ class RewardModel(nn.Module):
         h = out.last_hidden_state
         return h[torch.arange(h.shape[0], device=h.device), last_token_index(mask)]
 
-    def _hidden_shared(self, batch: dict[str, Any]) -> torch.Tensor:
+    def _hidden_shared(self, batch: RewardBatch) -> torch.Tensor:
         from transformers import DynamicCache
 
-        ids, mask, mm = batch["prefix_ids"], batch["prefix_mask"], batch["prefix_mm"]
-        pv, grid = batch.get("pixel_values"), batch.get("image_grid_thw")
+        ids, mask, mm = batch.prefix_ids, batch.prefix_mask, batch.prefix_mm
+        pv, grid = batch.pixel_values, batch.image_grid_thw
         pos = self._positions(ids, mask, mm, grid)
         kwargs: dict[str, Any] = {}
         if self.is_vl and pv is not None:
@@ -119,11 +120,11 @@ class RewardModel(nn.Module):
         cache = DynamicCache(config=self.backbone.config)
         kv = {cache_kwarg(self.backbone): cache}
         self.backbone(input_ids=ids, attention_mask=mask, position_ids=pos, use_cache=True, **kv, **kwargs)
-        rows = batch["resp_item"]
+        rows = batch.resp_item
         cache.batch_select_indices(rows)  # one copy of the item's prefix cache per response row
         # Text after the prefix continues from the prefix's largest position (m-RoPE: all 3 axes).
         start = (pos.amax(dim=(0, 2)) if pos.dim() == 3 else pos.amax(dim=1)) + 1
-        rids, rmask = batch["resp_ids"], batch["resp_mask"]
+        rids, rmask = batch.resp_ids, batch.resp_mask
         rpos = start[rows].unsqueeze(1) + torch.arange(rids.shape[1], device=rids.device).unsqueeze(0)
         if self.is_vl:
             rpos = rpos.unsqueeze(0).expand(3, -1, -1)
@@ -144,10 +145,10 @@ def cache_kwarg(backbone: nn.Module) -> str:
     return "cache" if _forward_takes(type(backbone), "cache") else "past_key_values"
 
 
-def full_layout(batch: dict[str, Any]) -> tuple[torch.Tensor, ...]:
+def full_layout(batch: RewardBatch) -> tuple[torch.Tensor, ...]:
     """Rebuild one full (prefix + response) row per response, right-padded, images repeated per row."""
-    pids, pmask, pmm = batch["prefix_ids"], batch["prefix_mask"], batch["prefix_mm"]
-    rids, rmask, rows = batch["resp_ids"], batch["resp_mask"], batch["resp_item"]
+    pids, pmask, pmm = batch.prefix_ids, batch.prefix_mask, batch.prefix_mm
+    rids, rmask, rows = batch.resp_ids, batch.resp_mask, batch.resp_item
     plen, rlen = pmask.sum(1), rmask.sum(1)
     total = plen[rows] + rlen
     n, width = rows.shape[0], int(total.max())
@@ -161,10 +162,10 @@ def full_layout(batch: dict[str, Any]) -> tuple[torch.Tensor, ...]:
         mm[r, :p] = pmm[i, pids.shape[1] - p:]
         ids[r, p:p + q] = rids[r, :q]
         mask[r, :p + q] = 1
-    pv, grid = batch.get("pixel_values"), batch.get("image_grid_thw")
+    pv, grid = batch.pixel_values, batch.image_grid_thw
     if pv is None:
         return ids, mask, mm, None, None
-    per_item_images = batch["images_per_item"].tolist()
+    per_item_images = batch.images_per_item.tolist()
     patches = grid.prod(-1).tolist()
     # Split pixel patches and grids per item, then repeat them for each of the item's response rows.
     pv_items, grid_items, k, off = [], [], 0, 0

@@ -40,6 +40,7 @@ from reward_studio.errors import ConfigError, ModelError
 from reward_studio.hf_reward_model import apply_score_range
 from reward_studio.model import RewardModel, full_layout, last_token_index, load_processor, load_reward_model
 from reward_studio.onnx_conversation import conversation_layout
+from reward_studio.reward_batch import RewardBatch
 
 FORMAT_VERSION = 1
 QUERY_SENTINEL = "\u2063REWARD_STUDIO_QUERY\u2063"
@@ -119,7 +120,7 @@ def probe_items(is_vl: bool, size: tuple[int, int], tmp: Path) -> list[Item]:
     return [Item("probe", "What colour is the shape? Answer briefly.", images, responses, [0, 1, 1], "probe")]
 
 
-def graph_inputs(core: RewardModel, batch: dict[str, Any]) -> dict[str, torch.Tensor]:
+def graph_inputs(core: RewardModel, batch: RewardBatch) -> dict[str, torch.Tensor]:
     """The ONNX inputs for a one-item batch, built by the worker's own full-layout code."""
     ids, mask, mm, pv, grid = full_layout(batch)
     inputs = {"input_ids": ids, "attention_mask": mask}

@@ -211,7 +211,7 @@ def build_config(run_dir: Path, overrides: dict[str, Any], created: bool) -> Tra
 def train_main(run_dir_arg: str | None, overrides: dict[str, Any]) -> int:
     from accelerate import Accelerator, DistributedDataParallelKwargs
 
-    from reward_studio.train_loop import StopFlag, Trainer
+    from reward_studio.train_loop import StopFlag, train
 
     # Text without images leaves the vision tower unused in some steps: DDP must tolerate that.
     import torch
@@ -244,7 +244,7 @@ def train_main(run_dir_arg: str | None, overrides: dict[str, Any]) -> int:
         from reward_studio.model import check_model_folder
 
         check_model_folder(cfg.base_model_name)
-        outcome = Trainer(cfg, run_dir, acc, db, stop).run()
+        outcome = train(cfg, run_dir, acc, db, stop)
         log.info("run %s: %s", run_dir, outcome)
         return 0
     except WorkerError as exc:

@@ -22,7 +22,7 @@ from typing import Any
 
 import torch
 
-from reward_studio.collate import Encoder, batch_to, collate
+from reward_studio.collate import Encoder, collate
 from reward_studio.data import load_items, preference_pairs
 from reward_studio.model import load_processor, load_reward_model, read_reward_config, resolve_dtype
 
@@ -136,10 +136,9 @@ def score_main(model_path: str, data_path: str, output_path: str | None, base_mo
             # The encoder and collate want a ranking; an all-tied stand-in makes no training pairs.
             encodable = [it if it.ranking is not None else dataclasses.replace(it, ranking=[0] * len(it.responses))
                          for it in chunk]
-            batch = batch_to(collate([encoder.encode(it, budgets.get(it.source)) for it in encodable], encoder.pad_id),
-                             device)
+            batch = collate([encoder.encode(it, budgets.get(it.source)) for it in encodable], encoder.pad_id).to(device)
             rewards = model(batch).float().cpu().tolist()
-            for (off, n, _), item in zip(batch["groups"], chunk):
+            for (off, n, _), item in zip(batch.groups, chunk):
                 res = item_result(item, rewards[off:off + n])
                 results.append(res)
                 fh.write(json.dumps(res, ensure_ascii=False) + "\n")

@@ -62,7 +62,7 @@ from typing import Any, TextIO
 
 import torch
 
-from reward_studio.collate import EncodedItem, Encoder, batch_to, collate
+from reward_studio.collate import EncodedItem, Encoder, collate
 from reward_studio.conversation import last_user_text, parse_messages, parse_tools
 from reward_studio.data import ImageRef, Item
 from reward_studio.errors import DataError, WorkerError
@@ -297,7 +297,7 @@ class ScoreServer:
             chunk = [ready[k] for k in group]
             try:
                 with torch.no_grad():
-                    batch = batch_to(collate([p.encoded for p in chunk], self.encoder.pad_id), self.device)
+                    batch = collate([p.encoded for p in chunk], self.encoder.pad_id).to(self.device)
                     rewards = self.model(batch).float().cpu().tolist()
             except Exception as exc:  # e.g. out of memory on a huge image: fail these items, keep serving
                 for p in chunk:
@@ -305,7 +305,7 @@ class ScoreServer:
                         "message": f"item {p.index}: scoring failed ({exc.__class__.__name__}: {exc})",
                         "hint": "Try fewer or shorter responses, or a smaller image."}}
                 continue
-            for p, (off, n, _) in zip(chunk, batch["groups"]):
+            for p, (off, n, _) in zip(chunk, batch.groups):
                 results[p.index] = {"scores": rewards[off:off + n], **p.info, "tokens": p.tokens}
         return [r if r is not None else {"error": {"message": "not scored", "hint": ""}} for r in results]
 

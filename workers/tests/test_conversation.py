@@ -298,8 +298,8 @@ def test_item_margin_reaches_the_loss_through_collate(tiny_text):
     enc = Encoder(load_processor(str(tiny_text), False), False, 2048, "truncate")
     items = [item(THREE_TURNS, margin=3.0), item(None, ["yes", "no", "maybe"], query="x")]
     batch = collate([enc.encode(it) for it in items], enc.pad_id)
-    assert batch["pairs"].tolist() == [[0, 1], [2, 3], [2, 4]]
-    assert torch.isnan(batch["pair_margin"][1:]).all() and batch["pair_margin"][0].item() == 3.0
+    assert batch.pairs.tolist() == [[0, 1], [2, 3], [2, 4]]
+    assert torch.isnan(batch.pair_margin[1:]).all() and batch.pair_margin[0].item() == 3.0
     rewards = torch.tensor([1.0, 0.0, 0.5, 0.0, 0.25])
     sig = lambda x: 1 / (1 + math.exp(-x))  # noqa: E731
     # use_margin_loss: the first item's pair takes its own margin 3.0, the others the run's 0.5

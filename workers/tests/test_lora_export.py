@@ -52,7 +52,7 @@ def test_lora_checkpoint_reload_identical(lora_run, colour_data, tiny_vl):
     logged = series(lora_run, "eval_loss")[12]
     with torch.no_grad():
         scores = reward_core(model).loss_scores(model(batch, return_logits=True))
-    assert bradley_terry(scores, batch["pairs"]).item() == pytest.approx(logged, rel=1e-5, abs=1e-6)
+    assert bradley_terry(scores, batch.pairs).item() == pytest.approx(logged, rel=1e-5, abs=1e-6)
     again, _ = val_rewards(load_reward_model(str(ckpt))[0], ckpt, colour_data[1])
     assert torch.equal(rewards, again)
     # and the head is the trained one, not a fresh init: a base model + fresh head scores differently

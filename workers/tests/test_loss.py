@@ -7,6 +7,7 @@ import torch
 
 from reward_studio.data import preference_pairs
 from reward_studio.loss import bradley_terry, pair_stats, plackett_luce, preference_loss
+from reward_studio.reward_batch import RewardBatch
 
 
 def sig(x: float) -> float:
@@ -56,23 +57,23 @@ def test_plackett_luce_ties_share_denominator():
 
 def test_preference_loss_dispatch_and_stats():
     r = torch.tensor([1.0, 0.0, 0.5, 2.0])
-    batch = {"pairs": torch.tensor([[0, 1], [2, 3]]), "groups": [(0, 2, [0, 1]), (2, 2, [0, 1])]}
-    assert preference_loss(r, batch, "pairwise").item() == pytest.approx(bradley_terry(r, batch["pairs"]).item())
+    batch = RewardBatch.for_loss(torch.tensor([[0, 1], [2, 3]]), [(0, 2, [0, 1]), (2, 2, [0, 1])])
+    assert preference_loss(r, batch, "pairwise").item() == pytest.approx(bradley_terry(r, batch.pairs).item())
     assert preference_loss(r, batch, "plackett_luce").item() == pytest.approx(
-        bradley_terry(r, batch["pairs"]).item(), rel=1e-6)
-    s = pair_stats(r, batch["pairs"])
+        bradley_terry(r, batch.pairs).item(), rel=1e-6)
+    s = pair_stats(r, batch.pairs)
     assert s["pairs"] == 2 and s["correct"] == 1 and s["margin_sum"] == pytest.approx(1.0 - 1.5)
 
 
 def test_item_margins_replace_the_run_margin_per_pair():
     r = torch.tensor([2.0, 0.5, -1.0, 0.0])
     # pair 0 belongs to an item with its own margin 2.0; pair 1's item has none (NaN): the run's 0.5
-    batch = {"pairs": torch.tensor([[0, 1], [2, 3]]), "pair_margin": torch.tensor([2.0, float("nan")]),
-             "groups": [(0, 2, [0, 1]), (2, 2, [0, 1])]}
+    batch = RewardBatch.for_loss(torch.tensor([[0, 1], [2, 3]]), [(0, 2, [0, 1]), (2, 2, [0, 1])],
+                                 pair_margin=torch.tensor([2.0, float("nan")]))
     expected = (-math.log(sig(1.5 - 2.0)) - math.log(sig(-1.0 - 0.5))) / 2
     assert preference_loss(r, batch, "pairwise", 0.5, use_margin=True).item() == pytest.approx(expected, rel=1e-6)
     # ignoring the item's margin would give the run's margin on both pairs: a different number
-    run_only = bradley_terry(r, batch["pairs"], 0.5).item()
+    run_only = bradley_terry(r, batch.pairs, 0.5).item()
     assert run_only != pytest.approx(expected, rel=1e-3)
     # without use_margin_loss neither margin applies
-    assert preference_loss(r, batch, "pairwise", 0.0).item() == pytest.approx(bradley_terry(r, batch["pairs"]).item())
+    assert preference_loss(r, batch, "pairwise", 0.0).item() == pytest.approx(bradley_terry(r, batch.pairs).item())

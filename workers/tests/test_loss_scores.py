@@ -21,6 +21,7 @@ from reward_studio.collate import Encoder, collate
 from reward_studio.data import load_items
 from reward_studio.loss import bradley_terry, plackett_luce, preference_loss
 from reward_studio.model import HEAD_INIT_STD, RewardModel, build_reward_model, load_processor
+from reward_studio.reward_batch import RewardBatch
 
 
 def sig(x: float) -> float:
@@ -96,7 +97,8 @@ def test_margin_is_in_reward_units(text_model):
     near the centre it is the margin on the reward difference, as the seed's margin loss meant it."""
     raw = torch.tensor([0.2, -0.1, 0.05, 0.0])
     scores = text_model.loss_scores(raw)
-    batch = {"pairs": torch.tensor([[0, 1], [2, 3]]), "pair_margin": torch.tensor([float("nan"), 1.5])}
+    batch = RewardBatch.for_loss(torch.tensor([[0, 1], [2, 3]]), [(0, 2, [0, 1]), (2, 2, [0, 1])],
+                                 pair_margin=torch.tensor([float("nan"), 1.5]))
     expected = -(math.log(sig(2.5 * 0.3 - 0.5)) + math.log(sig(2.5 * 0.05 - 1.5))) / 2
     assert preference_loss(scores, batch, "pairwise", 0.5, use_margin=True).item() == pytest.approx(expected, rel=1e-6)
 
@@ -114,7 +116,7 @@ def confidently_wrong_checkpoint(base: Path, data: Path, out: Path, z: float = 8
     with torch.no_grad():
         u = model.score_head.net[:-1](model._hidden_shared(batch))  # the last layer's input
         better = torch.zeros(len(u), dtype=torch.bool)
-        better[batch["pairs"][:, 0]] = True
+        better[batch.pairs[:, 0]] = True
         d = u[~better].mean(0) - u[better].mean(0)
         centre = (u[~better].mean(0) + u[better].mean(0)) / 2
         last = model.score_head.net[-1]

@@ -1,5 +1,6 @@
 """Steps per epoch and total steps: step_plan.plan_steps against the table the studio's TypeScript
-estimate (app/training/run-estimate.ts, planSteps) is checked against too."""
+estimate (app/training/run-estimate.ts, planSteps) is checked against too, and against the batches the
+loop really runs."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 
 from reward_studio.config import TrainConfig
 from reward_studio.step_plan import UNTIL_MAX_STEPS, StepPlan, batches_per_epoch, plan_steps
+from reward_studio.train_data import epoch_batches
 
 CASES = json.loads((Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "step-plan-cases.json").read_text())
 INPUTS = ("items", "world_size", "batch_size", "gradient_accumulation_steps", "num_epochs", "max_steps")
@@ -35,6 +37,18 @@ def test_table_covers_the_edge_cases():
 def test_plan_steps_matches_the_shared_table(case):
     got = plan_steps(*(case[k] for k in INPUTS))
     assert got == (case["steps_per_epoch"], case["total_steps"])
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c["items"] > 0], ids=case_id)
+def test_every_rank_runs_the_planned_batches(case):
+    """The loop's data order gives each rank exactly batches_per_epoch micro-batches, and grouping them by
+    accumulation (the last window may be shorter) gives steps_per_epoch optimizer steps."""
+    world, gas = case["world_size"], case["gradient_accumulation_steps"]
+    planned = batches_per_epoch(case["items"], world, case["batch_size"])
+    for rank in range(world):
+        batches = epoch_batches(case["items"], case["batch_size"], 7, 0, rank, world)
+        assert len(batches) == planned
+        assert len(range(0, len(batches), gas)) == case["steps_per_epoch"]
 
 
 def test_step_plan_for_a_run_reads_the_config():
