@@ -152,8 +152,7 @@ export class EvaluationManager {
       this.update(id, { status: 'cancelled', finishedAt: isoNow() });
       this.emitChanged(id);
     } else if (row.status === 'running') {
-      const job = this.jobs.get(id);
-      if (job) this.jobs.stop(job);
+      this.jobs.stop(id);
     }
     return this.get(id);
   }
@@ -161,8 +160,7 @@ export class EvaluationManager {
   /** Cancels it if it runs (waiting for the worker to exit), then removes its folder and rows. */
   async delete(id: number): Promise<{ deleted: number }> {
     const row = this.require(id);
-    const job = this.jobs.get(id);
-    if (job) await this.jobs.endAndWait(job);
+    await this.jobs.end(id);
     await rm(row.dir ?? evaluationDir(this.store.dir, id), { recursive: true, force: true });
     return { deleted: this.records.delete(id) };
   }

@@ -93,9 +93,10 @@ export class JobSupervisor<J extends SupervisedJob> {
     return [...this.live.values()];
   }
 
-  /** Asks the job to stop; kills it once the grace period passes without it settling. */
-  stop(job: J): void {
-    if (job.stopRequested || job.settled) return;
+  /** Asks the job (if it is followed) to stop; kills it once the grace period passes without it settling. */
+  stop(id: number): void {
+    const job = this.live.get(id);
+    if (!job || job.stopRequested || job.settled) return;
     job.stopRequested = true;
     job.control?.terminate();
     const kill = job.control?.kill;
@@ -110,10 +111,14 @@ export class JobSupervisor<J extends SupervisedJob> {
   }
 
   /**
-   * Ends the job as hard as its control allows and waits until it has settled, so its files can
-   * be deleted under no one. Throws `busy` when it outlives `timeoutMs`.
+   * Ends the job (if it is followed) as hard as its control allows and waits until it has settled,
+   * so its files can be deleted under no one. `mark` flags it first (e.g. "being deleted: record
+   * nothing"). Throws `busy` when it outlives `timeoutMs`.
    */
-  async endAndWait(job: J, timeoutMs = 15_000): Promise<void> {
+  async end(id: number, mark?: (job: J) => void, timeoutMs = 15_000): Promise<void> {
+    const job = this.live.get(id);
+    if (!job) return;
+    mark?.(job);
     job.stopRequested = true;
     if (job.control?.kill) job.control.kill();
     else job.control?.terminate();

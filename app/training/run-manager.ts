@@ -147,19 +147,14 @@ export class RunManager {
       await this.pump();
       return this.summary(id);
     }
-    const run = this.jobs.get(id);
-    if (run) this.jobs.stop(run);
+    this.jobs.stop(id);
     return this.summary(id);
   }
 
   /** Stops the worker at once if it runs (no checkpoint: everything is deleted), then removes files and rows. */
   async delete(id: number): Promise<{ deleted: number }> {
     const row = this.require(id);
-    const run = this.jobs.get(id);
-    if (run) {
-      run.deleting = true;
-      await this.jobs.endAndWait(run);
-    }
+    await this.jobs.end(id, (run) => (run.deleting = true));
     this.secrets.delete(id);
     await removeRunDirectory(this.store.dir, row.dir);
     const deleted = this.records.delete(id);

@@ -38,8 +38,9 @@ describe('JobSupervisor', () => {
     const jobs = new JobSupervisor<SupervisedJob>({ noun: 'run', stopGraceMs: 5_000, pollMs: 0 });
     const log: string[] = [];
     const job = jobs.watch(newJobState(1, recordingControl(log)));
-    jobs.stop(job);
-    jobs.stop(job); // a second Stop click does not signal twice
+    jobs.stop(1);
+    jobs.stop(1); // a second Stop click does not signal twice
+    jobs.stop(99); // not followed: nothing to do
     expect(log).toEqual(['terminate']);
     vi.advanceTimersByTime(4_999);
     expect(job.killedAfterGrace).toBe(false);
@@ -53,7 +54,7 @@ describe('JobSupervisor', () => {
     const jobs = new JobSupervisor<SupervisedJob>({ noun: 'run', stopGraceMs: 5_000, pollMs: 0 });
     const log: string[] = [];
     const job = jobs.watch(newJobState(2, recordingControl(log)));
-    jobs.stop(job);
+    jobs.stop(2);
     expect(jobs.settle(job)).toBe(true);
     expect(jobs.settle(job)).toBe(false); // an exit and a vanished pid both report the end: recorded once
     vi.advanceTimersByTime(10_000);
@@ -61,14 +62,17 @@ describe('JobSupervisor', () => {
     expect(jobs.get(2)).toBeUndefined();
   });
 
-  it('endAndWait kills and waits until the job is gone; a job that will not go is "busy"', async () => {
+  it('end kills and waits until the job is gone; a job that will not go is "busy"', async () => {
     const jobs = new JobSupervisor<SupervisedJob>({ noun: 'evaluation', stopGraceMs: 5_000, pollMs: 0 });
     const log: string[] = [];
     const quick = jobs.watch(newJobState(3, { terminate: () => setTimeout(() => jobs.settle(quick), 20) }));
-    await jobs.endAndWait(quick);
+    const marked: number[] = [];
+    await jobs.end(3, (job) => marked.push(job.id));
     expect(quick.stopRequested).toBe(true);
+    expect(marked).toEqual([3]);
+    await jobs.end(42); // not followed: nothing to wait for
     const stuck = jobs.watch(newJobState(4, recordingControl(log)));
-    await expect(jobs.endAndWait(stuck, 120)).rejects.toMatchObject({ code: 'busy', message: 'evaluation 4 did not stop in time' });
+    await expect(jobs.end(stuck.id, undefined, 120)).rejects.toMatchObject({ code: 'busy', message: 'evaluation 4 did not stop in time' });
     expect(log).toEqual(['kill']);
   });
 
