@@ -9,20 +9,13 @@ import { joinCheckpointAndRun, NEWEST_CHECKPOINT_FIRST } from '../training/run-r
 import { SCORED_EVALUATION_STATUS } from './evaluation-records';
 import type { ItemScores } from './types';
 
-interface ScoredRow {
-  evaluation_id: number;
-  checkpoint_id: number;
-  run_name: string;
-  step: number;
-  correct: number | null;
-  margin: number | null;
-  top_gap: number;
-  scores_json: string;
-}
+/** Named as ItemScores names its fields (SQL aliases): only the scores and `correct` need converting. */
+type ScoredRow = Omit<ItemScores, 'scores' | 'correct'> & { scoresJson: string; correct: number | null };
 
-const SCORED = `SELECT ei.evaluation_id, e.checkpoint_id, r.name AS run_name, c.step, ei.correct, ei.margin, ei.top_gap,
+const SCORED = `SELECT ei.evaluation_id AS evaluationId, e.checkpoint_id AS checkpointId, r.name AS runName, c.step,
+    ei.correct, ei.margin, ei.top_gap AS topGap,
     (SELECT json_group_array(s.score) FROM (SELECT score FROM scores s WHERE s.evaluation_id = ei.evaluation_id
-       AND s.item_rowid = ei.item_rowid ORDER BY s.response_idx) s) AS scores_json
+       AND s.item_rowid = ei.item_rowid ORDER BY s.response_idx) s) AS scoresJson
   FROM evaluation_items ei
   JOIN evaluations e ON e.id = ei.evaluation_id
   ${joinCheckpointAndRun('e.checkpoint_id')}
@@ -42,7 +35,7 @@ export function itemScores(db: Database.Database, itemId: string, evaluationIds?
     rowid,
     ids: JSON.stringify(evaluationIds),
   }) as ScoredRow[];
-  const byId = new Map(rows.map((row) => [row.evaluation_id, row]));
+  const byId = new Map(rows.map((row) => [row.evaluationId, row]));
   // In the order asked for; an evaluation that did not score this item is left out.
   return evaluationIds.flatMap((id) => {
     const row = byId.get(id);
@@ -50,15 +43,6 @@ export function itemScores(db: Database.Database, itemId: string, evaluationIds?
   });
 }
 
-function toItemScores(row: ScoredRow): ItemScores {
-  return {
-    evaluationId: row.evaluation_id,
-    checkpointId: row.checkpoint_id,
-    runName: row.run_name,
-    step: row.step,
-    scores: JSON.parse(row.scores_json) as number[],
-    correct: row.correct === null ? null : row.correct === 1,
-    margin: row.margin,
-    topGap: row.top_gap,
-  };
+function toItemScores({ scoresJson, correct, ...row }: ScoredRow): ItemScores {
+  return { ...row, scores: JSON.parse(scoresJson) as number[], correct: correct === null ? null : correct === 1 };
 }

@@ -3,6 +3,7 @@
  * with a checkpoint, its lifecycle, progress and metrics. Joined with checkpoints and runs (through
  * training's joinCheckpointAndRun) for the names a person reads.
  */
+import type { Problem } from '../errors';
 import type Database from 'better-sqlite3';
 import type { EvaluationMetrics, EvaluationScope, EvaluationStatus, EvaluationSummary, ScoringEngine } from './types';
 import { StatementCache } from '../store/statement-cache';
@@ -28,7 +29,7 @@ export type EvaluationPatch = Partial<{
   pid: number | null;
   startedAt: string | null;
   finishedAt: string | null;
-  error: { message: string; hint?: string } | null;
+  error: Problem | null;
   done: number;
   total: number;
   metrics: EvaluationMetrics | null;
@@ -191,7 +192,7 @@ function fromRaw(raw: RawEvaluation): EvaluationRow {
     finishedAt: raw.finished_at,
     progress: { done: raw.done, total: raw.total },
     metrics: raw.metrics_json ? (JSON.parse(raw.metrics_json) as EvaluationMetrics) : null,
-    error: raw.error ? (JSON.parse(raw.error) as { message: string; hint?: string }) : null,
+    error: raw.error ? (JSON.parse(raw.error) as Problem) : null,
     dir: raw.dir,
     pid: raw.pid,
     startedAt: raw.started_at,

@@ -4,6 +4,7 @@
  * It writes results.jsonl in the worker's format, so storing and measuring are the same code as
  * for the Python engine.
  */
+import type { Problem } from '../errors';
 import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { once } from 'node:events';
@@ -38,7 +39,7 @@ export class OnnxScoring implements ScoringEngineRunner {
     return listExports(this.options.projectDir).find((entry) => entry.format === 'onnx' && entry.checkpointId === checkpointId) ?? null;
   }
 
-  unavailable(checkpointId: number): { message: string; hint?: string } | null {
+  unavailable(checkpointId: number): Problem | null {
     if (this.exportOf(checkpointId)) return null;
     return {
       message: `checkpoint ${checkpointId} has no ONNX export, so the onnx engine cannot score it`,
@@ -49,7 +50,7 @@ export class OnnxScoring implements ScoringEngineRunner {
   async start(job: ScoringJob, onProgress: (done: number, total: number) => void): Promise<RunningScoring> {
     const exported = this.exportOf(job.checkpointId);
     if (!exported) {
-      const problem = this.unavailable(job.checkpointId) as { message: string; hint?: string };
+      const problem = this.unavailable(job.checkpointId) as Problem;
       throw new ScoringFailure(problem.message, problem.hint);
     }
     let cancelled = false;

@@ -7,6 +7,7 @@
  * Unlike training workers, a scoring worker is our child: it is short, its results only count once
  * stored, and an evaluation left running by a studio that died is marked failed on the next open.
  */
+import type { Problem } from '../errors';
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
 import path from 'node:path';
@@ -45,7 +46,7 @@ export class PythonScoring implements ScoringEngineRunner {
     const log = createWriteStream(path.join(job.dir, CONSOLE_FILE), { flags: 'a' });
     log.write(`# ${new Date().toISOString()} studio: ${command.join(' ')}\n`);
     const report: ScoringReport = { truncatedResponses: 0, droppedItems: 0 };
-    let errorEvent: { message: string; hint?: string } | null = null;
+    let errorEvent: Problem | null = null;
     const stderrTail: string[] = [];
     let cancelled = false;
     let killTimer: NodeJS.Timeout | null = null;

@@ -4,6 +4,7 @@
  * and report progress. Everything before (freezing) and after (storing scores, metrics) is the
  * evaluation manager's and the same for every engine.
  */
+import type { Problem } from '../errors';
 
 export interface ScoringJob {
   evaluationId: number;
@@ -38,7 +39,7 @@ export interface RunningScoring {
 
 export interface ScoringEngineRunner {
   /** Why this engine cannot score with the checkpoint (checked when an evaluation is asked for), or null. */
-  unavailable?(checkpointId: number): { message: string; hint?: string } | null;
+  unavailable?(checkpointId: number): Problem | null;
   start(job: ScoringJob, onProgress: (done: number, total: number) => void): Promise<RunningScoring>;
 }
 

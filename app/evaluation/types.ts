@@ -6,6 +6,7 @@
  * (app/evaluation/evaluation-metrics.ts), never taken from the scorer, so an evaluation scored by
  * the Python worker and one scored by onnxruntime-node are measured by the same code.
  */
+import type { Problem } from '../errors';
 import type { Split } from '../store/types';
 
 export type EvaluationStatus = 'queued' | 'running' | 'finished' | 'failed' | 'cancelled';
@@ -75,7 +76,7 @@ export interface EvaluationSummary {
   finishedAt: string | null;
   progress: { done: number; total: number };
   metrics: EvaluationMetrics | null;
-  error: { message: string; hint?: string } | null;
+  error: Problem | null;
 }
 
 /** Per item, per evaluation: the stored scores and what follows from them and the human ranking. */

@@ -1,23 +1,14 @@
 import type Database from 'better-sqlite3';
 import type { Judgment, JudgmentHistoryEntry } from './types';
 
-/** A `judgment_history` row joined with the item id and the annotator's name. */
-interface HistoryRow {
-  id: number;
-  judgment_id: number;
-  item_rowid: number;
-  item_id: string | null;
-  annotator: string;
-  action: JudgmentHistoryEntry['action'];
-  before_json: string | null;
-  after_json: string | null;
-  at: string;
-  undone_by: number | null;
-  undo_of: number | null;
-}
+/**
+ * A `judgment_history` row joined with the item id and the annotator's name, named as the entry
+ * names its fields (SQL aliases), so only the two JSON columns need converting.
+ */
+type HistoryRow = Omit<JudgmentHistoryEntry, 'before' | 'after'> & { itemRowid: number; beforeJson: string | null; afterJson: string | null };
 
-const HISTORY_SELECT = `SELECT h.id, h.judgment_id, h.item_rowid, i.id AS item_id, a.name AS annotator, h.action,
-    h.before_json, h.after_json, h.at, h.undone_by, h.undo_of
+const HISTORY_SELECT = `SELECT h.id, h.judgment_id AS judgmentId, h.item_rowid AS itemRowid, i.id AS itemId, a.name AS annotator,
+    h.action, h.before_json AS beforeJson, h.after_json AS afterJson, h.at, h.undone_by AS undoneBy, h.undo_of AS undoOf
   FROM judgment_history h
   LEFT JOIN items i ON i.rowid = h.item_rowid
   JOIN annotators a ON a.id = h.annotator_id`;
@@ -34,7 +25,7 @@ export class JudgmentHistory {
 
   entry(id: number): (JudgmentHistoryEntry & { itemRowid: number }) | null {
     const row = this.byId.get(id);
-    return row === undefined ? null : { ...toEntry(row), itemRowid: row.item_rowid };
+    return row === undefined ? null : { ...toEntry(row), itemRowid: row.itemRowid };
   }
 
   /** Newest first; for one item when `itemId` is given. */
@@ -43,17 +34,7 @@ export class JudgmentHistory {
   }
 }
 
-function toEntry(row: HistoryRow): JudgmentHistoryEntry {
-  return {
-    id: row.id,
-    judgmentId: row.judgment_id,
-    itemId: row.item_id,
-    annotator: row.annotator,
-    action: row.action,
-    before: row.before_json === null ? null : (JSON.parse(row.before_json) as Judgment),
-    after: row.after_json === null ? null : (JSON.parse(row.after_json) as Judgment),
-    at: row.at,
-    undoneBy: row.undone_by,
-    undoOf: row.undo_of,
-  };
+function toEntry({ beforeJson, afterJson, itemRowid: _rowid, ...entry }: HistoryRow): JudgmentHistoryEntry {
+  const judgment = (json: string | null) => (json === null ? null : (JSON.parse(json) as Judgment));
+  return { ...entry, before: judgment(beforeJson), after: judgment(afterJson) };
 }

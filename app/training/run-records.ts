@@ -4,6 +4,7 @@
  * run manager, so lists and pickers never open every run's database.
  */
 import type Database from 'better-sqlite3';
+import type { Problem } from '../errors';
 import type { Split } from '../store/types';
 import type { WorkerCheckpoint } from './metrics-reader';
 import type { CheckpointInfo, RunStatus, RunSummary } from './types';
@@ -22,7 +23,7 @@ export interface RunRow {
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
-  error: { message: string; hint?: string } | null;
+  error: Problem | null;
   presetId: string | null;
   baseModel: string;
   gpus: number[];
@@ -35,19 +36,8 @@ export interface RunRow {
   lastLoss: number | null;
 }
 
-export interface NewRun {
-  name: string;
-  dir: string;
-  status: RunStatus;
-  config: Record<string, unknown>;
-  presetId: string | null;
-  baseModel: string;
-  gpus: number[];
-  splits: { train: Split[]; val: Split[] };
-  trainItems: number;
-  valItems: number;
-  totalSteps: number | null;
-}
+/** What a new run is recorded with; the rest (id, times, pid, progress) the records fill in. */
+export type NewRun = Pick<RunRow, 'name' | 'dir' | 'status' | 'config' | 'presetId' | 'baseModel' | 'gpus' | 'splits' | 'trainItems' | 'valItems' | 'totalSteps'>;
 
 export type RunPatch = Partial<Pick<RunRow, 'status' | 'pid' | 'startedAt' | 'finishedAt' | 'error' | 'step' | 'totalSteps' | 'bestEvalAccuracy' | 'lastLoss'>>;
 

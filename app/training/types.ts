@@ -3,6 +3,7 @@
  * environment. Plain JSON — they cross the contract. The worker's own contract (run directory,
  * metrics.sqlite schema, config fields) is documented in workers/README.md.
  */
+import type { Problem } from '../errors';
 import type { Split } from '../store/types';
 
 export type RunStatus = 'queued' | 'starting' | 'running' | 'finished' | 'stopped' | 'failed';
@@ -54,7 +55,7 @@ export interface RunSummary {
   gpus: number[];
   pid: number | null;
   /** The worker's last error event (message + hint), when it failed. */
-  error: { message: string; hint?: string } | null;
+  error: Problem | null;
   checkpointCount: number;
 }
 
