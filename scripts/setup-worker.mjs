@@ -1,10 +1,10 @@
 // `npm run setup:worker`: creates .venv (once) and installs the Python worker package with its
-// test extra. The steps live in app/training/setup-environment.ts, shared with the studio's
+// test extra. The steps live in app/environment/setup-environment.ts, shared with the studio's
 // "Set up training environment" button (run through tsx, like bin/reward-studio.mjs).
 import { register } from 'tsx/esm/api';
 
 register();
-const { setUpTrainingEnvironment } = await import('../app/training/setup-environment.ts');
+const { setUpTrainingEnvironment } = await import('../app/environment/setup-environment.ts');
 try {
   await setUpTrainingEnvironment({ onLine: (line) => console.log(line) });
 } catch (error) {

@@ -8,7 +8,7 @@ import { loadScorer } from '../scoring/load-scorer';
 import { resolveModelFolder } from '../scoring/model-resolver';
 import { isLoopback } from '../server/studio-server';
 import { startRewardApi, type RewardApiServer } from '../serving/reward-api-server';
-import { trainingPython } from '../training/python-interpreter';
+import { trainingPython } from '../environment/python-interpreter';
 import { DEFAULT_BATCHING } from '../serving/request-batcher';
 import { intOption, numberOption, parseCommandArgs } from './cli-args';
 

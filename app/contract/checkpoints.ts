@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { CheckpointInfo } from '../training/types';
+import type { CheckpointInfo } from '../runs/types';
 import { command, event } from './define';
 import { runId } from './runs';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { StudioSettings } from '../store/types';
-import type { ModelCheck, TrainingEnvironment } from '../training/types';
+import type { ModelCheck, TrainingEnvironment } from '../runs/types';
 import { command, event } from './define';
 
 export interface EnvironmentInfo {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { MetricsBatch, RunDetail, RunEstimate, RunSummary, TrainConfigField, TrainingPreset } from '../training/types';
+import type { MetricsBatch, RunDetail, RunEstimate, RunSummary, TrainConfigField, TrainingPreset } from '../runs/types';
 import { command, event } from './define';
 import { splitName } from './items';
 

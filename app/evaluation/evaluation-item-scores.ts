@@ -5,7 +5,7 @@
 import type Database from 'better-sqlite3';
 import { StudioError } from '../errors';
 import { liveItemRowid } from '../store/item-queries';
-import { joinCheckpointAndRun, NEWEST_CHECKPOINT_FIRST } from '../training/run-records';
+import { joinCheckpointAndRun, NEWEST_CHECKPOINT_FIRST } from '../runs/run-records';
 import { SCORED_EVALUATION_STATUS } from './evaluation-records';
 import type { ItemScores } from './types';
 

@@ -13,7 +13,7 @@ import { isoNow, JobSupervisor, newJobState, type EventSink, type JobControl, ty
 import { OnnxRewardScorer } from '../onnx/onnx-reward-scorer';
 import type { ProjectStore } from '../store/project-store';
 import { throttleProgress } from '../studio/progress-throttle';
-import { trainingPython } from '../training/python-interpreter';
+import { trainingPython } from '../environment/python-interpreter';
 import { compareEvaluations, compareItemPage, type CompareItemsQuery } from './evaluation-compare';
 import { DATA_FILE, evaluationDir, EVALUATIONS_DIR, freezeEvaluationData, RESULTS_FILE } from './evaluation-data';
 import { itemScores } from './evaluation-item-scores';

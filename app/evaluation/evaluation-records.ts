@@ -7,7 +7,7 @@ import type { Problem } from '../errors';
 import type Database from 'better-sqlite3';
 import type { EvaluationMetrics, EvaluationScope, EvaluationStatus, EvaluationSummary, ScoringEngine } from './types';
 import { StatementCache } from '../store/statement-cache';
-import { joinCheckpointAndRun, RunRecords } from '../training/run-records';
+import { joinCheckpointAndRun, RunRecords } from '../runs/run-records';
 
 /** The status of an evaluation whose scores are all stored (the only one with scores to read). */
 export const SCORED_EVALUATION_STATUS: EvaluationStatus = 'finished';

@@ -11,7 +11,7 @@ import type { Problem } from '../errors';
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
 import path from 'node:path';
-import { workerEnvironment } from '../training/python-interpreter';
+import { workerEnvironment } from '../environment/python-interpreter';
 import { CONSOLE_FILE } from './evaluation-data';
 import { ScoringFailure, type RunningScoring, type ScoringEngineRunner, type ScoringJob, type ScoringReport } from './scoring-engine';
 

@@ -8,7 +8,7 @@
 import type Database from 'better-sqlite3';
 import { StudioError } from '../errors';
 import type { FilterSql } from '../store/item-filters';
-import { joinCheckpoint, NEWEST_CHECKPOINT_FIRST } from '../training/run-records';
+import { joinCheckpoint, NEWEST_CHECKPOINT_FIRST } from '../runs/run-records';
 import { SCORED_EVALUATION_STATUS } from './evaluation-records';
 
 /** Items the evaluation scored, and their order: smallest gap first, import order on a tie. */

@@ -10,9 +10,9 @@ import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, wr
 import path from 'node:path';
 import { StudioError } from '../errors';
 import type { EventBus } from '../rpc/event-bus';
-import { runCommand, type PythonCommandResult } from '../training/python-command';
-import { WORKERS_DIR } from '../training/python-interpreter';
-import type { RunManager } from '../training/run-manager';
+import { runCommand, type PythonCommandResult } from '../environment/python-command';
+import { WORKERS_DIR } from '../environment/python-interpreter';
+import type { RunManager } from '../runs/run-manager';
 import { EXPORT_META_FILE, exportsDir } from './model-resolver';
 import type Database from 'better-sqlite3';
 import { mediaRelPath } from '../media/media-store';

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../errors';
-import type { RunManager } from '../training/run-manager';
+import type { RunManager } from '../runs/run-manager';
 import type { ModelRef } from './types';
 
 export interface ResolvedModel {

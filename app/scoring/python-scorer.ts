@@ -8,7 +8,7 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { StudioError } from '../errors';
-import { WORKERS_DIR, workerEnvironment } from '../training/python-interpreter';
+import { WORKERS_DIR, workerEnvironment } from '../environment/python-interpreter';
 import { itemImages, type ItemOutcome, type RewardScorer, type ScoreItem } from './reward-scorer';
 
 export interface PythonScorerOptions {

@@ -7,7 +7,7 @@ import { StudioError } from '../errors';
 import type { EventBus } from '../rpc/event-bus';
 import { isLoopback } from '../server/studio-server';
 import { startRewardApi, type RewardApiServer } from '../serving/reward-api-server';
-import type { RunManager } from '../training/run-manager';
+import type { RunManager } from '../runs/run-manager';
 import { loadScorer } from './load-scorer';
 import { resolveModelRef, type ResolvedModel } from './model-resolver';
 import { resizeNotice } from '../onnx/image-resize-notice';

@@ -13,7 +13,7 @@
  * around their calls); it is not a licence for SQL elsewhere.
  */
 
-export type TableOwner = 'store' | 'dataset' | 'training' | 'evaluation';
+export type TableOwner = 'store' | 'dataset' | 'runs' | 'evaluation';
 
 export interface OwnerDomain {
   /** The domain's folder, relative to the repository root. */
@@ -37,10 +37,10 @@ export const TABLE_OWNERS: Readonly<Record<TableOwner, OwnerDomain>> = {
     records: ['app/dataset/import-records.ts'],
   },
   // The project's index of runs and their checkpoints (the run's own truth is its metrics.sqlite).
-  training: {
-    folder: 'app/training',
+  runs: {
+    folder: 'app/runs',
     tables: ['runs', 'checkpoints'],
-    records: ['app/training/run-records.ts'],
+    records: ['app/runs/run-records.ts'],
   },
   // Evaluations, their per-item outcomes and per-response scores.
   evaluation: {

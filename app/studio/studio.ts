@@ -13,8 +13,8 @@ import { ProjectStore } from '../store/project-store';
 import { addRecentProject, readRecentProjects, settingsDir } from '../store/recent-projects';
 import type { ProjectSummary } from '../store/types';
 import { ScoringSession } from '../scoring/scoring-session';
-import { trainingPython } from '../training/python-interpreter';
-import { RunManager, type RunManagerOptions } from '../training/run-manager';
+import { trainingPython } from '../environment/python-interpreter';
+import { RunManager, type RunManagerOptions } from '../runs/run-manager';
 import { lookUpProjectFile, type ProjectFileLookup } from './project-files';
 
 export interface PickPathRequest {
@@ -48,7 +48,7 @@ export class Studio {
     private readonly runSettings: RunManagerSettings = {},
   ) {}
 
-  /** The open project's run manager (one per open project; see app/training/README.md). */
+  /** The open project's run manager (one per open project; see app/runs/README.md). */
   runs(): RunManager {
     this.project();
     return this.runManager as RunManager;

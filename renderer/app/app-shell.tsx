@@ -13,7 +13,7 @@ import { HomeView } from '../views/home/home-view';
 import { ItemsView } from '../views/items/items-view';
 import { ModelsView } from '../views/models/models-view';
 import { RunsView } from '../views/runs/runs-view';
-import { TrainView } from '../views/train/train-view';
+import { TrainView } from '../views/runs/start/train-view';
 import { WelcomeView } from '../views/welcome/welcome-view';
 import { ConnectionBanner } from './connection-banner';
 import { SettingsDialog } from './settings-dialog';

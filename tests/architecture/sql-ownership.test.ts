@@ -23,7 +23,7 @@ const root = path.resolve(__dirname, '../..');
  */
 const EXEMPT: Readonly<Record<string, readonly string[] | 'all'>> = {
   'app/store/migrations.ts': 'all',
-  'app/training/metrics-reader.ts': ['checkpoints'],
+  'app/runs/metrics-reader.ts': ['checkpoints'],
 };
 
 interface Naming {
@@ -123,7 +123,7 @@ describe('SQL ownership of project.sqlite tables', () => {
   it('names each table in SQL only inside the records modules of its owner', () => {
     const namings = sourceFiles('app').flatMap((file) => tableNamings(file, readFileSync(path.join(root, file), 'utf8')));
     // The scan must see the SQL it polices (a broken pattern would pass everything).
-    expect(namings.some((n) => n.file === 'app/training/run-records.ts' && n.table === 'runs')).toBe(true);
+    expect(namings.some((n) => n.file === 'app/runs/run-records.ts' && n.table === 'runs')).toBe(true);
     expect(violations(namings)).toEqual([]);
   });
 
@@ -138,13 +138,13 @@ describe('SQL ownership of project.sqlite tables', () => {
     const found = violations(tableNamings('app/store/misplaced.ts', source));
     expect(found).toHaveLength(2);
     expect(found[0]).toContain('app/store/misplaced.ts:3: SQL names table "evaluations", owned by evaluation (app/evaluation/)');
-    expect(found[1]).toContain('app/store/misplaced.ts:4: SQL names table "checkpoints", owned by training (app/training/)');
+    expect(found[1]).toContain('app/store/misplaced.ts:4: SQL names table "checkpoints", owned by runs (app/runs/)');
     // The same store-owned statement in another domain is caught too.
     expect(violations(tableNamings('app/scoring/misplaced.ts', source)).some((m) => m.includes('"images", owned by store'))).toBe(true);
   });
 
   it('exempts the worker metrics reader only for the worker database tables', () => {
-    const reader = 'app/training/metrics-reader.ts';
+    const reader = 'app/runs/metrics-reader.ts';
     expect(violations(tableNamings(reader, "db.prepare('SELECT * FROM checkpoints')"))).toEqual([]);
     expect(violations(tableNamings(reader, "db.prepare('SELECT * FROM runs')"))).toHaveLength(1);
   });

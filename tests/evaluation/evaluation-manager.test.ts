@@ -10,9 +10,9 @@ import { EvaluationManager } from '../../app/evaluation/evaluation-manager';
 import type { AgreementKind, CompareFilter, EvaluationSummary } from '../../app/evaluation/types';
 import type { ProjectStore } from '../../app/store/project-store';
 import { createExport } from '../../app/scoring/model-exports';
-import { RunManager } from '../../app/training/run-manager';
-import type { CheckpointInfo } from '../../app/training/types';
-import { fileTempDir, makeLabeledProject, makeTinyModel, newBus, PYTHON, recordEvents, TINY_CONFIG, waitFor } from '../training/training-fixtures';
+import { RunManager } from '../../app/runs/run-manager';
+import type { CheckpointInfo } from '../../app/runs/types';
+import { fileTempDir, makeLabeledProject, makeTinyModel, newBus, PYTHON, recordEvents, TINY_CONFIG, waitFor } from '../runs/training-fixtures';
 
 const temp = fileTempDir('rs-evaluate-');
 let store: ProjectStore;

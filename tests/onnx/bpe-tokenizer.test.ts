@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BpeTokenizer } from '../../app/onnx/bpe-tokenizer';
-import { fileTempDir } from '../training/training-fixtures';
+import { fileTempDir } from '../runs/training-fixtures';
 import { python, worker } from './onnx-fixtures';
 
 const STRINGS = [

@@ -16,7 +16,7 @@ import { OnnxRewardScorer, singleUserTurn } from '../../app/onnx/onnx-reward-sco
 import type { ScoreConversation, ScoreItem, ScoreMessage } from '../../app/scoring/reward-scorer';
 import { startRewardApi } from '../../app/serving/reward-api-server';
 import { makeTinyCheckpoint } from '../serving/serving-fixtures';
-import { fileTempDir } from '../training/training-fixtures';
+import { fileTempDir } from '../runs/training-fixtures';
 import { exportOnnx, pythonScores } from './onnx-fixtures';
 
 const temp = fileTempDir('rs-onnx-conversation-');

@@ -6,9 +6,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ScoreItem } from '../../app/scoring/reward-scorer';
-import { createRunDirectory, writeRunConfig, writeSnapshot } from '../../app/training/run-directory';
-import { WORKERS_DIR } from '../../app/training/python-interpreter';
-import { makeLabeledProject, PYTHON } from '../training/training-fixtures';
+import { createRunDirectory, writeRunConfig, writeSnapshot } from '../../app/runs/run-directory';
+import { WORKERS_DIR } from '../../app/environment/python-interpreter';
+import { makeLabeledProject, PYTHON } from '../runs/training-fixtures';
 
 export { PYTHON };
 

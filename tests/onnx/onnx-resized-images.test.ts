@@ -11,7 +11,7 @@ import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resizeNotice } from '../../app/onnx/image-resize-notice';
 import { OnnxRewardScorer } from '../../app/onnx/onnx-reward-scorer';
-import { fileTempDir } from '../training/training-fixtures';
+import { fileTempDir } from '../runs/training-fixtures';
 import { pythonScores, sampleRun, trainBriefly, worker } from './onnx-fixtures';
 
 const temp = fileTempDir('rs-onnx-resized-');

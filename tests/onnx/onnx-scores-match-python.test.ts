@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OnnxRewardScorer } from '../../app/onnx/onnx-reward-scorer';
-import { fileTempDir } from '../training/training-fixtures';
+import { fileTempDir } from '../runs/training-fixtures';
 import { exportOnnx, pythonScores, readSeedLines, sampleRun, scoreItems, trainBriefly, worker } from './onnx-fixtures';
 
 const temp = fileTempDir('rs-onnx-accept-');

@@ -11,7 +11,7 @@ import { mropePositions } from '../../app/onnx/mrope-positions';
 import type { OnnxImageConfig } from '../../app/onnx/onnx-config';
 import { decodeRgb, pixelValues } from '../../app/onnx/qwen-image-preprocess';
 import { generateSampleData } from '../../app/sample/generate-sample-data';
-import { fileTempDir } from '../training/training-fixtures';
+import { fileTempDir } from '../runs/training-fixtures';
 import { python, worker } from './onnx-fixtures';
 
 const temp = fileTempDir('rs-onnx-img-');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkDraft, defaultRunName, draftFrom, groupFields, isChangedFromDefault, parseField, runNameProblem } from '../../renderer/views/train/config-draft';
+import { checkDraft, defaultRunName, draftFrom, groupFields, isChangedFromDefault, parseField, runNameProblem } from '../../renderer/views/runs/start/config-draft';
 import type { TrainConfigField } from '../../renderer/client/contract-types';
 
 const field = (name: string, type: string, value: unknown, extra: Partial<TrainConfigField> = {}): TrainConfigField => ({

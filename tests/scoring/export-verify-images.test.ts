@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EXPORT_META_FILE, exportsDir } from '../../app/scoring/model-resolver';
 import { listExports, projectVerifyImages } from '../../app/scoring/model-exports';
-import { fileTempDir, makeLabeledProject } from '../training/training-fixtures';
+import { fileTempDir, makeLabeledProject } from '../runs/training-fixtures';
 
 const temp = fileTempDir('rs-export-verify-');
 afterAll(() => temp.remove());

@@ -14,9 +14,9 @@ import type { ModelRef } from '../../app/scoring/types';
 import { createRouter, type Router } from '../../app/rpc/router';
 import { createHandlers } from '../../app/studio/create-handlers';
 import { Studio } from '../../app/studio/studio';
-import { WORKERS_DIR } from '../../app/training/python-interpreter';
-import type { CheckpointInfo } from '../../app/training/types';
-import { fileTempDir, makeLabeledProject, makeTinyModel, PYTHON, recordEvents, TINY_CONFIG } from '../training/training-fixtures';
+import { WORKERS_DIR } from '../../app/environment/python-interpreter';
+import type { CheckpointInfo } from '../../app/runs/types';
+import { fileTempDir, makeLabeledProject, makeTinyModel, PYTHON, recordEvents, TINY_CONFIG } from '../runs/training-fixtures';
 import { routerCalls } from '../fixtures/router-calls';
 
 const temp = fileTempDir('rs-scoring-');

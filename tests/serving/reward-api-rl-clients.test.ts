@@ -18,8 +18,8 @@ import { loadScorer } from '../../app/scoring/load-scorer';
 import { resolveModelFolder } from '../../app/scoring/model-resolver';
 import type { RewardScorer } from '../../app/scoring/reward-scorer';
 import { startRewardApi, type RewardApiServer } from '../../app/serving/reward-api-server';
-import { WORKERS_DIR } from '../../app/training/python-interpreter';
-import { fileTempDir, PYTHON } from '../training/training-fixtures';
+import { WORKERS_DIR } from '../../app/environment/python-interpreter';
+import { fileTempDir, PYTHON } from '../runs/training-fixtures';
 import { makeTinyCheckpoint } from './serving-fixtures';
 
 const KEY = 'rs-test-key-0123456789abcdef';

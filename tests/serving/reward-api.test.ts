@@ -15,7 +15,7 @@ import { resolveModelFolder } from '../../app/scoring/model-resolver';
 import { PythonRewardScorer } from '../../app/scoring/python-scorer';
 import { MAX_BATCH_ITEMS, MAX_BODY_BYTES } from '../../app/scoring/score-limits';
 import { startRewardApi, type RewardApiServer } from '../../app/serving/reward-api-server';
-import { fileTempDir, PYTHON } from '../training/training-fixtures';
+import { fileTempDir, PYTHON } from '../runs/training-fixtures';
 import { makeTinyCheckpoint } from './serving-fixtures';
 
 const temp = fileTempDir('rs-serving-');

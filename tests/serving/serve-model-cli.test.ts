@@ -6,8 +6,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isProcessAlive } from '../../app/training/worker-process';
-import { fileTempDir, PYTHON } from '../training/training-fixtures';
+import { isProcessAlive } from '../../app/runs/worker-process';
+import { fileTempDir, PYTHON } from '../runs/training-fixtures';
 import { makeTinyCheckpoint } from './serving-fixtures';
 
 const root = path.resolve(__dirname, '../..');

@@ -5,8 +5,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { WORKERS_DIR } from '../../app/training/python-interpreter';
-import { makeTinyModel, PYTHON } from '../training/training-fixtures';
+import { WORKERS_DIR } from '../../app/environment/python-interpreter';
+import { makeTinyModel, PYTHON } from '../runs/training-fixtures';
 
 const SAVE_CHECKPOINT = `
 import sys

@@ -1,10 +1,10 @@
 import { StudioError } from '../../errors';
 import type { Handlers } from '../../rpc/router';
 import { settingsDir } from '../../store/recent-projects';
-import { checkModelFolder } from '../../training/model-check';
-import { setUpTrainingEnvironment } from '../../training/setup-environment';
-import { ensureTinyModel } from '../../training/tiny-model';
-import { checkTrainingEnvironment, forgetTrainingEnvironment } from '../../training/training-environment';
+import { checkModelFolder } from '../../environment/model-check';
+import { setUpTrainingEnvironment } from '../../environment/setup-environment';
+import { ensureTinyModel } from '../../environment/tiny-model';
+import { checkTrainingEnvironment, forgetTrainingEnvironment } from '../../environment/training-environment';
 import { readUserSettings, updateUserSettings } from '../../store/user-settings';
 import { STUDIO_VERSION } from '../version';
 import type { Studio } from '../studio';

@@ -1,6 +1,6 @@
 import type { Handlers } from '../../rpc/router';
-import { readPresets } from '../../training/presets';
-import { describeConfig } from '../../training/worker-config-schema';
+import { readPresets } from '../../runs/presets';
+import { describeConfig } from '../../runs/worker-config-schema';
 import type { Studio } from '../studio';
 
 type RunHandlers = Pick<
