@@ -20,9 +20,9 @@ import type { ServerMessage } from '../app/rpc/wire';
 import { startStudioServer } from '../app/server/studio-server';
 import { createHandlers } from '../app/studio/create-handlers';
 import { Studio } from '../app/studio/studio';
-import { venvPython, WORKERS_DIR } from '../app/training/python-interpreter';
-import { RunRecords } from '../app/training/run-records';
-import type { MetricsBatch, RunSummary } from '../app/training/types';
+import { venvPython, WORKERS_DIR } from '../app/environment/python-interpreter';
+import { RunRecords } from '../app/runs/run-records';
+import type { MetricsBatch, RunSummary } from '../app/runs/types';
 
 const WRITER = `
 import sys, time

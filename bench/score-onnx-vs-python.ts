@@ -21,8 +21,8 @@ import { parseArgs } from 'node:util';
 import { OnnxRewardScorer } from '../app/onnx/onnx-reward-scorer';
 import { generateSampleData } from '../app/sample/generate-sample-data';
 import type { ScoreItem } from '../app/scoring/reward-scorer';
-import { venvPython, WORKERS_DIR } from '../app/training/python-interpreter';
-import { preferencePairs } from '../app/training/snapshot-items';
+import { venvPython, WORKERS_DIR } from '../app/environment/python-interpreter';
+import { preferencePairs } from '../app/runs/snapshot-items';
 
 interface SeedLine {
   id: string;

@@ -20,7 +20,7 @@ import { loadScorer } from '../app/scoring/load-scorer';
 import { resolveModelFolder } from '../app/scoring/model-resolver';
 import type { RewardScorer } from '../app/scoring/reward-scorer';
 import { startRewardApi, type RewardApiServer } from '../app/serving/reward-api-server';
-import { venvPython } from '../app/training/python-interpreter';
+import { venvPython } from '../app/environment/python-interpreter';
 import { makeTinyCheckpoint } from '../tests/serving/serving-fixtures';
 
 interface LevelResult {
