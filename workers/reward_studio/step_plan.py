@@ -1,6 +1,6 @@
 """How many optimizer steps a run takes: the one formula the worker counts with.
 
-The studio estimates the same numbers before a run starts (app/training/run-estimate.ts, planSteps);
+The studio estimates the same numbers before a run starts (app/runs/run-estimate.ts, planSteps);
 both are checked against the shared table tests/fixtures/step-plan-cases.json, so a change here must
 change that table and the TypeScript mirror together.
 """

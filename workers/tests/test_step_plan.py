@@ -1,5 +1,5 @@
 """Steps per epoch and total steps: step_plan.plan_steps against the table the studio's TypeScript
-estimate (app/training/run-estimate.ts, planSteps) is checked against too, and against the batches the
+estimate (app/runs/run-estimate.ts, planSteps) is checked against too, and against the batches the
 loop really runs."""
 
 from __future__ import annotations
