@@ -1,6 +1,6 @@
 /**
  * How many optimizer steps a run will take, counted exactly as the worker counts them
-^ * (workers/reward_studio/step_plan.py, plan_steps): items — not pairs — are split over the
+ * (workers/reward_studio/step_plan.py, plan_steps): items — not pairs — are split over the
  * ranks, batched, then grouped by gradient accumulation; max_steps caps the total. Items the
  * worker drops for max_length cannot be known here, so the estimate is an upper bound then.
  */
