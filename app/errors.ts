@@ -19,6 +19,8 @@ export type StudioErrorCode =
   | 'busy'
   | 'too_large'
   | 'cancelled'
+  /** The disk holding the project (or the export target) is full: nothing half-written was kept. */
+  | 'disk_full'
   | 'internal';
 
 /**
@@ -55,10 +57,26 @@ export class StudioError extends Error implements StudioErrorShape {
 /** Converts anything thrown into the shape the contract sends, never leaking a stack to the UI. */
 export function toErrorShape(error: unknown): StudioErrorShape {
   if (error instanceof StudioError) return error.toJSON();
+  if (isDiskFull(error)) {
+    return {
+      code: 'disk_full',
+      message: `the disk is full (${(error as Error).message})`,
+      hint: 'Free some space on the disk that holds the project (or the export target), then try again; everything saved before is kept.',
+    };
+  }
   const message = error instanceof Error ? error.message : String(error);
   return {
     code: 'internal',
     message,
     hint: 'This is a bug in Reward Studio; the full error is in the terminal or the app log.',
   };
+}
+
+/**
+ * A full disk, as SQLite (SQLITE_FULL: its transaction is rolled back whole) or the file system
+ * (ENOSPC, and EDQUOT for a full quota) report it.
+ */
+export function isDiskFull(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT';
 }
