@@ -67,6 +67,7 @@ describe('a full disk', () => {
     expect(toErrorShape(failure)).toMatchObject({ code: 'disk_full' });
     expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
     const after = store.summary().itemCount;
+    console.log(`disk-full: ${after - before} of 400 items landed before the disk filled`);
     // Whole batches or nothing: never a half-written item.
     expect(after).toBeGreaterThanOrEqual(before);
     for (const id of ['it-01', 'it-02', 'it-03']) expect(store.getItem(id).responses).toHaveLength(2);
