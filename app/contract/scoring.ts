@@ -25,6 +25,11 @@ export const scoringCommands = {
       query: z.string().max(MAX_TEXT_CHARS),
       responses: z.array(z.string().min(1).max(MAX_TEXT_CHARS)).min(1).max(MAX_RESPONSES),
       image: z.string().max(MAX_IMAGE_BASE64_CHARS).nullable().optional(),
+      /**
+       * Or an image uploaded to `serve` first (`POST /upload`), by the path it answered: what a
+       * browser sends, since a 16 MiB image in base64 does not fit in one WebSocket frame.
+       */
+      imageFile: z.string().min(1).max(4096).nullable().optional(),
     }),
   ),
 };

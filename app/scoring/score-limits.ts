@@ -5,6 +5,9 @@
  */
 export { MAX_IMAGE_BASE64_CHARS, MAX_RESPONSES, MAX_TEXT_CHARS } from '../contract/scoring';
 
+/** An image for scoring, as bytes (what MAX_IMAGE_BASE64_CHARS allows once decoded, rounded down). */
+export const MAX_SCORE_IMAGE_BYTES = 16 * 1024 * 1024;
+
 /** Largest HTTP request body: one image at the contract's base64 limit plus text fits, a stream of garbage does not. */
 export const MAX_BODY_BYTES = 32 * 1024 * 1024;
 

@@ -3,6 +3,7 @@
  * reward-model HTTP server the Serve button runs. Owned by the Studio (one per open project:
  * checkpoint ids mean nothing in another project, so switching projects closes it).
  */
+import path from 'node:path';
 import { StudioError } from '../errors';
 import type { EventBus } from '../rpc/event-bus';
 import { isLoopback } from '../server/studio-server';
@@ -11,7 +12,8 @@ import type { RunManager } from '../runs/run-manager';
 import { loadScorer } from './load-scorer';
 import { resolveModelRef, type ResolvedModel } from './model-resolver';
 import { resizeNotice } from '../onnx/image-resize-notice';
-import { decodeScoreImage } from './score-image';
+import { decodeScoreImage, readUploadedScoreImage } from './score-image';
+import { UPLOADS_DIR } from '../store/project-layout';
 import { ScorerCache } from './scorer-cache';
 import type { ModelRef, ScoreRequest, ScoreResult, ServeStatus } from './types';
 
@@ -48,7 +50,7 @@ export class ScoringSession {
   /** The playground: one prompt, its responses, scored by the chosen model (kept warm for the next request). */
   async score(ref: ModelRef, request: ScoreRequest): Promise<ScoreResult> {
     const model = this.resolve(ref);
-    const image = await decodeScoreImage(request.image, 'The image');
+    const image = await this.image(request);
     const { scorer, loaded } = await this.cache.use(model);
     if (image && !scorer.acceptsImages) {
       throw new StudioError('invalid_input', `${model.label} is a text-only model and cannot read images.`, 'Remove the image, or choose a vision-language checkpoint.');
@@ -67,6 +69,12 @@ export class ScoringSession {
       loaded,
       imageResize: resize && notice ? { ...resize, notice } : null,
     };
+  }
+
+  private async image(request: ScoreRequest): Promise<Buffer | null> {
+    if (!request.imageFile) return decodeScoreImage(request.image, 'The image');
+    if (request.image) throw new StudioError('invalid_input', 'both an image and an uploaded image file were sent', 'Send one of them.');
+    return readUploadedScoreImage(path.join(this.deps.projectDir, UPLOADS_DIR), request.imageFile, 'The image');
   }
 
   status(): ServeStatus | null {

@@ -11,6 +11,8 @@ export interface ScoreRequest {
   responses: string[];
   /** Optional image as a data URL (`data:image/png;base64,...`) or bare base64. */
   image?: string | null;
+  /** Or: an image the browser uploaded to `serve` (`POST /upload`), by the path it answered. */
+  imageFile?: string | null;
 }
 
 export interface ScoreResult {

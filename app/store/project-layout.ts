@@ -5,6 +5,8 @@ export const PROJECT_DB_FILE = 'project.sqlite';
 export const MEDIA_DIR = 'media';
 export const CACHE_DIR = 'cache';
 export const THUMBS_DIR = join(CACHE_DIR, 'thumbs');
+/** Files a browser sent to `serve` (POST /upload): datasets to import, playground images to score. */
+export const UPLOADS_DIR = join(CACHE_DIR, 'uploads');
 export const RUNS_DIR = 'runs';
 /** app/evaluation/evaluation-data.ts and app/scoring/model-resolver.ts name these folders too. */
 export const EVALUATIONS_DIR = 'evaluations';

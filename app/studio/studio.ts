@@ -9,6 +9,7 @@ import { markInterruptedImports } from '../dataset/import-dataset';
 import { EvaluationManager } from '../evaluation/evaluation-manager';
 import { EventBus } from '../rpc/event-bus';
 import { createSampleProject } from '../sample/create-sample-project';
+import { UPLOADS_DIR } from '../store/project-layout';
 import { ProjectStore } from '../store/project-store';
 import { addRecentProject, readRecentProjects, settingsDir } from '../store/recent-projects';
 import type { ProjectSummary } from '../store/types';
@@ -90,7 +91,7 @@ export class Studio {
 
   /** Where browser uploads of dataset files go: `<project>/cache/uploads`, or null with no project open. */
   uploadsDir(): string | null {
-    return this.store ? path.join(this.store.dir, 'cache', 'uploads') : null;
+    return this.store ? path.join(this.store.dir, UPLOADS_DIR) : null;
   }
 
   /** The open project, or an error that tells the person to open one. */

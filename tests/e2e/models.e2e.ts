@@ -14,13 +14,15 @@
  * Also takes docs/screenshots/playground.png and serve-clients.png (UPDATE_SCREENSHOTS=1).
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openContractSocket, type ContractSocket } from './harness/contract-socket';
 import { REPO_ROOT } from './harness/renderer-build';
@@ -221,6 +223,49 @@ describe('Models view and model in the loop', () => {
       expect(await page.getByTestId('playground-image-preview').getAttribute('src')).toBe(expected);
       expect(await page.getByTestId('playground-image').textContent()).toContain(`from-${how}.img`);
     }
+  });
+
+  it('scores a 13 MB PNG from the browser: the image goes up by upload, not inside a WebSocket frame, and serve keeps answering', async () => {
+    const { page } = opened.ui;
+    const side = 2100;
+    const big = join(mkdtempSync(join(tmpdir(), 'rs-big-image-')), 'big-noise.png');
+    // Noise does not compress: 2100×2100 RGB is 13.2 MB of PNG, 17.6 M base64 characters — more
+    // than the 16 MiB a WebSocket frame may carry (the socket used to die on it).
+    await sharp(randomBytes(side * side * 3), { raw: { width: side, height: side, channels: 3 } }).png({ compressionLevel: 0 }).toFile(big);
+    const size = statSync(big).size;
+    expect(size).toBeGreaterThan(12.6 * 1000 * 1000);
+    expect(Math.ceil(size / 3) * 4).toBeGreaterThan(16 * 1024 * 1024);
+    console.log(`models e2e: big image ${size} bytes, ${Math.ceil(size / 3) * 4} base64 characters`);
+    const uploadsDir = join(opened.projectDir, 'cache', 'uploads');
+    const uploadsBefore = existsSync(uploadsDir) ? readdirSync(uploadsDir).length : 0;
+
+    if ((await page.getByTestId('playground-image-remove').count()) > 0) await page.getByTestId('playground-image-remove').click();
+    await page.getByTestId('playground-image-input').setInputFiles(big);
+    await page.getByTestId('playground-image-preview').waitFor();
+    await page.getByTestId('playground-response-text').nth(0).press('Control+Enter');
+    await expect.poll(async () => (await page.getByTestId('playground-meta').count()) > 0 && (await page.getByTestId('playground-stale').count()) === 0, { timeout: 180_000 }).toBe(true);
+    expect(await page.getByTestId('playground-error').count()).toBe(0);
+    const scores = await shownScores(page);
+    expect(scores).toHaveLength(2);
+    for (const score of scores) expect(Number.isFinite(score)).toBe(true);
+
+    // The image reached the server as one uploaded file, byte for byte; the WebSocket stayed up.
+    const uploads = readdirSync(uploadsDir).filter((name) => name.endsWith('big-noise.png'));
+    expect(readdirSync(uploadsDir).length).toBe(uploadsBefore + 1);
+    expect(statSync(join(uploadsDir, uploads[0]!)).size).toBe(size);
+    const status = await socket.invoke('serving.status', {});
+    expect(status === null || typeof status === 'object').toBe(true);
+    // Scoring again (another response) reuses the upload.
+    await page.getByTestId('playground-response-text').nth(1).fill(`${RESPONSES[1]} Again.`);
+    await page.getByTestId('playground-response-text').nth(1).press('Control+Enter');
+    await expect.poll(async () => (await page.getByTestId('playground-meta').count()) > 0 && (await page.getByTestId('playground-stale').count()) === 0, { timeout: 180_000 }).toBe(true);
+    expect(readdirSync(uploadsDir).length).toBe(uploadsBefore + 1);
+  }, 420_000);
+
+  it('refuses an image file that was not uploaded to the project', async () => {
+    await expect(
+      socket.invoke('scoring.score', { model: { kind: 'checkpoint', checkpointId: checkpoint.id }, query: QUERY, responses: RESPONSES, imageFile: imageFile }),
+    ).rejects.toThrow(/"code":"forbidden"/);
   });
 
   it('serves the checkpoint behind a generated API key: the URL from the UI answers POST /score with it, 401 without; the client tabs show it', async () => {

@@ -45,7 +45,7 @@ describe('playground draft', () => {
     expect(ok).toEqual({ ok: true, input: { model, query: 'What colour is the square?', responses: ['red', 'blue'], image: null } });
     expect(checkDraft(filled('red', 'blue'), null)).toMatchObject({ ok: false, problem: expect.stringMatching(/Choose a model/) });
     expect(checkDraft(filled('red', '  '), model)).toMatchObject({ ok: false, problem: 'Response B is empty: write one or remove the row.' });
-    const withImage = { ...filled('red', 'blue'), image: { name: 'a.png', dataUrl: 'data:image/png;base64,AAAA', bytes: 3 } };
+    const withImage = { ...filled('red', 'blue'), image: { name: 'a.png', dataUrl: 'data:image/png;base64,AAAA', bytes: 3, file: new File([new Uint8Array(3)], 'a.png', { type: 'image/png' }) } };
     expect(checkDraft(withImage, model)).toMatchObject({ ok: true, input: { image: 'data:image/png;base64,AAAA' } });
   });
 

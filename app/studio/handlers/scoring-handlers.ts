@@ -5,6 +5,6 @@ type ScoringHandlers = Pick<Handlers, 'scoring.score'>;
 
 export function scoringHandlers(studio: Studio): ScoringHandlers {
   return {
-    'scoring.score': ({ model, query, responses, image }) => studio.scoring().score(model, { query, responses, image }),
+    'scoring.score': ({ model, query, responses, image, imageFile }) => studio.scoring().score(model, { query, responses, image, imageFile }),
   };
 }

@@ -26,7 +26,7 @@ export function readImageFile(file: File): Promise<AttachedImage> {
     reader.onload = () => {
       const dataUrl = typeof reader.result === 'string' ? reader.result : '';
       if (!dataUrl.startsWith('data:image/')) reject(new ImageFileError(`${file.name} could not be read as an image.`));
-      else resolve({ name: file.name || 'pasted image', dataUrl, bytes: file.size });
+      else resolve({ name: file.name || 'pasted image', dataUrl, bytes: file.size, file });
     };
     reader.onerror = () => reject(new ImageFileError(`${file.name} could not be read: ${reader.error?.message ?? 'unknown error'}.`));
     reader.readAsDataURL(file);

@@ -13,9 +13,11 @@ export interface ResponseRow {
 
 export interface AttachedImage {
   name: string;
-  /** `data:image/...;base64,...`, sent as it is. */
+  /** `data:image/...;base64,...`: the preview, and what the desktop app sends. */
   dataUrl: string;
   bytes: number;
+  /** The file itself: what a browser uploads to `serve` before scoring (playground-image-upload.ts). */
+  file: File;
 }
 
 export interface PlaygroundDraft {

@@ -9,6 +9,7 @@ import { describeError } from '../../client/studio-client-error';
 import { Panel } from '../../components/panel';
 import { ImageAttach } from './image-attach';
 import { firstImageFile, readImageFile } from './image-file';
+import { withUploadedImage } from './playground-image-upload';
 import type { ModelOptionGroup } from './model-options';
 import { ModelSelect } from './model-select';
 import { parseModelKey, type ModelKey } from './model-types';
@@ -69,7 +70,8 @@ export function PlaygroundPanel({ groups, model, onModel }: PlaygroundPanelProps
     setBusy(true);
     setError(null);
     try {
-      const result = await client.invoke('scoring.score', check.input);
+      const input = client.transportKind === 'websocket' && draft.image ? await withUploadedImage(check.input, draft.image) : check.input;
+      const result = await client.invoke('scoring.score', input);
       setShown({ result, keys, fingerprint });
     } catch (failure) {
       const { message, hint } = describeError(failure);
