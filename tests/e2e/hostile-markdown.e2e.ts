@@ -14,6 +14,7 @@ import { PLAIN_TEXT_NOTE } from '../../renderer/components/markdown-text';
 import { launchBrowser, openStudioPage, type StudioPage } from './harness/browser';
 import { createProjectWithImport, openAnnotateAs } from './harness/annotate-steps';
 import { queryProject } from './harness/project-db';
+import { REPO_ROOT } from './harness/renderer-build';
 import { startServe, type RunningStudio } from './harness/studio-process';
 import { removeTempFolders, tempFolder } from './harness/temp-folders';
 
@@ -81,6 +82,8 @@ describe('hostile Markdown in Annotate', () => {
         expect(await responses.getByTestId('markdown-fallback').textContent()).toContain(PLAIN_TEXT_NOTE);
         const raw = id === 'deep-emphasis' ? DEEP_EMPHASIS : DEEP_QUOTES;
         expect(await responses.locator('.markdown-fallback-text').textContent()).toBe(raw);
+        // For a person to look at (not compared).
+        await page.screenshot({ path: join(REPO_ROOT, 'test-results', 'screenshots', `markdown-fallback-${id}.png`) });
       } else if (id === 'deep-quote-query') {
         await thread.getByTestId('markdown-fallback').waitFor();
         expect(await thread.locator('.markdown-fallback-text').textContent()).toBe(DEEP_QUOTES);

@@ -11,7 +11,12 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openStudioPage, type StudioPage } from './harness/browser';
 import { runCli, startServe, type RunningStudio } from './harness/studio-process';
+import { REPO_ROOT } from './harness/renderer-build';
 import { removeTempFolders, tempFolder } from './harness/temp-folders';
+
+/** For a person to look at (not compared): test-results/screenshots/. */
+const SHOTS = join(REPO_ROOT, 'test-results', 'screenshots');
+mkdirSync(SHOTS, { recursive: true });
 
 async function writePng(path: string, width: number, height: number, colour: { r: number; g: number; b: number }): Promise<Buffer> {
   mkdirSync(dirname(path), { recursive: true });
@@ -208,6 +213,8 @@ describe('import and export in the browser UI', () => {
     const confirm = page.getByTestId('export-replace-confirm');
     await confirm.waitFor({ timeout: 60_000 });
     expect(await confirm.textContent()).toContain(`${out} exists. Replace it?`);
+    await confirm.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SHOTS, 'export-replace-confirm.png') });
     await page.getByTestId('export-replace-cancel').click();
     await expect.poll(() => confirm.count()).toBe(0);
     expect(readFileSync(out, 'utf8')).toBe('my own notes\n');
@@ -246,10 +253,14 @@ describe('import and export in the browser UI', () => {
     await stop.waitFor({ timeout: 60_000 });
     // Its progress is shown with it; stop once the first batch is in.
     await expect.poll(() => page.getByTestId('import-progress').textContent(), { timeout: 60_000 }).toMatch(/^[1-9][\d,]* rows/);
+    await stop.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SHOTS, 'import-stop.png') });
     await stop.click();
     const report = page.getByTestId('import-report');
     await report.waitFor({ timeout: 60_000 });
     expect(await report.locator('.report-status').textContent()).toBe('Stopped');
+    await report.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SHOTS, 'import-stopped-report.png') });
     expect(await stop.count()).toBe(0);
     const added = await numberIn(page, 'import-added');
     expect(added).toBeGreaterThan(0);

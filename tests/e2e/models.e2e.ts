@@ -248,6 +248,7 @@ describe('Models view and model in the loop', () => {
     const scores = await shownScores(page);
     expect(scores).toHaveLength(2);
     for (const score of scores) expect(Number.isFinite(score)).toBe(true);
+    await page.screenshot({ path: join(REPO_ROOT, 'test-results', 'screenshots', 'playground-big-image.png') });
 
     // The image reached the server as one uploaded file, byte for byte; the WebSocket stayed up.
     const uploads = readdirSync(uploadsDir).filter((name) => name.endsWith('big-noise.png'));
@@ -388,6 +389,9 @@ describe('Models view and model in the loop', () => {
     await page.getByTestId('export-onnx').click();
     const entry = page.locator('[data-testid="export-entry"][data-format="onnx"]').first();
     await entry.waitFor({ timeout: 400_000 });
+    // For a look at the per-size verification on the export's card (not a README image).
+    await entry.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(REPO_ROOT, 'test-results', 'screenshots', 'onnx-export-card.png') });
     await entry.getByTestId('export-use').click();
     const exportId = await entry.getAttribute('data-export-id');
     expect(await page.getByTestId('playground-model').inputValue()).toBe(`export:${exportId}`);
