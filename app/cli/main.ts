@@ -26,6 +26,7 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }
     load: async () => (await import('./convert-command')).convertCommand,
     summary: 'convert preference data in any importable format (file or split folder) to seed JSONL, no project needed',
   },
+  new: { load: async () => (await import('./new-command')).newCommand, summary: 'create an empty project in a folder' },
   'sample-project': { load: async () => (await import('./sample-project-command')).sampleProjectCommand, summary: 'create the sample project in a folder' },
   'sample-data': { load: async () => (await import('./sample-data-command')).sampleDataCommand, summary: 'write the synthetic colour-shape dataset (JSONL + images)' },
 };

@@ -9,7 +9,7 @@ export function openProjectOption(command: string, value: string | undefined): P
     throw new StudioError(
       'not_a_project',
       `${command}: ${dir} is not a Reward Studio project (no project.sqlite).`,
-      'Pass --project DIR, or create one with "reward-studio sample-project DIR" or from the studio.',
+      'Pass --project DIR, or create one with "reward-studio new DIR" (empty) or "reward-studio sample-project DIR", or from the studio.',
     );
   }
   return ProjectStore.open(dir);

@@ -136,6 +136,26 @@ describe('reward-studio CLI', () => {
     expect(cli('export', '--project', project, '--out', path.join(tmp, 'force', 'again.jsonl'), '--include-unlabeled').status).toBe(0);
   });
 
+  it('new creates an empty project named after its folder (or --name), refuses a folder in use, and import fills it', async () => {
+    const project = path.join(tmp, 'fresh-project');
+    const created = cli('new', project);
+    expect(created.status, created.stderr).toBe(0);
+    expect(JSON.parse(created.stdout)).toMatchObject({ name: 'fresh-project', itemCount: 0 });
+    expect(created.stderr).toContain(`reward-studio import --project`);
+    const again = cli('new', project, '--name', 'Other');
+    expect(again.status).toBe(1);
+    expect(again.stderr).toContain('already holds a Reward Studio project');
+    const named = cli('new', path.join(tmp, 'named-project'), '--name', 'Kitchen prefs');
+    expect(JSON.parse(named.stdout)).toMatchObject({ name: 'Kitchen prefs', itemCount: 0 });
+    expect(cli('new').status).toBe(2);
+
+    const data = path.join(tmp, 'fresh.jsonl');
+    await writeFile(data, `${JSON.stringify({ id: 'f1', query: 'q', response: ['a', 'b'], human_ranking: [0, 1] })}\n`);
+    const imported = cli('import', data, '--project', project);
+    expect(imported.status, imported.stderr).toBe(0);
+    expect(cli('--help').stdout).toContain('new');
+  });
+
   it('explains a missing project instead of creating one', () => {
     const result = cli('import', 'x.jsonl', '--project', path.join(tmp, 'nowhere'));
     expect(result.status).toBe(1);
