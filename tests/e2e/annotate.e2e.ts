@@ -347,6 +347,11 @@ describe('annotating by keyboard, agreement and adjudication', () => {
     expect(await row.getByTestId('agreement-pair-kappa').textContent()).toBe(expected.kappa === null ? '–' : expected.kappa.toFixed(3));
     expect(await page.getByTestId('agreement-conflicts').textContent()).toBe('5');
     expect(await page.getByTestId('agreement-alpha').textContent()).toMatch(/^(-?\d+\.\d{3}|–)$/);
+    // Labels are set in capitals; the Greek letters keep their case (κ, not the K-like Κ).
+    const label = (testId: string) => page.locator('.stat', { has: page.getByTestId(testId) }).locator('.stat-label').innerText();
+    expect(await label('agreement-kappa')).toBe("COHEN'S κ");
+    expect(await label('agreement-alpha')).toBe("KRIPPENDORFF'S α (RANKINGS)");
+    await page.screenshot({ path: join(REPO_ROOT, 'test-results', 'screenshots', 'agreement.png'), fullPage: true });
   });
 
   it('(c) adjudicates the conflicts, and the exported seed JSONL carries the adjudicated rankings', async () => {

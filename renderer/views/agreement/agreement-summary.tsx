@@ -1,12 +1,18 @@
 /** The agreement report: pairs (percent agreement, Cohen's kappa, per annotator pair), rankings (Krippendorff's alpha), conflicts. */
 
 type AgreementReport = CommandResult<'judgments.agreement'>;
+import type { ReactNode } from 'react';
 import { formatCount } from '../../components/format';
 import { Panel } from '../../components/panel';
 import { formatCoefficient, formatShare, kappaWords } from './agreement-numbers';
 import type { CommandResult } from '../../client/contract-types';
 
-function Figure({ label, value, note, testId }: { label: string; value: string; note?: string; testId: string }) {
+/** A Greek letter in a label or table head: those are set in capitals, which would turn κ into a K-like Κ. */
+function GreekLetter({ children }: { children: string }) {
+  return <span className="symbol">{children}</span>;
+}
+
+function Figure({ label, value, note, testId }: { label: ReactNode; value: string; note?: string; testId: string }) {
   return (
     <div className="stat">
       <div className="stat-label">{label}</div>
@@ -25,9 +31,9 @@ export function AgreementSummary({ report }: { report: AgreementReport }) {
         <Figure label="Annotators sharing items" value={formatCount(report.annotators.length)} note={report.annotators.join(', ') || 'no shared items yet'} testId="agreement-annotators" />
         <Figure label="Items judged by ≥ 2" value={formatCount(report.itemsWithSeveral)} testId="agreement-overlap" />
         <Figure label="Pair agreement" value={formatShare(report.pairs.percentAgreement)} note={`${formatCount(report.pairs.items)} pairs`} testId="agreement-percent" />
-        <Figure label="Cohen's κ" value={formatCoefficient(report.pairs.cohensKappa)} note={kappaWords(report.pairs.cohensKappa)} testId="agreement-kappa" />
+        <Figure label={<>Cohen's <GreekLetter>κ</GreekLetter></>} value={formatCoefficient(report.pairs.cohensKappa)} note={kappaWords(report.pairs.cohensKappa)} testId="agreement-kappa" />
         <Figure
-          label="Krippendorff's α (rankings)"
+          label={<>Krippendorff's <GreekLetter>α</GreekLetter> (rankings)</>}
           value={formatCoefficient(report.rankings.krippendorffAlpha)}
           note={`${formatCount(report.rankings.items)} rankings · Kendall-τ distance ${formatCoefficient(report.rankings.meanKendallTauDistance)}`}
           testId="agreement-alpha"
@@ -44,7 +50,9 @@ export function AgreementSummary({ report }: { report: AgreementReport }) {
                 <th>Annotators</th>
                 <th className="num">Shared pairs</th>
                 <th className="num">Agreement</th>
-                <th className="num">Cohen's κ</th>
+                <th className="num">
+                  Cohen's <GreekLetter>κ</GreekLetter>
+                </th>
               </tr>
             </thead>
             <tbody>

@@ -6,6 +6,7 @@
 
 type ConflictItem = CommandResult<'judgments.conflicts'>['items'][number];
 import { useStudioClient } from '../../client/client-context';
+import { MarkdownText } from '../../components/markdown-text';
 import { rankingOrderText, responseLetter } from '../items/ranking-display';
 import type { CommandResult } from '../../client/contract-types';
 
@@ -44,12 +45,12 @@ export function ConflictCard({ conflict, busy, onAdjudicate }: ConflictCardProps
             </span>
           )}
         </header>
-        <p className="conflict-query">{item.query}</p>
+        <MarkdownText text={item.query} className="conflict-query" />
         <ol className="conflict-responses">
           {responses.map((text, index) => (
             <li key={index}>
               <span className="response-letter">{responseLetter(index)}</span>
-              <span className="conflict-response-text">{text}</span>
+              <MarkdownText text={text} className="conflict-response-text" />
             </li>
           ))}
         </ol>
