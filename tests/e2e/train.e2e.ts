@@ -143,6 +143,18 @@ describe('training from the browser UI', () => {
       console.log(`train e2e: run finished ${((Date.now() - started) / 1000).toFixed(0)} s after Train, ${await chartPoints(page, 'loss')} loss points`);
 
       await expect.poll(() => page.getByTestId('checkpoint-row').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+      // The list follows keep-last-K live: exactly the checkpoints on disk, as many as the header
+      // says, and each shows the evaluation it was saved after.
+      const header = async () => Number(/(\d+) checkpoints?/.exec((await page.getByTestId('run-header').textContent()) ?? '')?.[1] ?? NaN);
+      await expect.poll(async () => (await page.getByTestId('checkpoint-row').count()) === (await header()), { timeout: 30_000 }).toBe(true);
+      const rows = page.getByTestId('checkpoint-row');
+      for (let index = 0; index < (await rows.count()); index++) {
+        const row = rows.nth(index);
+        expect(existsSync((await row.locator('.checkpoint-path').getAttribute('title')) ?? ''), `step ${await row.getAttribute('data-step')} on disk`).toBe(true);
+        expect(await row.locator('td').nth(1).textContent()).toMatch(/^\d+\.\d%$/);
+      }
+      await page.getByTestId('checkpoint-list').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(REPO_ROOT, 'test-results', 'screenshots', 'run-checkpoints.png') });
       const entry = page.getByTestId('run-entry').first();
       expect(await entry.getAttribute('data-status')).toBe('finished');
       expect(await chartPoints(page, 'loss')).toBeGreaterThanOrEqual(E2E_MAX_STEPS);

@@ -167,6 +167,8 @@ class Trainer:
         p = self.p
         self.db.status("evaluating", step=p.step)
         metrics, samples = self.score_split(self.s.val)
+        # A checkpoint saved at this step carries its evaluation (the Runs view's Eval acc. column).
+        self.last_metrics = {**self.last_metrics, **metrics}
         self.db.scalars(p.step, metrics)
         self.wandb.log(metrics, p.step)
         self.db.event("eval", {"step": p.step, **metrics})

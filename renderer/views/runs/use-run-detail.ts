@@ -40,10 +40,10 @@ export function useRunDetail(runId: number | null): { detail: RunDetail | null; 
   useStudioEvent('runs.onChanged', (summary: RunSummary) => {
     if (summary.id !== runId) return;
     setDetail((current) => (current ? { ...current, ...summary, checkpoints: current.checkpoints } : current));
-    // The summary counts checkpoints; if the count ran ahead of what we hold (an event missed
-    // while reconnecting), fetch the list.
+    // The summary counts checkpoints; when the count differs from what we hold — ahead (an event
+    // missed while reconnecting) or behind (keep-last-K deleted older ones) — fetch the list.
     const current = held.current;
-    if (current && summary.checkpointCount > current.checkpoints.length) {
+    if (current && summary.checkpointCount !== current.checkpoints.length) {
       client.invoke('checkpoints.list', { runId: summary.id }).then(
         (checkpoints) => setDetail((latest) => (latest && latest.id === summary.id ? { ...latest, checkpoints } : latest)),
         () => undefined,
