@@ -106,6 +106,12 @@ def test_best_dir_and_checkpoint_rows(lora_run):
     best_step = [r[0] for r in rows if r[1]][0]
     state = json.loads((lora_run / "best" / "trainer_state.json").read_text())
     assert state["global_step"] == best_step
+    # each checkpoint was saved after an evaluation and carries it (the Runs view's Eval acc. column)
+    evals = {step: value for step, value in read_db(lora_run, "SELECT step, value FROM scalars WHERE tag = 'eval_accuracy'")}
+    for step, metrics_json in read_db(lora_run, "SELECT step, metrics_json FROM checkpoints ORDER BY step"):
+        metrics = json.loads(metrics_json)
+        assert metrics["eval_accuracy"] == pytest.approx(evals[step])
+        assert "loss" in metrics and "eval_loss" in metrics
 
 
 def test_score_server_answers_on_a_merged_export(lora_run, tmp_path):
