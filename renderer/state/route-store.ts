@@ -1,7 +1,9 @@
 /**
  * Which view is showing, mirrored in the URL hash (`#/items/<id>`, `#/runs/<run id>`) so a reload
  * lands on the same screen, item and run. The hash, not the path, because `serve` and Electron's file URLs only know
- * one page.
+ * one page. Each view, opened run and opened comparison is a history entry, so Back and Forward
+ * walk them as in any web app; moving between items replaces the entry (hundreds of j presses must
+ * not fill the Back button).
  */
 import { create } from 'zustand';
 
@@ -58,33 +60,39 @@ interface RouteState extends Route {
   openCompare(pair: [number, number] | null): void;
 }
 
-function writeHash(route: Route): void {
+/** `push`: a new history entry (another view, run or comparison); `replace`: the same place, refined. */
+function writeHash(route: Route, mode: 'push' | 'replace'): void {
   const hash = formatHash(route);
-  // replaceState: moving through items must not fill the back button with hundreds of entries.
-  if (window.location.hash !== hash) window.history.replaceState(window.history.state, '', hash);
+  if (window.location.hash === hash) return;
+  if (mode === 'push') window.history.pushState(null, '', hash);
+  else window.history.replaceState(window.history.state, '', hash);
 }
 
 export const useRouteStore = create<RouteState>((set, get) => ({
   ...parseHash(window.location.hash),
   navigate(view) {
     const { itemId, runId, compareIds } = get();
-    writeHash({ view, itemId: view === 'items' ? itemId : null, runId: view === 'runs' ? runId : null, compareIds: view === 'compare' ? compareIds : null });
+    const route = { view, itemId: view === 'items' ? itemId : null, runId: view === 'runs' ? runId : null, compareIds: view === 'compare' ? compareIds : null };
+    writeHash(route, view === get().view ? 'replace' : 'push');
     set({ view });
   },
   selectItem(itemId) {
-    writeHash({ view: get().view, itemId, runId: null, compareIds: null });
+    writeHash({ view: get().view, itemId, runId: null, compareIds: null }, 'replace');
     set({ itemId });
   },
   openRun(runId) {
-    writeHash({ view: 'runs', itemId: null, runId, compareIds: null });
+    const current = get();
+    writeHash({ view: 'runs', itemId: null, runId, compareIds: null }, current.view === 'runs' && current.runId === null ? 'replace' : 'push');
     set({ view: 'runs', runId });
   },
   openCompare(pair) {
-    writeHash({ view: 'compare', itemId: null, runId: null, compareIds: pair });
+    const current = get();
+    writeHash({ view: 'compare', itemId: null, runId: null, compareIds: pair }, current.view === 'compare' && current.compareIds === null ? 'replace' : 'push');
     set({ view: 'compare', compareIds: pair });
   },
 }));
 
-window.addEventListener('hashchange', () => {
-  useRouteStore.setState(parseHash(window.location.hash));
-});
+// Back/Forward (popstate) and a hash typed or linked (hashchange) both land here.
+const followLocation = () => useRouteStore.setState(parseHash(window.location.hash));
+window.addEventListener('popstate', followLocation);
+window.addEventListener('hashchange', followLocation);

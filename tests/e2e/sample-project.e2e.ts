@@ -135,6 +135,39 @@ describe('sample project in the browser UI', () => {
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'home.png') });
   });
 
+  it('Back and Forward walk the views as in any web app; moving between items replaces the entry', async () => {
+    const { page } = ui;
+    const current = () => page.locator('[data-testid^="nav-"][aria-current="page"]').getAttribute('data-testid');
+    await page.getByTestId('nav-home').click();
+    await page.getByTestId('home').waitFor();
+    await page.getByTestId('nav-items').click();
+    await page.getByTestId('item-row').nth(0).click();
+    await page.keyboard.press('j');
+    await page.keyboard.press('j');
+    const third = await page.getByTestId('item-row').nth(2).getAttribute('data-item-id');
+    await expect.poll(() => page.getByTestId('item-detail').getAttribute('data-item-id')).toBe(third);
+    await page.getByTestId('nav-runs').click();
+    await expect.poll(current).toBe('nav-runs');
+    await page.getByTestId('nav-evaluate').click();
+    await expect.poll(current).toBe('nav-evaluate');
+
+    await page.goBack();
+    await expect.poll(current).toBe('nav-runs');
+    // One step back from Runs is Items on the item last shown, not each item passed on the way.
+    await page.goBack();
+    await expect.poll(current).toBe('nav-items');
+    await expect.poll(() => page.getByTestId('item-detail').getAttribute('data-item-id')).toBe(third);
+    await page.goBack();
+    await expect.poll(current).toBe('nav-home');
+    await page.goForward();
+    await expect.poll(current).toBe('nav-items');
+    expect(new URL(page.url()).hash).toBe(`#/items/${encodeURIComponent(third ?? '')}`);
+    // A reload lands on the same place.
+    await page.reload();
+    await expect.poll(current).toBe('nav-items');
+    await expect.poll(() => page.getByTestId('item-detail').getAttribute('data-item-id')).toBe(third);
+  });
+
   it('had no console errors or failed requests', () => {
     expect(ui.problems).toEqual([]);
   });

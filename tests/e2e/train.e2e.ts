@@ -153,6 +153,11 @@ describe('training from the browser UI', () => {
         expect(existsSync((await row.locator('.checkpoint-path').getAttribute('title')) ?? ''), `step ${await row.getAttribute('data-step')} on disk`).toBe(true);
         expect(await row.locator('td').nth(1).textContent()).toMatch(/^\d+\.\d%$/);
       }
+      // The rows' buttons stay inside the Checkpoints panel (they used to spill over the log).
+      const panel = await page.getByTestId('checkpoints-panel').boundingBox();
+      for (const box of await Promise.all((await page.getByTestId('checkpoint-actions').all()).map((button) => button.boundingBox()))) {
+        expect(box && panel && box.x + box.width <= panel.x + panel.width).toBe(true);
+      }
       await page.getByTestId('checkpoint-list').scrollIntoViewIfNeeded();
       await page.screenshot({ path: join(REPO_ROOT, 'test-results', 'screenshots', 'run-checkpoints.png') });
       const entry = page.getByTestId('run-entry').first();
