@@ -240,6 +240,34 @@ describe('import and export in the browser UI', () => {
     expect(await numberIn(page, 'split-train-items')).toBe(0);
   });
 
+  it('blocks a run with too few validation items and offers two fixes: train without validation, or re-split', async () => {
+    const { page } = ui;
+    await page.getByTestId('nav-train').click();
+    const guard = page.getByTestId('train-validation-guard');
+    await guard.waitFor({ timeout: 120_000 });
+    expect(await guard.textContent()).toContain('has no labeled items to validate on');
+    expect(await page.getByTestId('start-blockers').textContent()).toContain('to validate on');
+    await guard.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SHOTS, 'train-validation-guard.png') });
+
+    await page.getByTestId('train-without-validation').click();
+    await expect.poll(() => guard.count()).toBe(0);
+    await page.getByTestId('train-no-validation').waitFor();
+    expect(await page.getByTestId('split-val-val').isChecked()).toBe(false);
+    expect((await page.getByTestId('start-blockers').textContent()) ?? '').not.toContain('to validate on');
+
+    // Validating on val again brings the guard back; Re-split moves every item out of test.
+    await page.getByTestId('split-val-val').check();
+    await guard.waitFor();
+    const testCounts = page.locator('label', { has: page.getByTestId('split-train-test') }).locator('.muted');
+    expect(await testCounts.textContent()).toBe('2 of 3 labeled');
+    await page.getByTestId('train-resplit').click();
+    await expect.poll(() => testCounts.textContent(), { timeout: 30_000 }).toBe('0 of 0 labeled');
+    expect(await page.getByTestId('split-train-train').isChecked()).toBe(true);
+    expect(await page.getByTestId('split-val-val').isChecked()).toBe(true);
+    await page.getByTestId('nav-home').click();
+  });
+
   it('stops a long import with Stop import: the report says Stopped and the whole batches already in stay', async () => {
     const { page } = ui;
     const rows = 300_000;

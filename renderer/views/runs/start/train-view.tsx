@@ -16,6 +16,7 @@ import { GpuPicker } from './gpu-picker';
 import { ModelPicker } from './model-picker';
 import { PresetPicker } from './preset-picker';
 import { labeledIn, SplitPicker, type SplitChoice } from './split-picker';
+import { ValidationGuard, validationProblem } from './validation-guard';
 import { useModelCheck } from './use-model-check';
 import { useRunEstimate } from './use-run-estimate';
 import { useTrainSetup, type TrainSetup } from './use-train-setup';
@@ -133,6 +134,8 @@ function TrainForm({ fields, setup, environmentPanel }: TrainFormProps) {
   else if (!modelOk) blockers.push('The model folder did not pass the check.');
   if (splits.train.length === 0) blockers.push('Choose at least one split to train on.');
   else if (labeled === 0) blockers.push(`The ${splits.train.join(' + ')} split has no labeled items: annotate some, or choose another split.`);
+  const validation = project ? validationProblem(project, splits) : null;
+  if (validation) blockers.push(validation);
   if (optionErrorCount > 0) blockers.push(`Fix ${optionErrorCount} option${optionErrorCount === 1 ? '' : 's'} marked in red.`);
   if (nameProblem) blockers.push(`Run name: ${nameProblem}`);
 
@@ -195,6 +198,7 @@ function TrainForm({ fields, setup, environmentPanel }: TrainFormProps) {
               {labeled.toLocaleString()} labeled items in {splits.train.join(' + ') || 'no split'} · validating on {splits.val.join(' + ') || 'nothing'} ·{' '}
               {selectedGpus.length === 0 ? 'CPU' : `GPU ${selectedGpus.join(', ')}`}
             </p>
+            {project && <ValidationGuard project={project} splits={splits} onSplits={setSplits} />}
             {blockers.length > 0 && (
               <ul className="problem-list small" data-testid="start-blockers">
                 {blockers.map((blocker) => (
