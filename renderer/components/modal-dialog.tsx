@@ -1,7 +1,8 @@
 /**
  * A centred modal: a backdrop, a titled box, Escape and a backdrop click close it (unless the
- * caller says it must be answered). Keys typed inside do not reach the view's shortcuts, because
- * the view's key handler ignores events from inside `[data-modal]`.
+ * caller says it must be answered). Tab and Shift+Tab cycle inside the box — they never walk to
+ * the page behind — and closing gives focus back to where it was. Keys typed inside do not reach
+ * the view's shortcuts, because the view's key handler ignores events from inside `[data-modal]`.
  */
 import { useEffect, useRef, type ReactNode } from 'react';
 
@@ -23,6 +24,32 @@ export function ModalDialog({ title, testId, onClose, children, wide }: ModalDia
     const first = box.current?.querySelector<HTMLElement>('input, textarea, select, button[data-autofocus]');
     (first ?? box.current)?.focus();
     return () => previous?.focus();
+  }, []);
+
+  useEffect(() => {
+    function onTab(event: KeyboardEvent): void {
+      const root = box.current;
+      if (event.key !== 'Tab' || !root) return;
+      const stops = focusable(root);
+      const first = stops[0];
+      const last = stops[stops.length - 1];
+      const active = document.activeElement;
+      if (!first || !last) {
+        event.preventDefault();
+        root.focus();
+      } else if (!root.contains(active)) {
+        event.preventDefault();
+        first.focus();
+      } else if (event.shiftKey && (active === first || active === root)) {
+        event.preventDefault();
+        last.focus();
+      } else if (!event.shiftKey && active === last) {
+        event.preventDefault();
+        first.focus();
+      }
+    }
+    window.addEventListener('keydown', onTab, true);
+    return () => window.removeEventListener('keydown', onTab, true);
   }, []);
 
   useEffect(() => {
@@ -67,6 +94,13 @@ export function ModalDialog({ title, testId, onClose, children, wide }: ModalDia
       </div>
     </div>
   );
+}
+
+const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+
+/** The elements Tab stops at inside `root`, in order (hidden ones left out). */
+function focusable(root: HTMLElement): HTMLElement[] {
+  return [...root.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((element) => element.offsetParent !== null || element === document.activeElement);
 }
 
 /** True for key events that come from inside a modal or a text field: view shortcuts ignore them. */

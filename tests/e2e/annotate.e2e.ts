@@ -220,6 +220,23 @@ describe('annotating by keyboard, agreement and adjudication', () => {
     const { page } = ui;
     let pairTurn = 0;
     let screenshotTaken = false;
+    // A filter chosen from a list hands the keys back: the next judging key must not change the list.
+    for (const value of ['unflagged', 'all']) {
+      await page.getByTestId('queue-flagged').selectOption(value);
+      await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('annotate-view');
+    }
+    await expect.poll(() => page.getByTestId('annotate-view').getAttribute('data-status')).toBe('ready');
+    // The note dialog keeps Tab inside itself and gives focus back when it closes.
+    await page.keyboard.press('n');
+    const note = page.getByTestId('note-dialog');
+    await note.waitFor();
+    for (const key of ['Tab', 'Tab', 'Tab', 'Tab', 'Tab', 'Shift+Tab', 'Shift+Tab', 'Shift+Tab', 'Shift+Tab', 'Shift+Tab']) {
+      await page.keyboard.press(key);
+      expect(await note.evaluate((dialog) => dialog.contains(document.activeElement)), `after ${key}`).toBe(true);
+    }
+    await page.keyboard.press('Escape');
+    await expect.poll(() => note.count()).toBe(0);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('annotate-view');
     let id = await currentItemId(page);
     for (let judged = 0; judged < 20; judged += 1) {
       const order = await shownOrderOnScreen(page, responses, id);

@@ -259,6 +259,7 @@ export function AnnotateWorkspace({ projectDir, annotator }: { projectDir: strin
         ref={searchRef}
         filters={filters}
         onChange={setFilters}
+        onDone={() => root.current?.focus()}
         position={snapshot.position}
         total={snapshot.total}
         decided={snapshot.decided}

@@ -9,6 +9,8 @@ import type { Split } from '../../client/contract-types';
 export interface QueueToolbarProps {
   filters: QueueFilters;
   onChange(filters: QueueFilters): void;
+  /** After a list or button choice: give focus back to the workspace. */
+  onDone?(): void;
   position: number;
   total: number | null;
   decided: number;
@@ -24,7 +26,13 @@ const JUDGED: readonly JudgedFilter[] = ['not-by-me', 'any', 'by-me', 'by-others
 const ORDERS: readonly QueueOrder[] = ['queue', 'uncertain'];
 
 export const QueueToolbar = forwardRef<HTMLInputElement, QueueToolbarProps>(function QueueToolbar(props, searchRef) {
-  const { filters, onChange, position, total, decided, saving, annotator, onHelp, modelControls } = props;
+  const { filters, position, total, decided, saving, annotator, onHelp, modelControls } = props;
+  // A choice from a list or a split button hands the keys back to the workspace: a focused
+  // <select> would take the next judging key (a, b, t…) as type-ahead and change the filter.
+  const choose = (next: QueueFilters) => {
+    props.onChange(next);
+    props.onDone?.();
+  };
   return (
     <div className="queue-toolbar" data-testid="queue-toolbar">
       <div className="segmented" role="group" aria-label="Split">
@@ -36,7 +44,7 @@ export const QueueToolbar = forwardRef<HTMLInputElement, QueueToolbarProps>(func
             className={filters.split === split ? 'segment active' : 'segment'}
             aria-pressed={filters.split === split}
             data-testid={`queue-split-${split}`}
-            onClick={() => onChange({ ...filters, split })}
+            onClick={() => choose({ ...filters, split })}
           >
             {split}
           </button>
@@ -47,7 +55,7 @@ export const QueueToolbar = forwardRef<HTMLInputElement, QueueToolbarProps>(func
         aria-label="Judged"
         value={filters.judged}
         data-testid="queue-judged"
-        onChange={(event) => onChange({ ...filters, judged: event.target.value as JudgedFilter })}
+        onChange={(event) => choose({ ...filters, judged: event.target.value as JudgedFilter })}
       >
         {JUDGED.map((value) => (
           <option key={value} value={value}>
@@ -60,7 +68,7 @@ export const QueueToolbar = forwardRef<HTMLInputElement, QueueToolbarProps>(func
         aria-label="Flagged"
         value={filters.flagged}
         data-testid="queue-flagged"
-        onChange={(event) => onChange({ ...filters, flagged: event.target.value as QueueFilters['flagged'] })}
+        onChange={(event) => choose({ ...filters, flagged: event.target.value as QueueFilters['flagged'] })}
       >
         <option value="all">Flagged or not</option>
         <option value="flagged">Flagged only</option>
@@ -72,7 +80,7 @@ export const QueueToolbar = forwardRef<HTMLInputElement, QueueToolbarProps>(func
         value={filters.order}
         data-testid="queue-order"
         title="Most uncertain first: the items whose two best responses the newest checkpoint scores closest come first"
-        onChange={(event) => onChange({ ...filters, order: event.target.value as QueueOrder })}
+        onChange={(event) => choose({ ...filters, order: event.target.value as QueueOrder })}
       >
         {ORDERS.map((value) => (
           <option key={value} value={value}>
@@ -85,7 +93,7 @@ export const QueueToolbar = forwardRef<HTMLInputElement, QueueToolbarProps>(func
         label="Search the queue"
         testId="queue-search"
         value={filters.search}
-        onChange={(search) => onChange({ ...filters, search })}
+        onChange={(search) => props.onChange({ ...filters, search })}
       />
       <span className="grow" />
       {modelControls}
