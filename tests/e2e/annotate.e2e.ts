@@ -272,6 +272,10 @@ describe('annotating by keyboard, agreement and adjudication', () => {
     await waitForSaves(page);
     await page.keyboard.press('z');
     await expect.poll(() => page.getByTestId('annotate-view').getAttribute('data-item-id'), { timeout: 15_000 }).toBe(alice[19]?.itemId);
+    // And says what it took back.
+    await expect
+      .poll(() => page.getByTestId('toast-message').allTextContents(), { timeout: 15_000 })
+      .toContain(`Undid your judgment on ${alice[19]?.itemId}: the item is to do again.`);
     await page.keyboard.press('z');
     await expect.poll(() => page.getByTestId('annotate-view').getAttribute('data-item-id'), { timeout: 15_000 }).toBe(alice[18]?.itemId);
     aliceKept = alice.slice(0, 18);

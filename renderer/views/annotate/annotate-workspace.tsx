@@ -13,7 +13,7 @@ import { useDebounced } from '../../hooks/use-debounced';
 import { useProjectStore } from '../../state/project-store';
 import { toastError, useToastStore } from '../../state/toast-store';
 import { afterNextPaint } from '../../components/after-next-paint';
-import type { QueueItem, SessionSnapshot } from './annotation-session';
+import type { QueueItem, SessionSnapshot, UndoOutcome } from './annotation-session';
 import { ImageViewer, type ImageViewerHandle } from './image-viewer';
 import { ItemStrip } from './item-strip';
 import { JumpDialog } from './jump-dialog';
@@ -207,8 +207,7 @@ export function AnnotateWorkspace({ projectDir, annotator }: { projectDir: strin
   async function undo(): Promise<void> {
     if (!session) return;
     try {
-      const outcome = await session.undo();
-      if (outcome === 'nothing') useToastStore.getState().push({ kind: 'info', message: 'Nothing to undo: you have no judgments left to take back.' });
+      useToastStore.getState().push({ kind: 'info', message: undoMessage(await session.undo()) });
     } catch (error) {
       toastError(error, 'Undo');
     }
@@ -363,3 +362,13 @@ export function AnnotateWorkspace({ projectDir, annotator }: { projectDir: strin
 }
 
 export type { QueueItem };
+
+/** What an undo says it did: which item, and what it took back. */
+export function undoMessage(outcome: UndoOutcome): string {
+  if (outcome.kind === 'nothing') return 'Nothing to undo: you have no judgments left to take back.';
+  const on = outcome.itemId ? ` on ${outcome.itemId}` : '';
+  if (outcome.offline) return `Undid your last judgment${on}; the server hears of it when the connection is back.`;
+  if (outcome.action === 'update') return `Undid your change${on}: your earlier judgment is back.`;
+  if (outcome.action === 'delete') return `Undid removing your judgment${on}: it is back.`;
+  return `Undid your judgment${on}: the item is to do again.`;
+}

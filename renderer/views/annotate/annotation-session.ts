@@ -54,6 +54,18 @@ export interface SessionCallbacks {
   onWriteError(error: unknown, action: string): void;
 }
 
+/** What an undo took back, for the person to see (the Annotate toast). */
+export type UndoOutcome =
+  | { kind: 'nothing' }
+  | {
+      kind: 'undone';
+      itemId: string | null;
+      /** The change undone: a new judgment, a changed one, a removed one; null offline (not known yet). */
+      action: 'create' | 'update' | 'delete' | null;
+      /** Offline: taken back on screen, sent when the connection is back. */
+      offline: boolean;
+    };
+
 export class AnnotationSession {
   private ids: string[] = [];
   private readonly known = new Set<string>();
@@ -187,20 +199,21 @@ export class AnnotationSession {
    * Offline the undo waits in the outbox behind the judgments it may take back, and the queue
    * goes back to the item judged last in this session without waiting for the server's answer.
    */
-  async undo(): Promise<'undone' | 'nothing'> {
+  async undo(): Promise<UndoOutcome> {
     const answered = this.outbox.send('judgments.undo', { annotator: this.annotator }, this.projectDir);
     const lastHere = this.decidedIds.pop();
     if (!this.connected && lastHere !== undefined) {
       if (this.decided > 0) this.decided -= 1;
       this.track(answered.then((result) => this.applyUndo(result, false)), 'Undo', () => {});
       await this.goTo(lastHere);
-      return 'undone';
+      return { kind: 'undone', itemId: lastHere, action: null, offline: true };
     }
     const result = await answered;
     const itemId = this.applyUndo(result, true);
-    if (itemId === null) return result.undone ? 'undone' : 'nothing';
-    await this.goTo(itemId);
-    return 'undone';
+    if (!result.undone) return { kind: 'nothing' };
+    const outcome: UndoOutcome = { kind: 'undone', itemId: result.undone.itemId, action: result.undone.action, offline: false };
+    if (itemId !== null) await this.goTo(itemId);
+    return outcome;
   }
 
   /** Shows the flag at once; the change reaches the server through the outbox. */
