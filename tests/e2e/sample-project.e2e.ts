@@ -61,6 +61,36 @@ describe('sample project in the browser UI', () => {
     expect(new URL(page.url()).searchParams.has('token')).toBe(false);
   });
 
+  it('leads a newcomer from Home: the steps show the project as it is, each one click from its view', async () => {
+    const { page } = ui;
+    const done = (id: string) => page.getByTestId(`first-step-${id}`).getAttribute('data-done');
+    await page.getByTestId('first-steps').waitFor();
+    // The sample project: items in, a third judged, no name yet (fresh settings), no run, no comparison.
+    await expect.poll(() => done('train')).toBe('false');
+    expect(await done('import')).toBe('true');
+    expect(await done('judge')).toBe('true');
+    expect(await done('name')).toBe('false');
+    expect(await done('compare')).toBe('false');
+    expect(await page.getByTestId('start-annotating').textContent()).toBe('Start annotating (240 to do)');
+    mkdirSync(join(REPO_ROOT, 'test-results', 'screenshots'), { recursive: true });
+    await page.screenshot({ path: join(REPO_ROOT, 'test-results', 'screenshots', 'home-first-steps.png') });
+
+    const current = () => page.locator('[data-testid^="nav-"][aria-current="page"]').getAttribute('data-testid');
+    await page.getByTestId('first-step-train-go').click();
+    await expect.poll(current).toBe('nav-train');
+    await page.goBack();
+    await expect.poll(current).toBe('nav-home');
+    // Start annotating: the queue asks the name first; then the name step is ticked.
+    await page.getByTestId('start-annotating').click();
+    await expect.poll(current).toBe('nav-annotate');
+    await page.getByTestId('settings-dialog').waitFor();
+    await page.keyboard.type('newcomer');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('settings-dialog').waitFor({ state: 'detached' });
+    await page.getByTestId('nav-home').click();
+    await expect.poll(() => done('name')).toBe('true');
+  });
+
   it('lists items with decoded thumbnails and shows the selected item in full', async () => {
     const { page } = ui;
     await page.getByTestId('nav-items').click();

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { useStudioClient } from '../../client/client-context';
 import { useProjectStore } from '../../state/project-store';
 import { ExportPanel } from './export-panel';
+import { FirstSteps } from './first-steps';
 import { ImportPanel } from './import-panel';
 import { PastImports } from './past-imports';
 import { AnnotatorTable, ProjectStats, SplitTable } from './project-overview';
@@ -33,6 +34,11 @@ export function HomeView() {
   }, [projectDir, loadImports]);
 
   if (!project) return null;
+  const focusImport = () => {
+    const field = document.querySelector<HTMLElement>('[data-testid="import-file"]');
+    field?.scrollIntoView({ block: 'center' });
+    field?.focus();
+  };
   return (
     <div className="home" data-testid="home">
       <header className="view-header">
@@ -48,6 +54,7 @@ export function HomeView() {
           This project is empty. Import a seed or TRL JSONL file (or Parquet) on the right; its items, images and labels land here.
         </p>
       )}
+      <FirstSteps project={project} onImport={focusImport} />
       <ProjectStats project={project} />
       <div className="home-grid">
         <div className="home-column">
