@@ -107,6 +107,13 @@ describe('hostile Markdown in Annotate', () => {
       `SELECT i.id FROM judgments j JOIN items i ON i.rowid = j.item_rowid JOIN annotators a ON a.id = j.annotator_id WHERE a.name = 'dana' ORDER BY i.id`,
     );
     expect(judged.map((row) => row.id)).toEqual(ROWS.map((row) => row.id).sort());
+    // The end of the queue is not a dead end: it offers to train on what is labeled.
+    const train = page.getByTestId('annotate-train-next');
+    await train.waitFor({ timeout: 15_000 });
+    expect(await train.textContent()).toMatch(/^Train on \d+ labeled items$/);
+    await page.screenshot({ path: join(REPO_ROOT, 'test-results', 'screenshots', 'annotate-end-of-queue.png') });
+    await train.click();
+    await expect.poll(() => page.locator('[data-testid^="nav-"][aria-current="page"]').getAttribute('data-testid')).toBe('nav-train');
     // React reports the error the boundary caught on the console; nothing else may go wrong.
     expect(ui.problems.filter((problem) => !/Maximum call stack|react\.dev\/errors|The above error occurred/i.test(problem))).toEqual([]);
   });

@@ -1,5 +1,6 @@
 /** What the Annotate body shows when there is no item: loading, an empty queue, the end, an error — each says what to do. */
 import { formatCount } from '../../components/format';
+import { useProjectStore } from '../../state/project-store';
 import { useRouteStore } from '../../state/route-store';
 import type { SessionSnapshot } from './annotation-session';
 import { DEFAULT_QUEUE_FILTERS, queueFilterKey, type QueueFilters } from './queue-filters';
@@ -8,6 +9,18 @@ export interface QueueStateViewProps {
   snapshot: SessionSnapshot;
   filters: QueueFilters;
   onFilters(filters: QueueFilters): void;
+}
+
+/** The way on once the judging is done: train on what is labeled (how many, said on the button). */
+function TrainNext() {
+  const navigate = useRouteStore((state) => state.navigate);
+  const labeled = useProjectStore((state) => state.project?.labeledCount ?? 0);
+  if (labeled === 0) return null;
+  return (
+    <button type="button" className="button primary" onClick={() => navigate('train')} data-testid="annotate-train-next">
+      Train on {formatCount(labeled)} labeled items
+    </button>
+  );
 }
 
 export function QueueStateView({ snapshot, filters, onFilters }: QueueStateViewProps) {
@@ -39,9 +52,10 @@ export function QueueStateView({ snapshot, filters, onFilters }: QueueStateViewP
               <button type="button" className="button" onClick={() => onFilters({ ...DEFAULT_QUEUE_FILTERS, judged: 'by-me' })}>
                 Review mine
               </button>
-              <button type="button" className="button primary" onClick={() => navigate('agreement')}>
+              <button type="button" className="button" onClick={() => navigate('agreement')}>
                 Agreement
               </button>
+              <TrainNext />
             </div>
           </>
         )}
@@ -55,6 +69,9 @@ export function QueueStateView({ snapshot, filters, onFilters }: QueueStateViewP
         <p className="small muted">
           {formatCount(snapshot.decided)} judged in this session. Press <kbd>k</kbd> to go back, <kbd>z</kbd> to undo, or change the filters above.
         </p>
+        <div className="row">
+          <TrainNext />
+        </div>
       </div>
     );
   }
