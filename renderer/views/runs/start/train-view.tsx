@@ -129,7 +129,9 @@ function TrainForm({ fields, setup, environmentPanel }: TrainFormProps) {
   const modelOk = model.state.kind === 'checked' && model.state.check.ok;
   const blockers: string[] = [];
   if (environment && environment.problems.length > 0) blockers.push('Set up the training environment first (above).');
-  if (modelError) blockers.push(modelError);
+  // Making @tiny takes a while the first time: say so, rather than "choose a model folder".
+  if (model.makingTiny) blockers.push('Making the tiny demo model (the first time takes a minute or two)…');
+  else if (modelError) blockers.push(modelError);
   else if (model.state.kind === 'checking') blockers.push('Checking the model folder…');
   else if (!modelOk) blockers.push('The model folder did not pass the check.');
   if (splits.train.length === 0) blockers.push('Choose at least one split to train on.');
