@@ -310,6 +310,21 @@ describe('import and export in the browser UI', () => {
     expect(await numberIn(page, 'stat-items-value')).toBeGreaterThan(3);
   });
 
+  it('creates a project from Home: the form empties and the new Home shows from the top', async () => {
+    const { page } = ui;
+    await page.getByTestId('nav-home').click();
+    const name = page.getByTestId('home-create-project-name');
+    await name.scrollIntoViewIfNeeded();
+    expect(await page.locator('.view').evaluate((view) => view.scrollTop)).toBeGreaterThan(0);
+    await name.fill('Second project');
+    await page.getByTestId('home-create-project-path').fill(join(tempFolder('second'), 'second'));
+    await page.getByTestId('home-create-project-submit').click();
+    await expect.poll(() => page.getByTestId('project-name').textContent()).toBe('Second project');
+    await expect.poll(() => name.inputValue()).toBe('');
+    expect(await page.getByTestId('home-create-project-path').inputValue()).toBe('');
+    await expect.poll(() => page.locator('.view').evaluate((view) => view.scrollTop)).toBe(0);
+  });
+
   it('had no console errors or failed requests', () => {
     expect(ui.problems).toEqual([]);
   });

@@ -37,12 +37,16 @@ export function OpenProjectForm({ actions, autoFocus }: { actions: ProjectAction
 export function CreateProjectForm({ actions, idPrefix = 'create-project' }: { actions: ProjectActions; idPrefix?: string }) {
   const [name, setName] = useState('');
   const [dir, setDir] = useState('');
-  function submit(event: FormEvent): void {
+  async function submit(event: FormEvent): Promise<void> {
     event.preventDefault();
-    if (dir.trim()) void actions.create(dir.trim(), name);
+    if (!dir.trim() || !(await actions.create(dir.trim(), name))) return;
+    // The new project is open: an empty form, and its Home from the top.
+    setName('');
+    setDir('');
+    document.querySelector('.view')?.scrollTo({ top: 0 });
   }
   return (
-    <form className="stack" onSubmit={submit} data-testid={`${idPrefix}-form`}>
+    <form className="stack" onSubmit={(event) => void submit(event)} data-testid={`${idPrefix}-form`}>
       <div className="field">
         <label className="field-label" htmlFor={`${idPrefix}-name`}>
           Name
