@@ -283,6 +283,12 @@ describe('evaluate two trained checkpoints and compare them', () => {
       expect(Number(await response.getByTestId('item-score-b').getAttribute('data-value'))).toBeCloseTo(expectedB[index]!, 9);
       expect(await response.getByTestId('compare-human-rank').count()).toBe(1);
     }
+    // The checkpoints are named by run and step in the panel: A, B… are the responses there.
+    const badges = await panel.locator('.pick-badge').allTextContents();
+    expect(badges.length).toBeGreaterThan(0);
+    for (const badge of badges) expect(badge).toMatch(/^.+ · \d+$/);
+    // It opened in view.
+    expect(await panel.evaluate((element) => element.getBoundingClientRect().top < window.innerHeight)).toBe(true);
     // For a look at the item panel (not a README figure): test-results only.
     await panel.scrollIntoViewIfNeeded();
     mkdirSync(join(REPO_ROOT, 'test-results', 'screenshots'), { recursive: true });

@@ -1,10 +1,10 @@
 /**
  * One item opened from the table or the scatter: its image and query (or its whole conversation),
- * every response with A's and B's score beside it (each model's top pick marked) and the human's
- * rank, and every judgment with who made it. Scores come from evaluations.itemScores for exactly these two
+ * every response with each checkpoint's score beside it — named by run and step in its colour,
+ * since A, B… are the responses here — (each model's top pick marked) and the human's rank, and every judgment with who made it. Scores come from evaluations.itemScores for exactly these two
  * evaluations, so they are the stored ones the table's verdicts were computed from.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useStudioClient } from '../../client/client-context';
 import { describeError } from '../../client/studio-client-error';
 import { ConversationThread } from '../../components/conversation-thread';
@@ -12,6 +12,7 @@ import { ItemImages } from '../items/item-images';
 import { ordinal, rankingOrderText, rankPlaces, responseLetter } from '../items/ranking-display';
 import { formatScore } from '../evaluate/metric-format';
 import type { ItemDetail, ItemScores } from '../../client/contract-types';
+import { SideTag, sideName, type CompareSides } from './side-tag';
 
 interface Loaded {
   itemId: string;
@@ -27,20 +28,28 @@ function topIndex(scores: readonly number[] | undefined): number {
   return best;
 }
 
-function ScoreCell({ side, scores, index }: { side: 'a' | 'b'; scores: ItemScores | null; index: number }) {
+function ScoreCell({ side, sides, scores, index }: { side: 'a' | 'b'; sides: CompareSides; scores: ItemScores | null; index: number }) {
   const value = scores?.scores[index];
   const top = scores ? topIndex(scores.scores) === index : false;
   return (
-    <span className={`item-score score-${side}${top ? ' top' : ''}`} data-testid={`item-score-${side}`} data-value={value ?? ''} title={top ? `${side.toUpperCase()}'s top-scored response` : undefined}>
-      <span className={`pick-badge pick-${side}`}>{side.toUpperCase()}</span>
+    <span className={`item-score score-${side}${top ? ' top' : ''}`} data-testid={`item-score-${side}`} data-value={value ?? ''} title={top ? `${sideName(sides[side])}'s top-scored response` : undefined}>
+      <SideTag side={side} evaluation={sides[side]} />
       <span className="num mono">{value === undefined ? '–' : formatScore(value)}</span>
       {top && <span className="top-mark">▲</span>}
     </span>
   );
 }
 
-export function CompareItemPanel({ itemId, a, b, onClose }: { itemId: string; a: number; b: number; onClose(): void }) {
+export function CompareItemPanel({ itemId, sides, onClose }: { itemId: string; sides: CompareSides; onClose(): void }) {
   const client = useStudioClient();
+  const a = sides.a.id;
+  const b = sides.b.id;
+  const root = useRef<HTMLElement>(null);
+  // Opened from the table or the scatter: brought into view, without moving the page more than needed.
+  // (A block body: Chromium's scrollIntoView may return a promise, which React would take for a cleanup.)
+  useEffect(() => {
+    root.current?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+  }, [itemId]);
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -63,7 +72,7 @@ export function CompareItemPanel({ itemId, a, b, onClose }: { itemId: string; a:
   const detail = current?.detail;
   const places = detail?.resolvedRanking ? rankPlaces(detail.resolvedRanking) : null;
   return (
-    <aside className="compare-item-panel" data-testid="compare-item-panel" data-item-id={itemId} data-loaded={current ? 'true' : 'false'} aria-label={`Item ${itemId}`}>
+    <aside ref={root} className="compare-item-panel" data-testid="compare-item-panel" data-item-id={itemId} data-loaded={current ? 'true' : 'false'} aria-label={`Item ${itemId}`}>
       <header className="compare-item-header">
         <span className="mono compare-item-title" title={itemId}>
           {itemId}
@@ -88,13 +97,13 @@ export function CompareItemPanel({ itemId, a, b, onClose }: { itemId: string; a:
             {[current.scoresA, current.scoresB].map((scores, index) =>
               scores ? (
                 <span key={index} className={scores.correct ? 'verdict right' : 'verdict wrong'}>
-                  <span className={`pick-badge pick-${index === 0 ? 'a' : 'b'}`}>{index === 0 ? 'A' : 'B'}</span>
+                  <SideTag side={index === 0 ? 'a' : 'b'} evaluation={index === 0 ? sides.a : sides.b} />
                   {scores.correct === null ? 'no human ranking' : scores.correct ? '✓ right' : '✗ wrong'}
                   {scores.margin !== null && <span className="muted mono"> margin {formatScore(scores.margin)}</span>}
                 </span>
               ) : (
                 <span key={index} className="muted">
-                  {index === 0 ? 'A' : 'B'} did not score this item
+                  {sideName(index === 0 ? sides.a : sides.b)} did not score this item
                 </span>
               ),
             )}
@@ -115,8 +124,8 @@ export function CompareItemPanel({ itemId, a, b, onClose }: { itemId: string; a:
                       <span className="rank-badge unranked">not ranked</span>
                     )}
                     <span className="grow" />
-                    <ScoreCell side="a" scores={current.scoresA} index={index} />
-                    <ScoreCell side="b" scores={current.scoresB} index={index} />
+                    <ScoreCell side="a" sides={sides} scores={current.scoresA} index={index} />
+                    <ScoreCell side="b" sides={sides} scores={current.scoresB} index={index} />
                   </div>
                   <div className="compare-response-text">{text}</div>
                 </li>

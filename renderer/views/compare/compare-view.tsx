@@ -130,7 +130,7 @@ function CompareWorkspace({ a, b }: { a: number; b: number }) {
           onSelect={setSelected}
           onOpen={setOpenItemId}
         />
-        {openItemId && <CompareItemPanel itemId={openItemId} a={a} b={b} onClose={() => setOpenItemId(null)} />}
+        {openItemId && <CompareItemPanel itemId={openItemId} sides={{ a: comparison.a, b: comparison.b }} onClose={() => setOpenItemId(null)} />}
       </div>
     </div>
   );
