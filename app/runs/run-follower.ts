@@ -157,8 +157,8 @@ export class RunFollower implements SupervisedJob {
       this.finalPhaseSeenAt ??= Date.now();
       return;
     }
-    const phase = status.phase === 'starting' || status.phase === 'loading' ? 'starting' : 'running';
-    const beforePhase = before === null ? null : before.phase === 'starting' || before.phase === 'loading' ? 'starting' : 'running';
+    const phase = runPhase(status);
+    const beforePhase = before === null ? null : runPhase(before);
     if (beforePhase !== phase) this.hooks.onPhase(this, phase);
     else if (before?.step !== status.step || before?.phase !== status.phase) this.changed();
   }
@@ -173,6 +173,11 @@ export class RunFollower implements SupervisedJob {
     this.lastLogEmit = at;
     this.hooks.onLog(lines);
   }
+}
+
+/** The run's status for a worker phase: loading counts as starting, everything after as running. */
+function runPhase(status: WorkerStatus): 'starting' | 'running' {
+  return status.phase === 'starting' || status.phase === 'loading' ? 'starting' : 'running';
 }
 
 /** A worker's error event as a Problem (its JSON is the worker's; a broken one is shown raw). */

@@ -3,7 +3,7 @@
  * the project's real state (not from clicks) and each one click into the view that does it, with
  * the one thing to do next as the primary button — "Start annotating (N to do)".
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useStudioClient } from '../../client/client-context';
 import type { ProjectSummary } from '../../client/contract-types';
 import { formatCount } from '../../components/format';
@@ -29,18 +29,30 @@ interface Progress {
   finishedEvaluations: number;
 }
 
+/**
+ * Loaded once per project; afterwards events only reload when a count can have changed — a run
+ * not seen before, an evaluation that finished — not on every progress update of a running run.
+ */
 function useProgress(projectDir: string): Progress | null {
   const client = useStudioClient();
   const [progress, setProgress] = useState<Progress | null>(null);
+  const known = useRef(new Set<number>());
   const load = useCallback(() => {
     Promise.all([client.invoke('runs.list', {}), client.invoke('evaluations.list', {})]).then(
-      ([runs, evaluations]) => setProgress({ runs: runs.length, finishedEvaluations: evaluations.filter((evaluation) => evaluation.status === 'finished').length }),
+      ([runs, evaluations]) => {
+        known.current = new Set(runs.map((run) => run.id));
+        setProgress({ runs: runs.length, finishedEvaluations: evaluations.filter((evaluation) => evaluation.status === 'finished').length });
+      },
       () => setProgress(null),
     );
   }, [client]);
   useEffect(() => load(), [load, projectDir]);
-  useStudioEvent('runs.onChanged', load);
-  useStudioEvent('evaluations.onChanged', load);
+  useStudioEvent('runs.onChanged', (run) => {
+    if (!known.current.has(run.id)) load();
+  });
+  useStudioEvent('evaluations.onChanged', (evaluation) => {
+    if (evaluation.status === 'finished') load();
+  });
   return progress;
 }
 
