@@ -1,13 +1,13 @@
 import path from 'node:path';
 import { exportDataset } from '../dataset/export-dataset';
-import { EXPORT_FORMATS } from '../dataset/types';
+import { EXPORT_CONFLICT_CHOICES, EXPORT_FORMATS } from '../dataset/types';
 import { StudioError } from '../errors';
 import { parseCommandArgs } from './cli-args';
 import { oneOf } from './import-command';
 import { openProjectOption } from './project-option';
 
 export const exportHelp = `reward-studio export --out FILE [--project DIR] [--format ${EXPORT_FORMATS.join('|')}]
-                     [--split train|val|test|all] [--images copy|absolute] [--include-unlabeled] [--force]
+                     [--split train|val|test|all] [--images copy|absolute] [--include-unlabeled] [--conflicts include|skip] [--force]
 
 seed:         one line per item {"id","query","image","response","human_ranking"} (seed 000's format),
               plus "messages", "tools", "margin" and the source's extra columns when the item has them.
@@ -20,7 +20,9 @@ parquet:      Hugging Face datasets Parquet with TRL's columns (prompt, chosen, 
               margin, id); images embedded as bytes (--images is ignored).
 Pair formats (all but seed) expand rankings into ordered pairs; ties are left out and counted.
 --images copy (default) copies images next to FILE (images/<sha256>.<ext>, relative paths);
-absolute references the project's media files. The report (JSON) lists what was left out and why.
+absolute references the project's media files. Items whose annotators disagree and that no
+reviewer adjudicated are written with the latest ranking (--conflicts include, default) or left
+out (--conflicts skip); the report counts them either way, with example ids. The report (JSON) lists what was left out and why.
 A relative FILE is taken from the current directory. An existing FILE is refused unless --force;
 a FILE inside the project's own files (project.sqlite, media/, runs/, cache/, evaluations/,
 exports/) is refused always.`;
@@ -33,6 +35,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
     images: { type: 'string' },
     out: { type: 'string' },
     'include-unlabeled': { type: 'boolean' },
+    conflicts: { type: 'string' },
     force: { type: 'boolean' },
   });
   if (values.help) {
@@ -55,6 +58,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
       split: oneOf('split', values.split, ['train', 'val', 'test', 'all'] as const, 'all'),
       images: oneOf('images', values.images, ['copy', 'absolute'] as const, 'copy'),
       includeUnlabeled,
+      conflicts: oneOf('conflicts', values.conflicts, EXPORT_CONFLICT_CHOICES, 'include'),
     });
     console.log(JSON.stringify(report));
     return 0;

@@ -67,6 +67,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
       events: studio.events,
       projectFile: (relPath) => studio.projectFile(relPath),
       uploadDir: () => studio.uploadsDir(),
+      download: (id) => studio.downloads.content(id),
       rendererDir: RENDERER_DIR,
       host,
       port,

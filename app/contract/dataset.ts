@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { DatasetPreview } from '../dataset/preview-dataset';
-import { EXPORT_FORMATS, type ExportReport, type ImportProgress, type ImportReport } from '../dataset/types';
+import { EXPORT_CONFLICT_CHOICES, EXPORT_FORMATS, type ExportReport, type ImportProgress, type ImportReport } from '../dataset/types';
 import type { ProjectSummary } from '../store/types';
 import { command, event } from './define';
 import { splitName } from './items';
@@ -51,7 +51,12 @@ export const exportInput = z.object({
   split: z.enum(['train', 'val', 'test', 'all']).default('all'),
   images: z.enum(['copy', 'absolute']).default('copy'),
   includeUnlabeled: z.boolean().default(false),
+  /** Unresolved conflicts (annotators disagree, no adjudication): write the latest ranking or leave them out. */
+  conflicts: z.enum(EXPORT_CONFLICT_CHOICES).default('include'),
 });
+
+/** An export's report, and the id a browser downloads it by (`${DOWNLOAD_PATH}<download>`, app/rpc/wire.ts). */
+export type ExportResult = ExportReport & { download: string };
 
 export const datasetCommands = {
   'dataset.import': command<ImportReport>()(importInput),
@@ -64,7 +69,7 @@ export const datasetCommands = {
   'dataset.preview': command<DatasetPreview>()(previewInput),
   /** Past imports of the open project, newest first, with their reports. */
   'dataset.imports': command<ImportReport[]>()(z.object({})),
-  'dataset.export': command<ExportReport>()(exportInput),
+  'dataset.export': command<ExportResult>()(exportInput),
   'dataset.resplit': command<ProjectSummary>()(
     z
       .object({ train: ratio, val: ratio, test: ratio, seed: z.string().max(100).optional() })

@@ -53,6 +53,7 @@ export async function exportDataset(store: ProjectStore, options: ExportOptions)
     skippedTies: 0,
     skippedAllTied: 0,
     skippedUnsupported: 0,
+    conflicts: { items: 0, examples: [], choice: options.conflicts ?? 'include' },
     omissions: [],
     durationMs: 0,
   };
@@ -66,6 +67,7 @@ export async function exportDataset(store: ProjectStore, options: ExportOptions)
   const sink = container === 'parquet' ? new ParquetRowSink(temp, layout as ParquetLayout) : new JsonRowSink(temp, container === 'json');
   const omissions = new OmissionTally();
   const columns = { system: false, tools: false, images: false };
+  const conflicted = store.unresolvedConflictRowids(options.split === 'all' ? undefined : options.split);
   try {
     const pages = store.itemPages();
     let after = 0;
@@ -73,7 +75,7 @@ export async function exportDataset(store: ProjectStore, options: ExportOptions)
       if (options.signal?.aborted) throw new StudioError('cancelled', 'export cancelled', 'Nothing was written; start it again when ready.');
       const rows: Record<string, unknown>[] = [];
       for (const item of page) {
-        const itemRows = await rowsOf(item, writer, options, images, report, omissions);
+        const itemRows = conflictLeftOut(item, conflicted, report) ? [] : await rowsOf(item, writer, options, images, report, omissions);
         for (const row of itemRows) {
           for (const key of ['system', 'tools', 'images'] as const) if (row[key] !== undefined) columns[key] = true;
         }
@@ -94,6 +96,7 @@ export async function exportDataset(store: ProjectStore, options: ExportOptions)
   }
   if (options.format === 'llamafactory') report.datasetInfo = await writeDatasetInfo(out, columns);
   report.imagesCopied = images.copied;
+  if (images.referenced > 0) report.imagesDir = join(outDir, EXPORT_IMAGES_DIR);
   report.imagesEmbedded = sink.imagesEmbedded;
   report.omissions = omissions.list();
   report.durationMs = Date.now() - started;
@@ -113,6 +116,17 @@ function writerFor(format: ExportOptions['format'], layout: ParquetLayout | null
     case 'parquet':
       return parquetWriter(layout);
   }
+}
+
+/**
+ * Counts an unresolved conflict in the report (a few ids kept to look at) and says whether the
+ * person chose to leave such items out.
+ */
+function conflictLeftOut(item: FullItem, conflicted: ReadonlySet<number>, report: ExportReport): boolean {
+  if (!conflicted.has(item.rowid)) return false;
+  report.conflicts.items += 1;
+  if (report.conflicts.examples.length < OMISSION_EXAMPLES) report.conflicts.examples.push(item.id);
+  return report.conflicts.choice === 'skip';
 }
 
 /** One item through its format: the rows to write, with skips and dropped fields counted in the report. */
@@ -270,6 +284,11 @@ class ParquetRowSink implements RowSink {
 class ImagePlacer {
   copied = 0;
   private readonly done = new Set<string>();
+
+  /** Images the written rows point to in images/ (copied now or already there). */
+  get referenced(): number {
+    return this.done.size;
+  }
 
   constructor(
     private readonly projectDir: string,

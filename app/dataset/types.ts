@@ -133,8 +133,23 @@ export interface ExportOptions {
   images: 'copy' | 'absolute';
   /** Seed format only: also write unlabeled items, with `"human_ranking": null`. */
   includeUnlabeled?: boolean;
+  /**
+   * Items whose annotators disagree and no reviewer adjudicated: 'include' writes the latest
+   * annotator's ranking (the default), 'skip' leaves them out. Either way the report lists them.
+   */
+  conflicts?: ExportConflictChoice;
   onProgress?: (progress: ExportProgress) => void;
   signal?: AbortSignal;
+}
+
+export const EXPORT_CONFLICT_CHOICES = ['include', 'skip'] as const;
+export type ExportConflictChoice = (typeof EXPORT_CONFLICT_CHOICES)[number];
+
+/** Unresolved conflicts met by an export: how many, a few ids to look at, and what was done. */
+export interface ExportConflicts {
+  items: number;
+  examples: string[];
+  choice: ExportConflictChoice;
 }
 
 /** Something the format could not carry: whole items left out, or one field left out of their rows. */
@@ -166,8 +181,12 @@ export interface ExportReport {
   skippedAllTied: number;
   /** Items left out because the format cannot carry their content (see `omissions`). */
   skippedUnsupported: number;
+  /** Labeled items whose annotators disagree with no adjudication (see ExportOptions.conflicts). */
+  conflicts: ExportConflicts;
   /** What was left out besides ties and unlabeled items, and why. */
   omissions: ExportOmission[];
+  /** Copy mode: the images/ folder beside the file that its rows point into (absent when none do). */
+  imagesDir?: string;
   /** `llamafactory`: the dataset_info.json written beside the file, and the entry's name. */
   datasetInfo?: { file: string; name: string };
   durationMs: number;

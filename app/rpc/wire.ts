@@ -31,6 +31,8 @@ export const WS_PATH = '/ws';
 export const FILES_PATH = '/files/';
 /** Browser upload of a dataset file: POST the body to `${UPLOAD_PATH}?name=<file name>`; the reply is {"path": …}. */
 export const UPLOAD_PATH = '/upload';
+/** A file the studio exported this session: `${DOWNLOAD_PATH}<id>` with the id from `dataset.export`'s result. */
+export const DOWNLOAD_PATH = '/download/';
 /** The same in Electron: a privileged scheme served by main/, also confined to the open project. */
 export const ELECTRON_MEDIA_SCHEME = 'rs-media';
 export const TOKEN_COOKIE = 'rs_token';

@@ -13,7 +13,8 @@ import { WebSocketServer } from 'ws';
 import type { EventBus } from '../rpc/event-bus';
 import type { Router } from '../rpc/router';
 import { projectFileHeaders, type ProjectFileLookup } from '../studio/project-files';
-import { FILES_PATH, WS_PATH } from '../rpc/wire';
+import type { DownloadContent } from '../studio/export-downloads';
+import { DOWNLOAD_PATH, FILES_PATH, WS_PATH } from '../rpc/wire';
 import { checkAccessToken, newAccessToken, tokenCookieHeader } from './access-token';
 import { resolveInside } from './confined-path';
 import { contentTypeFor } from './content-types';
@@ -22,6 +23,7 @@ import { BAD_TARGET_HINT, BAD_TARGET_MESSAGE, parseRequestTarget } from './reque
 import type { ZipLimits } from './unzip-upload';
 import { DEFAULT_MAX_UPLOAD_BYTES, handleUpload, UPLOAD_PATH } from './upload';
 import { bindContractToWebSockets } from './websocket-binding';
+import { writeZip, zipLimitProblem } from './zip-stream';
 
 export interface StudioServerOptions {
   router: Router;
@@ -38,6 +40,8 @@ export interface StudioServerOptions {
    * Without it the server accepts no uploads.
    */
   uploadDir?: () => string | null;
+  /** What `GET /download/<id>` sends (an export of this session); without it nothing is downloadable. */
+  download?: (id: string) => Promise<DownloadContent | null>;
   /** Largest accepted upload in bytes (default 4 GiB). */
   maxUploadBytes?: number;
   /** Limits for unpacking uploaded `.zip` files (entries, bytes, ratio); unset ones default. */
@@ -89,6 +93,25 @@ async function serveProjectFile(request: IncomingMessage, response: ServerRespon
   await sendFile(request, response, found.file, { 'Cache-Control': 'private, max-age=31536000, immutable', ...projectFileHeaders(found.file) });
 }
 
+/** `attachment; filename=…` with the UTF-8 name too (RFC 6266), so any file name survives. */
+function attachment(name: string): string {
+  const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+}
+
+async function serveDownload(request: IncomingMessage, response: ServerResponse, options: StudioServerOptions, urlPath: string): Promise<void> {
+  const content = await options.download?.(urlPath.slice(DOWNLOAD_PATH.length));
+  if (!content) return reply(response, 404, 'This download is gone (the server restarted, or it was one of many older exports). Export again.');
+  const headers = { 'Content-Disposition': attachment(content.name), 'Cache-Control': 'no-store' };
+  if (content.kind === 'file') return sendFile(request, response, content.file, headers);
+  const problem = await zipLimitProblem(content.entries);
+  if (problem) return reply(response, 413, `${problem} Export as Parquet (images inside the file), or with "Absolute paths" and copy the folder from the server.`);
+  response.writeHead(200, { ...SECURITY_HEADERS, ...headers, 'Content-Type': 'application/zip' });
+  if (request.method === 'HEAD') return void response.end();
+  await writeZip(content.entries, response);
+  response.end();
+}
+
 async function serveRenderer(request: IncomingMessage, response: ServerResponse, rendererDir: string, urlPath: string, cookie: string | null): Promise<void> {
   const isPage = urlPath === '/' || urlPath === '/index.html';
   const file = isPage ? path.join(rendererDir, 'index.html') : await resolveInside(rendererDir, urlPath.slice(1));
@@ -131,9 +154,9 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
       return reply(response, 405, 'Only GET is served over HTTP (and POST to /upload); the studio talks over its WebSocket.');
     }
     const cookie = access.fromQuery ? tokenCookieHeader(token, port) : null;
-    return url.pathname.startsWith(FILES_PATH)
-      ? serveProjectFile(request, response, options, url.pathname)
-      : serveRenderer(request, response, options.rendererDir, url.pathname, cookie);
+    if (url.pathname.startsWith(FILES_PATH)) return serveProjectFile(request, response, options, url.pathname);
+    if (url.pathname.startsWith(DOWNLOAD_PATH)) return serveDownload(request, response, options, url.pathname);
+    return serveRenderer(request, response, options.rendererDir, url.pathname, cookie);
   };
 
   // The error boundary: whatever a request holds (path, headers, cookies), a failure answers that

@@ -311,6 +311,16 @@ export class ProjectStore {
     };
   }
 
+  /**
+   * Rowids of live items whose annotators disagree and that no reviewer adjudicated: their resolved
+   * ranking is only the latest annotator's, so export asks whether to write or skip them.
+   */
+  unresolvedConflictRowids(split?: Split): Set<number> {
+    const base = itemFilterSql({ split }, (name) => this.reader.annotatorId(name));
+    const rows = this.db.prepare(`SELECT i.rowid FROM items i WHERE ${base.where} AND ${CONFLICTING} AND NOT ${ADJUDICATED}`).all(base.params) as { rowid: number }[];
+    return new Set(rows.map((row) => row.rowid));
+  }
+
   /** Sets or clears the item-level flag on many items; all ids must exist. Returns how many changed. */
   setItemsFlag(ids: string[], flagged: boolean): number {
     return this.db.transaction(() => {

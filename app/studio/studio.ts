@@ -16,6 +16,7 @@ import type { ProjectSummary } from '../store/types';
 import { ScoringSession } from '../scoring/scoring-session';
 import { trainingPython } from '../environment/python-interpreter';
 import { RunManager, type RunManagerOptions } from '../runs/run-manager';
+import { ExportDownloads } from './export-downloads';
 import { lookUpProjectFile, type ProjectFileLookup } from './project-files';
 
 export interface PickPathRequest {
@@ -38,6 +39,8 @@ export type RunManagerSettings = Omit<RunManagerOptions, 'store' | 'events'>;
 
 export class Studio {
   readonly events = new EventBus();
+  /** Exports of this session a browser may fetch from `serve` (GET /download/<id>). */
+  readonly downloads = new ExportDownloads();
   private store: ProjectStore | null = null;
   private runManager: RunManager | null = null;
   private scoringSession: ScoringSession | null = null;

@@ -26,6 +26,7 @@ type Wire = typeof import('../../app/rpc/wire');
 export const WS_PATH: Wire['WS_PATH'] = '/ws';
 export const FILES_PATH: Wire['FILES_PATH'] = '/files/';
 export const UPLOAD_PATH: Wire['UPLOAD_PATH'] = '/upload';
+export const DOWNLOAD_PATH: Wire['DOWNLOAD_PATH'] = '/download/';
 export const ELECTRON_MEDIA_SCHEME: Wire['ELECTRON_MEDIA_SCHEME'] = 'rs-media';
 
 type ContractScoring = typeof import('../../app/contract/scoring');

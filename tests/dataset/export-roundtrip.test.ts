@@ -68,6 +68,33 @@ describe('seed export', () => {
     store.close();
   });
 
+  it('lists unresolved conflicts and writes or skips them as chosen; an adjudicated item is no conflict', async () => {
+    const store = await seededProject();
+    // 'one-image' imported as [0, 1]: ana disagrees, so it is a conflict; 'text-only' is settled by a reviewer.
+    store.saveJudgment({ itemId: 'one-image', annotator: 'ana', ranking: [1, 0] });
+    store.saveJudgment({ itemId: 'text-only', annotator: 'ana', ranking: [2, 1, 0] });
+    store.saveJudgment({ itemId: 'text-only', annotator: 'lead', ranking: [0, 1, 2], source: 'adjudication' });
+
+    const included = await exportDataset(store, { format: 'seed', split: 'all', out: join(tempDir(), 'with.jsonl'), images: 'absolute' });
+    expect(included.conflicts).toEqual({ items: 1, examples: ['one-image'], choice: 'include' });
+    expect(included.items).toBe(5);
+    // The latest annotator's ranking is what an included conflict carries; the adjudication wins elsewhere.
+    const withLines = readJsonl(included.out);
+    expect(withLines.find((line) => line.id === 'one-image')?.human_ranking).toEqual([1, 0]);
+    expect(withLines.find((line) => line.id === 'text-only')?.human_ranking).toEqual([0, 1, 2]);
+
+    const skipped = await exportDataset(store, { format: 'trl', split: 'all', out: join(tempDir(), 'without.jsonl'), images: 'absolute', conflicts: 'skip' });
+    expect(skipped.conflicts).toEqual({ items: 1, examples: ['one-image'], choice: 'skip' });
+    expect(skipped.items).toBe(included.items - 1);
+    expect(readJsonl(skipped.out).some((line) => String(line.id).startsWith('one-image'))).toBe(false);
+
+    // Conflicts outside the exported split are not counted.
+    store.setSplit(['one-image'], 'test');
+    const val = await exportDataset(store, { format: 'seed', split: 'train', out: join(tempDir(), 'train.jsonl'), images: 'absolute' });
+    expect(val.conflicts.items).toBe(0);
+    store.close();
+  });
+
   it('exports one split', async () => {
     const store = await seededProject();
     store.setSplit(['tie', 'text-only'], 'val');

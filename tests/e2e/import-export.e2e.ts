@@ -3,6 +3,7 @@
  * switcher, import a JSONL file with good and bad rows (real images on disk), read the report's
  * exact `file:line: reason` lines, then export seed JSONL and read the file back.
  */
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
@@ -10,6 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openStudioPage, type StudioPage } from './harness/browser';
+import { openContractSocket } from './harness/contract-socket';
 import { runCli, startServe, type RunningStudio } from './harness/studio-process';
 import { REPO_ROOT } from './harness/renderer-build';
 import { removeTempFolders, tempFolder } from './harness/temp-folders';
@@ -225,6 +227,40 @@ describe('import and export in the browser UI', () => {
     await expect.poll(() => page.getByTestId('export-out').textContent(), { timeout: 60_000 }).toBe(out);
     expect(await numberIn(page, 'export-rows')).toBe(2);
     expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(2);
+  });
+
+  it('asks about unresolved conflicts, and a browser user downloads the export (a zip with its images)', async () => {
+    const { page } = ui;
+    // A second annotator disagrees on red-square: a conflict no reviewer decided.
+    const socket = await openContractSocket(studio.url);
+    try {
+      await socket.invoke('judgments.save', { itemId: 'red-square', annotator: 'zoe', ranking: [1, 0] });
+    } finally {
+      socket.close();
+    }
+    const choice = page.getByTestId('export-conflicts');
+    await expect.poll(() => choice.textContent()).toContain('1 item where annotators disagree');
+    expect(await page.getByTestId('export-conflicts-include').isChecked()).toBe(true);
+    await page.getByTestId('export-conflicts-skip').check();
+    await page.getByTestId('export-images-mode').selectOption('copy');
+    await page.getByTestId('export-out-path').fill('download/agreed.jsonl');
+    await page.getByTestId('export-submit').click();
+    await expect.poll(() => page.getByTestId('export-report-conflicts').textContent(), { timeout: 60_000 }).toContain('Left out: 1 unresolved conflict (e.g. red-square)');
+    expect(await numberIn(page, 'export-rows')).toBe(1);
+    await page.getByTestId('export-download').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SHOTS, 'export-download.png') });
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-download').click()]);
+    expect(download.suggestedFilename()).toBe('agreed.zip');
+    const saved = join(tempFolder('downloads'), 'agreed.zip');
+    await download.saveAs(saved);
+    const listing = JSON.parse(
+      execFileSync('python3', ['-c', 'import json, sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); print(json.dumps({"bad": z.testzip(), "names": z.namelist(), "rows": z.read("agreed.jsonl").decode()}))', saved]).toString(),
+    ) as { bad: string | null; names: string[]; rows: string };
+    expect(listing.bad).toBeNull();
+    const rows = listing.rows.trim().split('\n').map((line) => JSON.parse(line) as { id: string; image: string });
+    expect(rows.map((row) => row.id)).toEqual(['blue-three']);
+    expect(listing.names).toContain(rows[0]?.image);
   });
 
   it('re-splits after confirmation', async () => {

@@ -2,7 +2,8 @@
  * `reward-studio serve` over real sockets: the token rule on every request, the confinement of
  * /files/ to the open project's media, and the contract over a WebSocket (results and events).
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -93,6 +94,7 @@ beforeAll(async () => {
     router: createRouter(createHandlers(studio)),
     events: studio.events,
     projectFile: (relPath) => studio.projectFile(relPath),
+    download: (id) => studio.downloads.content(id),
     rendererDir,
     port: 0,
   });
@@ -143,6 +145,56 @@ describe('HTTP', () => {
     expect(response.status).toBe(200);
     expect(response.headers['content-type']).toBe('image/webp');
     expect(response.body.subarray(8, 12).toString()).toBe('WEBP');
+  });
+});
+
+/** What Python's zipfile (an independent reader) finds in a zip: names, CRC check, the bytes of each entry. */
+function readZipWithPython(zip: Buffer): { bad: string | null; files: Record<string, string> } {
+  const script = `import base64, io, json, sys, zipfile
+z = zipfile.ZipFile(io.BytesIO(sys.stdin.buffer.read()))
+print(json.dumps({"bad": z.testzip(), "files": {n: base64.b64encode(z.read(n)).decode() for n in z.namelist()}}))`;
+  return JSON.parse(execFileSync('python3', ['-c', script], { input: zip }).toString()) as { bad: string | null; files: Record<string, string> };
+}
+
+describe('downloads of exports', () => {
+  it('sends an export with its images as a zip a standard reader opens, a plain file as it is, behind the token', async () => {
+    const socket = await ContractSocket.open(`ws://${base}/ws?token=${server.token}`);
+    try {
+      const copied = await socket.invoke('dataset.export', { out: 'downloads/with-images.jsonl', format: 'seed', images: 'copy' });
+      expect(copied.ok).toBe(true);
+      const report = (copied as { ok: true; result: { out: string; download: string } }).result;
+      expect(report.download).toMatch(/^[\w-]{20,}$/);
+      expect((await get(`/download/${report.download}`)).status).toBe(403);
+
+      const zip = await get(withToken(`/download/${report.download}`));
+      expect(zip.status).toBe(200);
+      expect(zip.headers['content-type']).toBe('application/zip');
+      expect(zip.headers['content-disposition']).toContain('filename="with-images.zip"');
+      const { bad, files } = readZipWithPython(zip.body);
+      expect(bad).toBeNull();
+      const names = Object.keys(files);
+      expect(names[0]).toBe('with-images.jsonl');
+      expect(Buffer.from(files['with-images.jsonl'] as string, 'base64').equals(await readFile(report.out))).toBe(true);
+      // Every image a row points to travels with it, byte for byte.
+      const lines = (await readFile(report.out, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { image?: string });
+      const referenced = lines.flatMap((line) => (line.image ? [line.image] : []));
+      expect(referenced.length).toBeGreaterThan(0);
+      for (const image of referenced) {
+        expect(names).toContain(image);
+        expect(Buffer.from(files[image] as string, 'base64').equals(await readFile(path.join(path.dirname(report.out), image)))).toBe(true);
+      }
+
+      const plain = await socket.invoke('dataset.export', { out: 'downloads/pairs.jsonl', format: 'trl', images: 'absolute' });
+      const plainReport = (plain as { ok: true; result: { out: string; download: string } }).result;
+      const file = await get(withToken(`/download/${plainReport.download}`));
+      expect(file.status).toBe(200);
+      expect(file.headers['content-disposition']).toContain('filename="pairs.jsonl"');
+      expect(file.body.equals(await readFile(plainReport.out))).toBe(true);
+
+      expect((await get(withToken('/download/not-an-export'))).status).toBe(404);
+    } finally {
+      socket.close();
+    }
   });
 });
 

@@ -57,7 +57,8 @@ export function datasetHandlers(studio: Studio): DatasetHandlers {
           studio.events.emit('dataset.onExportProgress', { ...p, out }),
         );
         try {
-          return await exportDataset(studio.project(), { ...options, out, onProgress: progress.push });
+          const report = await exportDataset(studio.project(), { ...options, out, onProgress: progress.push });
+          return { ...report, download: studio.downloads.register(report) };
         } finally {
           progress.flush();
         }

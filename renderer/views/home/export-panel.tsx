@@ -8,7 +8,9 @@ import { PathField } from '../../components/path-field';
 import { SelectField, type SelectOption } from '../../components/select-field';
 import { useStudioEvent } from '../../hooks/use-studio-event';
 import { toastError, toastSuccess } from '../../state/toast-store';
-import type { ExportFormat, ExportReport } from '../../client/contract-types';
+import { DOWNLOAD_PATH, type ExportFormat, type ExportReport } from '../../client/contract-types';
+import { useProjectStore } from '../../state/project-store';
+import { ConflictChoiceField, useUnresolvedConflicts, type ConflictChoice } from './export-conflicts';
 
 type ExportFormatChoice = ExportFormat;
 type ExportSplitChoice = 'all' | 'train' | 'val' | 'test';
@@ -50,6 +52,15 @@ const FORMAT_FILES: Record<ExportFormatChoice, { filter: { name: string; extensi
     note: 'One row per ordered pair with TRL columns; images are embedded in the file.',
   },
 };
+/** A browser user cannot browse the server's disk: the export gets a name in the project folder to download from. */
+const DEFAULT_NAMES: Record<ExportFormatChoice, string> = {
+  seed: 'export/dataset.jsonl',
+  trl: 'export/pairs.jsonl',
+  llamafactory: 'export/prefs.json',
+  'ms-swift': 'export/rm.jsonl',
+  parquet: 'export/pairs.parquet',
+};
+
 const SPLIT_OPTIONS: readonly SelectOption<ExportSplitChoice>[] = [
   { value: 'all', label: 'All splits' },
   { value: 'train', label: 'train' },
@@ -61,7 +72,29 @@ const IMAGES_OPTIONS: readonly SelectOption<ExportImagesChoice>[] = [
   { value: 'absolute', label: 'Absolute paths' },
 ];
 
-function ExportReportView({ report }: { report: ExportReport }) {
+/** The download of a browser user: the file itself, or a zip with the images/ folder its rows point into. */
+function DownloadLink({ report }: { report: ExportReport }) {
+  const name = report.out.split(/[\\/]/).pop() ?? 'export';
+  const zipped = report.imagesDir !== undefined;
+  return (
+    <a className="button primary" href={`${DOWNLOAD_PATH}${report.download}`} download data-testid="export-download">
+      Download {zipped ? `${name.replace(/\.[^.]*$/, '')}.zip (with images/)` : name}
+    </a>
+  );
+}
+
+function ConflictsLine({ conflicts }: { conflicts: ExportReport['conflicts'] }) {
+  if (conflicts.items === 0) return null;
+  const what = conflicts.choice === 'skip' ? 'Left out' : 'Written with the latest annotator’s ranking';
+  return (
+    <p className="small" data-testid="export-report-conflicts">
+      {what}: {formatCount(conflicts.items)} unresolved {conflicts.items === 1 ? 'conflict' : 'conflicts'}
+      <span className="muted"> (e.g. {conflicts.examples.join(', ')})</span>
+    </p>
+  );
+}
+
+function ExportReportView({ report, downloadable }: { report: ExportReport; downloadable: boolean }) {
   return (
     <div className="report" data-testid="export-report">
       <div className="report-head">
@@ -118,6 +151,7 @@ function ExportReportView({ report }: { report: ExportReport }) {
           Registered as <span className="mono">{report.datasetInfo.name}</span> in <span className="mono">{report.datasetInfo.file}</span>
         </p>
       )}
+      <ConflictsLine conflicts={report.conflicts} />
       {report.omissions.length > 0 && (
         <ul className="small" data-testid="export-omissions">
           {report.omissions.map((omission) => (
@@ -129,17 +163,28 @@ function ExportReportView({ report }: { report: ExportReport }) {
           ))}
         </ul>
       )}
+      {downloadable && (
+        <div className="row">
+          <DownloadLink report={report} />
+        </div>
+      )}
     </div>
   );
 }
 
 export function ExportPanel() {
   const client = useStudioClient();
-  const [out, setOut] = useState('');
+  // In a browser tab the file is downloaded, not picked on the server's disk: a name is filled in.
+  const browser = useProjectStore((state) => state.environment !== null && !state.environment.nativeDialogs);
+  const [typedOut, setTypedOut] = useState<string | null>(null);
   const [format, setFormat] = useState<ExportFormatChoice>('seed');
+  const out = typedOut ?? (browser ? DEFAULT_NAMES[format] : '');
+  const setOut = (value: string) => setTypedOut(value);
+  const [conflictChoice, setConflictChoice] = useState<ConflictChoice>('include');
   const [split, setSplit] = useState<ExportSplitChoice>('all');
   const [images, setImages] = useState<ExportImagesChoice>('copy');
   const [includeUnlabeled, setIncludeUnlabeled] = useState(false);
+  const unresolved = useUnresolvedConflicts(split);
   const [running, setRunning] = useState(false);
   const [progress, setProgress] = useState<{ rows: number; items: number } | null>(null);
   const [report, setReport] = useState<ExportReport | null>(null);
@@ -170,9 +215,10 @@ export function ExportPanel() {
         split,
         images,
         includeUnlabeled: format === 'seed' && includeUnlabeled,
+        conflicts: conflictChoice,
       });
       setReport(result);
-      toastSuccess(`Exported ${formatCount(result.rows)} rows.`);
+      toastSuccess(`Exported ${formatCount(result.rows)} ${result.rows === 1 ? 'row' : 'rows'}.`);
     } catch (error) {
       if (!overwrite && error instanceof StudioClientError && error.code === 'file_exists') setExisting(out.trim());
       else toastError(error, 'Export');
@@ -206,6 +252,9 @@ export function ExportPanel() {
           />
           Include unlabeled items{format === 'seed' ? ' (written with "human_ranking": null)' : ' (seed format only)'}
         </label>
+        {unresolved !== null && unresolved > 0 && (
+          <ConflictChoiceField count={unresolved} value={conflictChoice} onChange={setConflictChoice} disabled={running} />
+        )}
         <p className="small muted">
           {format === 'parquet'
             ? 'Images are written into the Parquet file itself.'
@@ -214,7 +263,7 @@ export function ExportPanel() {
             : 'Image paths point into this project’s media/ folder: nothing is copied, but the file only works on this machine.'}
           {` ${FORMAT_FILES[format].note}`}
           {format === 'seed' ? '' : ' Pair formats have no way to say “equally good”, so tied pairs are left out and counted.'}
-          {' A relative path is written in the project folder.'}
+          {browser ? ' The file is written in the project folder on the server; download it from the report.' : ' A relative path is written in the project folder.'}
         </p>
         <div className="row align-end">
           <div className="grow">
@@ -260,7 +309,7 @@ export function ExportPanel() {
           {progress ? `${formatCount(progress.rows)} rows from ${formatCount(progress.items)} items…` : 'Starting…'}
         </p>
       )}
-      {report && <ExportReportView report={report} />}
+      {report && <ExportReportView report={report} downloadable={browser} />}
     </Panel>
   );
 }
