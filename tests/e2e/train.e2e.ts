@@ -165,6 +165,9 @@ describe('training from the browser UI', () => {
       expect(await chartPoints(page, 'loss')).toBeGreaterThanOrEqual(E2E_MAX_STEPS);
       // The final evaluation reached the accuracy chart too.
       expect(await chartPoints(page, 'accuracy')).toBeGreaterThan(0);
+      // A CPU run never records GPU memory: the chart that would stay empty is not drawn.
+      expect(await page.getByTestId('chart-gpu-memory').count()).toBe(0);
+      expect(await page.getByTestId('chart-eval-loss').count()).toBe(1);
       expect(ui.problems.filter((problem) => !problem.includes('favicon'))).toEqual([]);
     },
     RUN_TIMEOUT_MS + 120_000,

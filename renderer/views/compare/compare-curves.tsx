@@ -36,7 +36,7 @@ export function CompareCurves({ comparison }: { comparison: EvaluationComparison
   return (
     <div className="compare-curves" data-testid="compare-curves">
       {CURVE_SPECS.map((spec) => (
-        <MetricChart key={spec.id} spec={spec} runs={runs} options={options} height={CURVE_HEIGHT} />
+        <MetricChart key={spec.id} spec={spec} emptyHint={spec.emptyHint} runs={runs} options={options} height={CURVE_HEIGHT} />
       ))}
     </div>
   );

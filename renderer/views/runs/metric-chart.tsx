@@ -25,6 +25,8 @@ export interface ChartRunRef {
 
 export interface MetricChartProps {
   spec: ChartSpec;
+  /** What the chart says while it has no point (chart-availability.ts fits it to the run). */
+  emptyHint: string;
   runs: readonly ChartRunRef[];
   options: ChartOptions;
   height: number;
@@ -42,7 +44,7 @@ function drawSignature(spec: ChartSpec, runs: readonly ChartRunRef[], options: C
 
 const EMPTY_MODEL: ChartModel = { lines: [], pointCount: 0, renderedPoints: 0, xDomain: null, yRange: null, options: { xAxis: 'step', smoothing: 0, logScale: false } };
 
-export function MetricChart({ spec, runs, options, height }: MetricChartProps) {
+export function MetricChart({ spec, emptyHint, runs, options, height }: MetricChartProps) {
   const box = useRef<HTMLDivElement>(null);
   const width = useElementWidth(box);
   const [cache] = useState(() => new ChartCache());
@@ -149,7 +151,7 @@ export function MetricChart({ spec, runs, options, height }: MetricChartProps) {
             <ChartHoverLayer spec={spec} model={model} width={width} height={height} xAxis={model.options.xAxis} multipleRuns={runs.length > 1} smoothedOf={smoothedOf} />
           </>
         )}
-        {model.pointCount === 0 && <p className="metric-chart-empty muted small">{loading ? 'Loading…' : spec.emptyHint}</p>}
+        {model.pointCount === 0 && <p className="metric-chart-empty muted small">{loading ? 'Loading…' : emptyHint}</p>}
       </div>
     </section>
   );

@@ -10,6 +10,7 @@ import { isRunUnfinished } from './run-status';
 import { LogTail } from '../../components/log-tail';
 import { Panel } from '../../components/panel';
 import { useRouteStore } from '../../state/route-store';
+import type { ChartRunFacts } from './chart-availability';
 import { ChartGrid } from './chart-grid';
 import { ChartToolbar } from './chart-toolbar';
 import { CheckpointList } from './checkpoint-list';
@@ -48,6 +49,22 @@ export function RunsView() {
       return run ? [{ runId: run.id, name: run.name, color: runColor(index) }] : [];
     });
   }, [runs, shownId, overlayIds]);
+
+  // What the charts need to know of each run to say why one is empty (or leave it out).
+  const chartFacts = useMemo<ChartRunFacts[]>(
+    () =>
+      chartRuns.map(({ runId }) => {
+        const run = runs?.find((entry) => entry.id === runId);
+        const isShown = detail !== null && detail.id === runId;
+        const evalSteps = isShown ? detail.config.eval_steps : undefined;
+        return {
+          gpus: run?.gpus ?? [],
+          valItems: isShown ? detail.data.valItems : null,
+          evalSteps: typeof evalSteps === 'number' ? evalSteps : null,
+        };
+      }),
+    [chartRuns, runs, detail],
+  );
 
   const chartRunKey = chartRuns.map((run) => run.runId).join(',');
   // Keyed by the ids alone: a new colour or name must not reload anything.
@@ -112,7 +129,7 @@ export function RunsView() {
               }}
             />
             <ChartToolbar runs={chartRuns} />
-            <ChartGrid runs={chartRuns} />
+            <ChartGrid runs={chartRuns} facts={chartFacts} />
             <div className="runs-bottom">
               <Panel title="Checkpoints" testId="checkpoints-panel" aside={<span className="muted small">{detail?.checkpoints.length ?? 0}</span>}>
                 <CheckpointList checkpoints={detail?.checkpoints ?? []} runName={shown.name} />
