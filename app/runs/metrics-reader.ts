@@ -101,6 +101,14 @@ export class MetricsReader {
     })();
   }
 
+  /** The first and last logged step of a tag and their wall times (seconds since the epoch); null before any. */
+  stepSpan(tag: string): { firstStep: number; lastStep: number; firstWall: number; lastWall: number } | null {
+    const row = this.statements
+      .get('SELECT MIN(step) AS firstStep, MAX(step) AS lastStep, MIN(wall_time) AS firstWall, MAX(wall_time) AS lastWall FROM scalars WHERE tag = ?')
+      .get(tag) as { firstStep: number | null; lastStep: number; firstWall: number; lastWall: number };
+    return row.firstStep === null ? null : { firstStep: row.firstStep, lastStep: row.lastStep, firstWall: row.firstWall, lastWall: row.lastWall };
+  }
+
   maxScalarId(): number {
     return (this.statements.get('SELECT COALESCE(MAX(id), 0) AS id FROM scalars').get() as { id: number }).id;
   }

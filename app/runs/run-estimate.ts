@@ -45,11 +45,11 @@ export async function estimateRun(
   splits: { train: Split[]; val: Split[] },
   config: Record<string, unknown>,
   gpus: readonly number[],
-): Promise<RunEstimate> {
+): Promise<Omit<RunEstimate, 'time'>> {
   const train = emptyCounts();
   const val = emptyCounts();
   await forEachTrainable(store, splits.train, train, () => undefined);
   await forEachTrainable(store, splits.val.filter((split) => !splits.train.includes(split)), val, () => undefined);
   const plan = planSteps(train.items, config, Math.max(gpus.length, 1));
-  return { trainItems: train.items, valItems: val.items, trainPairs: train.pairs, ...plan };
+  return { trainItems: train.items, valItems: val.items, trainPairs: train.pairs, trainAllTied: train.skippedAllTied, valAllTied: val.skippedAllTied, ...plan };
 }

@@ -25,6 +25,8 @@ import { RunFollower } from './run-follower';
 import { runsToStart } from './run-queue';
 import { WORKER_STATUSES, RunRecords, toSummary, type RunPatch, type RunRow } from './run-records';
 import { describeConfig, withDefaults } from './worker-config-schema';
+import { estimateRunTime } from './run-pace';
+import { defaultTinyModelDir, TINY_MODEL_ALIAS } from '../environment/tiny-model';
 import type { CheckpointInfo, MetricsBatch, RunDetail, RunEstimate, RunStatus, RunSummary } from './types';
 
 export type { EventSink } from '../jobs/job-supervisor';
@@ -124,7 +126,13 @@ export class RunManager {
 
   async estimate(request: Pick<StartRunRequest, 'config' | 'splits' | 'gpus'>): Promise<RunEstimate> {
     const fields = await describeConfig(this.python());
-    return estimateRun(this.store, request.splits, withDefaults(fields, request.config), request.gpus);
+    const config = withDefaults(fields, request.config);
+    const steps = await estimateRun(this.store, request.splits, config, request.gpus);
+    // "@tiny" names the folder it will be made in; earlier runs recorded that folder.
+    const named = String(config.base_model_name ?? '');
+    const baseModel = named === TINY_MODEL_ALIAS ? (this.init.tinyModelDir ?? defaultTinyModelDir()) : named;
+    const time = estimateRunTime(this.records.withStatus(['finished']), { baseModel, gpuCount: request.gpus.length, config }, steps.totalSteps);
+    return { ...steps, time };
   }
 
   /** Freezes the data, writes config.json, records the run and starts (or queues) its worker. */

@@ -128,6 +128,20 @@ export interface RunEstimate {
   trainItems: number;
   valItems: number;
   trainPairs: number;
+  /** Labeled items left out because every response is tied (no pair to learn from). */
+  trainAllTied: number;
+  valAllTied: number;
   stepsPerEpoch: number;
   totalSteps: number;
+  time: RunTimeEstimate;
+}
+
+/**
+ * How long the run will take (app/runs/run-pace.ts): 'measured' from a finished run of this
+ * project with the same base model and device count; 'unmeasured' when there is none yet.
+ */
+export interface RunTimeEstimate {
+  basis: 'measured' | 'unmeasured';
+  seconds: number | null;
+  fromRun: { id: number; name: string; secondsPerStep: number; startupSeconds: number } | null;
 }

@@ -52,6 +52,8 @@ describe('run commands through the router', () => {
     const estimate = await call('runs.estimate', { config, splits });
     expect(estimate.stepsPerEpoch).toBe(Math.ceil(estimate.trainItems / 4));
     expect(estimate.totalSteps).toBe(2 * estimate.stepsPerEpoch);
+    // Nothing has trained here yet: no time is claimed.
+    expect(estimate.time).toEqual({ basis: 'unmeasured', seconds: null, fromRun: null });
 
     const run = await call('runs.start', { name: 'via-router', presetId: 'tiny-cpu-demo', config, splits, gpus: [] });
     expect(run.totalSteps).toBe(estimate.totalSteps);
@@ -77,6 +79,21 @@ describe('run commands through the router', () => {
     expect(detail.presetId).toBe('tiny-cpu-demo');
     expect(detail.splits).toEqual({ train: ['train'], val: ['val'] });
     expect(detail.checkpoints).toEqual(checkpoints);
+
+    // The finished run is this machine's measured pace for the next estimate (steps are slowed to
+    // at least 0.4 s here); twice the batch is twice the items per step.
+    const measured = await call('runs.estimate', { config, splits });
+    expect(measured.time.basis).toBe('measured');
+    expect(measured.time.fromRun?.name).toBe('via-router');
+    expect(measured.time.fromRun?.secondsPerStep).toBeGreaterThanOrEqual(0.4);
+    const startedMs = Date.parse(detail.startedAt ?? '');
+    const tookSeconds = (Date.parse(detail.finishedAt ?? '') - startedMs) / 1000;
+    // Same config as the measured run: the estimate is that run's own time, within rounding.
+    expect(Math.abs((measured.time.seconds ?? 0) - tookSeconds)).toBeLessThanOrEqual(2);
+    const doubled = await call('runs.estimate', { config: { ...config, batch_size: 8 }, splits });
+    expect(doubled.time.fromRun?.secondsPerStep).toBeCloseTo(2 * (measured.time.fromRun?.secondsPerStep ?? 0), 6);
+    const otherDevice = await call('runs.estimate', { config, splits, gpus: [0] });
+    expect(otherDevice.time.basis).toBe('unmeasured');
 
     const refused = await router.invoke('runs.delete', { id: run.id });
     expect(refused.ok).toBe(false);

@@ -175,6 +175,7 @@ describe('step estimate', () => {
     expect(estimate.trainItems).toBe(report.train.items);
     expect(estimate.valItems).toBe(report.val.items);
     expect(estimate.trainPairs).toBe(report.train.pairs);
+    expect(estimate.trainAllTied).toBe(report.train.skippedAllTied);
     expect(estimate.stepsPerEpoch).toBe(Math.ceil(report.train.items / 2));
     expect(estimate.totalSteps).toBe(3 * estimate.stepsPerEpoch);
     expect(preferencePairs([0, 1, 1, 2])).toBe(5);

@@ -11,6 +11,7 @@ import { useRouteStore } from '../../../state/route-store';
 import { checkDraft, defaultRunName, draftFrom, MODEL_FIELD, runNameProblem, TINY_MODEL_TOKEN, type DraftValue } from './config-draft';
 import { ConfigForm } from './config-form';
 import { EnvironmentPanel } from './environment-panel';
+import { countExplanation } from './count-explanation';
 import { EstimateLine } from './estimate-line';
 import { GpuPicker } from './gpu-picker';
 import { ModelPicker } from './model-picker';
@@ -196,6 +197,7 @@ function TrainForm({ fields, setup, environmentPanel }: TrainFormProps) {
               </button>
             </div>
             <EstimateLine state={estimate} />
+            {project && estimate.kind === 'ready' && <CountExplanation text={countExplanation(project, splits, estimate.estimate)} />}
             <p className="muted small">
               {labeled.toLocaleString()} labeled items in {splits.train.join(' + ') || 'no split'} · validating on {splits.val.join(' + ') || 'nothing'} ·{' '}
               {selectedGpus.length === 0 ? 'CPU' : `GPU ${selectedGpus.join(', ')}`}
@@ -228,5 +230,14 @@ function TrainForm({ fields, setup, environmentPanel }: TrainFormProps) {
         </Panel>
       </div>
     </div>
+  );
+}
+
+function CountExplanation({ text }: { text: string | null }) {
+  if (text === null) return null;
+  return (
+    <p className="small muted" data-testid="run-count-explanation">
+      {text}
+    </p>
   );
 }
