@@ -18,14 +18,20 @@ export const PAGE_SIZE = 100;
 
 export const INITIAL_QUERY: CompareQuery = { filter: 'all', split: 'all', agreement: 'any', offset: 0 };
 
-export const FILTERS: readonly { id: CompareFilter; label: string; title: string }[] = [
-  { id: 'all', label: 'All', title: 'Every labeled item both evaluations scored' },
-  { id: 'a-only', label: 'A right · B wrong', title: 'A ranked the human’s best response on top, B did not' },
-  { id: 'b-only', label: 'B right · A wrong', title: 'B ranked the human’s best response on top, A did not' },
-  { id: 'both-wrong', label: 'Both wrong', title: 'Neither model put the human’s best response on top' },
-  { id: 'both-right', label: 'Both right', title: 'Both models put the human’s best response on top' },
-  { id: 'disagree', label: 'Different top', title: 'The two models put different responses on top, right or wrong' },
-];
+/**
+ * The filters, with each checkpoint called by its name (run · step): on the Compare page A and B
+ * are the responses of an item, so the models are never called that.
+ */
+export function compareFilters(nameA: string, nameB: string): readonly { id: CompareFilter; label: string; title: string }[] {
+  return [
+    { id: 'all', label: 'All', title: 'Every labeled item both evaluations scored' },
+    { id: 'a-only', label: `Only ${nameA} right`, title: `${nameA} ranked the human’s best response on top, ${nameB} did not` },
+    { id: 'b-only', label: `Only ${nameB} right`, title: `${nameB} ranked the human’s best response on top, ${nameA} did not` },
+    { id: 'both-wrong', label: 'Both wrong', title: 'Neither model put the human’s best response on top' },
+    { id: 'both-right', label: 'Both right', title: 'Both models put the human’s best response on top' },
+    { id: 'disagree', label: 'Different top', title: 'The two models put different responses on top, right or wrong' },
+  ];
+}
 
 export const AGREEMENT_CHOICES: readonly { value: AgreementChoice; label: string }[] = [
   { value: 'any', label: 'Any agreement' },

@@ -5,7 +5,8 @@
 import { useEffect, useRef } from 'react';
 import { rankingOrderText } from '../items/ranking-display';
 import { formatScore } from '../evaluate/metric-format';
-import { AGREEMENT_CHOICES, FILTERS, filterCount, offsetOfPage, PAGE_SIZE, pageCount, SPLIT_CHOICES, withQuery, type AgreementChoice, type CompareQuery, type SplitChoice } from './compare-filters';
+import { SideTag, sideName } from './side-tag';
+import { AGREEMENT_CHOICES, compareFilters, filterCount, offsetOfPage, PAGE_SIZE, pageCount, SPLIT_CHOICES, withQuery, type AgreementChoice, type CompareQuery, type SplitChoice } from './compare-filters';
 import type { CompareItemsState } from './use-compare-items';
 import type { CompareItemRow, EvaluationComparison } from '../../client/contract-types';
 
@@ -52,11 +53,12 @@ export function CompareItemsTable({ comparison, query, onQuery, items, selected,
     body.current?.children[selected]?.scrollIntoView({ block: 'nearest' });
   }, [selected]);
 
+  const filters = compareFilters(sideName(comparison.a), sideName(comparison.b));
   return (
     <section className="compare-items" data-testid="compare-items">
       <div className="compare-items-toolbar">
         <div className="segmented compare-filters" role="group" aria-label="Which items">
-          {FILTERS.map((entry) => (
+          {filters.map((entry) => (
             <button
               key={entry.id}
               type="button"
@@ -100,10 +102,10 @@ export function CompareItemsTable({ comparison, query, onQuery, items, selected,
               <th>Annotators</th>
               <th>Human</th>
               <th className="num">
-                <span className="pick-badge pick-a">A</span> margin
+                <SideTag side="a" evaluation={comparison.a} /> margin
               </th>
               <th className="num">
-                <span className="pick-badge pick-b">B</span> margin
+                <SideTag side="b" evaluation={comparison.b} /> margin
               </th>
               <th>Query</th>
             </tr>
@@ -143,7 +145,7 @@ export function CompareItemsTable({ comparison, query, onQuery, items, selected,
         </table>
         {!items.loading && rows.length === 0 && !items.error && (
           <p className="small muted compare-table-empty" data-testid="compare-table-empty">
-            No items match: {FILTERS.find((entry) => entry.id === query.filter)?.label.toLowerCase()}
+            No items match: {filters.find((entry) => entry.id === query.filter)?.label}
             {query.split !== 'all' ? `, ${query.split}` : ''}
             {query.agreement !== 'any' ? `, ${AGREEMENT_CHOICES.find((choice) => choice.value === query.agreement)?.label.toLowerCase()}` : ''}.
           </p>

@@ -1,5 +1,6 @@
 /** The training settings that differ between the two runs (only those); same run: says so. */
 import type { EvaluationComparison } from '../../client/contract-types';
+import { SideTag } from './side-tag';
 
 function show(value: unknown): string {
   if (value === undefined) return '(not set)';
@@ -23,10 +24,10 @@ export function ConfigDiff({ comparison }: { comparison: EvaluationComparison })
         <tr>
           <th>Setting</th>
           <th>
-            <span className="pick-badge pick-a">A</span>
+            <SideTag side="a" evaluation={comparison.a} />
           </th>
           <th>
-            <span className="pick-badge pick-b">B</span>
+            <SideTag side="b" evaluation={comparison.b} />
           </th>
         </tr>
       </thead>
@@ -34,12 +35,8 @@ export function ConfigDiff({ comparison }: { comparison: EvaluationComparison })
         {comparison.configDiff.map((entry) => (
           <tr key={entry.key} data-testid="config-diff-row" data-key={entry.key}>
             <td className="mono">{entry.key}</td>
-            <td className="mono config-value" title={show(entry.a)}>
-              {show(entry.a)}
-            </td>
-            <td className="mono config-value" title={show(entry.b)}>
-              {show(entry.b)}
-            </td>
+            <td className="mono config-value">{show(entry.a)}</td>
+            <td className="mono config-value">{show(entry.b)}</td>
           </tr>
         ))}
       </tbody>
