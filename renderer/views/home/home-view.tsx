@@ -8,6 +8,7 @@ import { ImportPanel } from './import-panel';
 import { PastImports } from './past-imports';
 import { AnnotatorTable, ProjectStats, SplitTable } from './project-overview';
 import { ResplitPanel } from './resplit-panel';
+import { useFreshSummary } from './use-fresh-summary';
 import { NewProjectPanel } from './new-project-panel';
 import type { ImportReport } from '../../client/contract-types';
 
@@ -15,6 +16,7 @@ export function HomeView() {
   const client = useStudioClient();
   const project = useProjectStore((state) => state.project);
   const projectDir = project?.dir ?? null;
+  useFreshSummary(projectDir);
   const [imports, setImports] = useState<ImportReport[] | null>(null);
   const [importsError, setImportsError] = useState<string | null>(null);
 
