@@ -4,11 +4,13 @@
  * shortcut dialogs, Items with an item open, Agreement, Train, Runs, Evaluate, Compare and Models,
  * and no violation of impact serious or critical may remain. Then the keyboard: Tab walks the
  * first focus stops of Home and Annotate, and each focused element must show a visible ring.
+ * The light theme gets the same scan on the views without dialogs (its colours differ).
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStudioPage } from './harness/browser';
 import { openSampleStudio, type SampleStudio } from './harness/sample-studio';
 
 /** The subset of axe's result this test reads (axe-core's own types describe the in-page API). */
@@ -215,5 +217,31 @@ describe('accessibility (axe-core) and visible focus', () => {
   it('Models', async () => {
     await openView(page, 'models', ['models-view']);
     await expectNoSeriousViolations(page, 'models');
+  });
+
+  it('light theme: the views again, in a second page of the same browser', async () => {
+    if (!opened) throw new Error('no studio');
+    const light = await openStudioPage(opened.browser, opened.studio.url, 'light');
+    try {
+      await light.page.getByTestId('home').waitFor();
+      await light.page.getByTestId('first-steps').waitFor();
+      await expectNoSeriousViolations(light.page, 'light home');
+      const views: readonly [string, readonly string[]][] = [
+        ['items', ['items-view']],
+        ['agreement', ['agreement-view']],
+        ['train', ['train-view']],
+        ['runs', ['runs-view', 'runs-empty']],
+        ['evaluate', ['evaluate-view']],
+        ['compare', ['compare-view', 'compare-setup']],
+        ['models', ['models-view']],
+      ];
+      for (const [view, roots] of views) {
+        await openView(light.page, view, roots);
+        if (view === 'items') await light.page.getByTestId('item-detail').waitFor();
+        await expectNoSeriousViolations(light.page, `light ${view}`);
+      }
+    } finally {
+      await light.context.close();
+    }
   });
 });

@@ -58,8 +58,12 @@ export function ItemList({ window: rows, currentIndex, selection, onRowClick }: 
     <div className="item-table" role="grid" aria-label="Items" aria-rowcount={total}>
       {/* A grid row holds only cells: each heading is a columnheader; the unlabelled columns are named for screen readers. */}
       <div className="item-table-head" role="row">
-        <span className="row-check" role="columnheader" aria-label="Selected" />
-        <span className="thumb-col" role="columnheader" aria-label="Image" />
+        <span className="row-check" role="columnheader">
+          <span className="visually-hidden">Selected</span>
+        </span>
+        <span className="thumb-col" role="columnheader">
+          <span className="visually-hidden">Image</span>
+        </span>
         <span className="item-text" role="columnheader">
           Query · id
         </span>
@@ -75,7 +79,9 @@ export function ItemList({ window: rows, currentIndex, selection, onRowClick }: 
         <span className="col-annotators" role="columnheader">
           Annotators
         </span>
-        <span className="col-flag" role="columnheader" aria-label="Flagged" />
+        <span className="col-flag" role="columnheader">
+          <span className="visually-hidden">Flagged</span>
+        </span>
       </div>
       {/* The scroller is focusable (it takes the list keys), so it must be a grid part itself: the rows' group. */}
       <div
