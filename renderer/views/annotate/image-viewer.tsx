@@ -163,29 +163,33 @@ export function ImageViewer({ itemId, images, ref }: ImageViewerProps) {
           {view.scale > 1 ? ` · ${Math.round(view.scale * 100)}%` : ''}
         </span>
       </div>
-      <div className="annotate-image-strip" role="tablist" aria-label="Images">
+      <div className="annotate-image-strip">
         {images.length <= 1 && (
           <span className="small muted image-hint">
             Wheel or <kbd>+</kbd>/<kbd>-</kbd> to zoom · drag to pan · <kbd>0</kbd> to fit
           </span>
         )}
-        {images.length > 1 &&
-          images.map((entry, position) => (
-            <button
-              key={`${entry.sha256}-${position}`}
-              type="button"
-              role="tab"
-              tabIndex={-1}
-              aria-selected={position === index}
-              className={position === index ? 'strip-thumb selected' : 'strip-thumb'}
-              onClick={() => {
-                setPicked(position);
-                setView(FIT);
-              }}
-            >
-              <img src={client.mediaUrl(entry.relPath)} alt={`Image ${position + 1}`} width={40} height={40} />
-            </button>
-          ))}
+        {/* The tablist holds only its tabs (ARIA allows no other children), so the hints sit beside it. */}
+        {images.length > 1 && (
+          <div className="strip-tabs" role="tablist" aria-label="Images">
+            {images.map((entry, position) => (
+              <button
+                key={`${entry.sha256}-${position}`}
+                type="button"
+                role="tab"
+                tabIndex={-1}
+                aria-selected={position === index}
+                className={position === index ? 'strip-thumb selected' : 'strip-thumb'}
+                onClick={() => {
+                  setPicked(position);
+                  setView(FIT);
+                }}
+              >
+                <img src={client.mediaUrl(entry.relPath)} alt={`Image ${position + 1}`} width={40} height={40} />
+              </button>
+            ))}
+          </div>
+        )}
         {images.length > 1 && (
           <span className="small muted image-hint">
             {index + 1} of {images.length} · <kbd>i</kbd> next image

@@ -56,20 +56,37 @@ export function ItemList({ window: rows, currentIndex, selection, onRowClick }: 
 
   return (
     <div className="item-table" role="grid" aria-label="Items" aria-rowcount={total}>
+      {/* A grid row holds only cells: each heading is a columnheader; the unlabelled columns are named for screen readers. */}
       <div className="item-table-head" role="row">
-        <span className="row-check" />
-        <span className="thumb-col" />
-        <span className="item-text">Query · id</span>
-        <span className="col-responses num" title="Responses">
+        <span className="row-check" role="columnheader">
+          <span className="visually-hidden">Selected</span>
+        </span>
+        <span className="thumb-col" role="columnheader">
+          <span className="visually-hidden">Image</span>
+        </span>
+        <span className="item-text" role="columnheader">
+          Query · id
+        </span>
+        <span className="col-responses num" role="columnheader" title="Responses">
           Resp.
         </span>
-        <span className="col-status">Status</span>
-        <span className="col-split">Split</span>
-        <span className="col-annotators">Annotators</span>
-        <span className="col-flag" />
+        <span className="col-status" role="columnheader">
+          Status
+        </span>
+        <span className="col-split" role="columnheader">
+          Split
+        </span>
+        <span className="col-annotators" role="columnheader">
+          Annotators
+        </span>
+        <span className="col-flag" role="columnheader">
+          <span className="visually-hidden">Flagged</span>
+        </span>
       </div>
+      {/* The scroller is focusable (it takes the list keys), so it must be a grid part itself: the rows' group. */}
       <div
         className="item-list"
+        role="rowgroup"
         ref={scroller}
         tabIndex={-1}
         data-testid="item-list"

@@ -21,13 +21,13 @@ function Thumb({ item }: { item: ItemSummary }) {
   const client = useStudioClient();
   if (!item.thumb) {
     return (
-      <span className="thumb thumb-empty" title="No image">
+      <span className="thumb thumb-empty" role="gridcell" title="No image">
         Aa
       </span>
     );
   }
   return (
-    <span className="thumb">
+    <span className="thumb" role="gridcell">
       <img src={client.mediaUrl(item.thumb)} alt="" width={40} height={40} loading="lazy" decoding="async" draggable={false} data-testid="item-thumb" />
       {item.imageCount > 1 && <span className="thumb-count">{item.imageCount}</span>}
     </span>
