@@ -6,71 +6,14 @@
  * first focus stops of Home and Annotate, and each focused element must show a visible ring.
  * The light theme gets the same scan on the views without dialogs (its colours differ).
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectNoSeriousViolations } from './harness/axe';
 import { openStudioPage } from './harness/browser';
 import { openSampleStudio, type SampleStudio } from './harness/sample-studio';
 
-/** The subset of axe's result this test reads (axe-core's own types describe the in-page API). */
-interface AxeNode {
-  target: unknown[];
-  /** axe's own words on what is wrong with this node (for colour contrast: the two colours and the ratio). */
-  failureSummary?: string;
-}
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: AxeNode[];
-}
-
-/** Only these impacts fail the test; moderate and minor ones are printed, not enforced. */
-const BLOCKING_IMPACTS: readonly string[] = ['serious', 'critical'];
-
 /** How many Tab presses each focus walk takes: enough to leave the shell and reach the view's own controls. */
 const FOCUS_STOPS = 25;
-
-const require = createRequire(import.meta.url);
-const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-
-/**
- * Runs axe on the whole document. The source goes in through page.evaluate, which the page's
- * Content-Security-Policy does not see; addScriptTag would be refused as an inline script.
- */
-async function runAxe(page: Page): Promise<AxeViolation[]> {
-  const loaded = await page.evaluate(() => 'axe' in window);
-  if (!loaded) await page.evaluate(AXE_SOURCE);
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: AxeViolation[] }> } }).axe;
-    const result = await axe.run(document, { resultTypes: ['violations'] });
-    // Plain data only: the nodes carry DOM references the protocol cannot send back.
-    return result.violations.map((violation) => ({
-      id: violation.id,
-      impact: violation.impact,
-      help: violation.help,
-      nodes: violation.nodes.map((node) => ({ target: node.target, failureSummary: node.failureSummary })),
-    }));
-  });
-}
-
-/** One line per violation: what a person needs to find and fix it. */
-function describeViolation(where: string, violation: AxeViolation): string {
-  const targets = violation.nodes.slice(0, 5).map((node) => JSON.stringify(node.target)).join(', ');
-  const first = violation.nodes[0]?.failureSummary?.replace(/\s+/g, ' ') ?? '';
-  return `[${where}] ${violation.id} (${violation.impact}, ${violation.nodes.length} nodes): ${violation.help} — ${targets} — first: ${first}`;
-}
-
-/** Scans the page and fails on any serious or critical violation, listing them all. */
-async function expectNoSeriousViolations(page: Page, where: string): Promise<void> {
-  const violations = await runAxe(page);
-  const lesser = violations.filter((violation) => !BLOCKING_IMPACTS.includes(violation.impact ?? ''));
-  for (const violation of lesser) console.info(describeViolation(where, violation));
-  const blocking = violations.filter((violation) => BLOCKING_IMPACTS.includes(violation.impact ?? ''));
-  // Soft: one view's findings must not hide the next view's, and the walk goes on to the end.
-  expect.soft(blocking.map((violation) => describeViolation(where, violation))).toEqual([]);
-}
 
 /** What the focused element shows, and whether that counts as a visible focus ring. */
 interface FocusLook {

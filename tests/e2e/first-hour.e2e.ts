@@ -4,7 +4,7 @@
  * started names the annotator, Start annotating judges 10 items by keyboard, Train runs the Tiny
  * preset, Evaluate scores two of its checkpoints, Compare opens on them, and Home's Export is
  * downloaded. Every step leaves a screenshot in test-results/screenshots/first-hour/, and Back
- * walks the views visited in reverse.
+ * walks the views visited in reverse. axe scans the views that hold real data on the way.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitForNextItem } from './harness/annotate-steps';
+import { expectNoSeriousViolations } from './harness/axe';
 import { REPO_ROOT } from './harness/renderer-build';
 import { openSampleStudio, type SampleStudio } from './harness/sample-studio';
 import { tempFolder } from './harness/temp-folders';
@@ -109,6 +110,8 @@ describe('the first hour of a newcomer', () => {
     expect(await page.getByTestId('run-header').getAttribute('data-status')).toBe('finished');
     await expect.poll(() => page.getByTestId('checkpoint-row').count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(2);
     await step('run-finished');
+    // The accessibility e2e sees Runs, Evaluate and Compare empty; here they hold real data.
+    await expectNoSeriousViolations(page, 'Runs with a finished run');
   }, TRAIN_TIMEOUT_MS + 180_000);
 
   it('evaluates two checkpoints and compares them, from Getting started', async () => {
@@ -126,12 +129,14 @@ describe('the first hour of a newcomer', () => {
     await expect.poll(() => cards.count(), { timeout: 30_000 }).toBe(2);
     for (const card of await cards.all()) await expect.poll(() => card.getAttribute('data-status'), { timeout: 180_000, interval: 500 }).toBe('finished');
     await step('evaluated');
+    await expectNoSeriousViolations(page, 'Evaluate with two evaluations');
     for (const card of await cards.all()) await card.getByTestId('evaluation-pick').check();
     await page.getByTestId('evaluations-compare').click();
     await entered('compare');
     await page.getByTestId('compare-view').waitFor();
     await page.getByTestId('margin-scatter').waitFor();
     await step('compare');
+    await expectNoSeriousViolations(page, 'Compare of two checkpoints');
   }, 420_000);
 
   it('downloads the export from Home, then Back walks the views in reverse', async () => {
@@ -144,6 +149,7 @@ describe('the first hour of a newcomer', () => {
     const rows = Number((await page.getByTestId('export-rows').textContent())?.replace(/\D/g, ''));
     expect(rows).toBeGreaterThan(JUDGE);
     await step('exported');
+    await expectNoSeriousViolations(page, 'Home with an export report');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-download').click()]);
     const saved = join(tempFolder('first-hour-download'), download.suggestedFilename());
     await download.saveAs(saved);

@@ -93,7 +93,8 @@ export function CompareItemsTable({ comparison, query, onQuery, items, selected,
       </div>
 
       {items.error && <p className="inline-error">The items could not be listed: {items.error}</p>}
-      <div className={items.loading ? 'compare-table-wrap stale' : 'compare-table-wrap'}>
+      {/* Focusable so the keyboard can scroll it too (axe: scrollable-region-focusable). */}
+      <div className={items.loading ? 'compare-table-wrap stale' : 'compare-table-wrap'} tabIndex={0} role="region" aria-label="Compared items">
         <table className="table compare-table" data-testid="compare-table" data-total={total} data-filter={items.pageQuery?.filter ?? ''} data-loading={items.loading ? 'true' : 'false'}>
           <thead>
             <tr>
