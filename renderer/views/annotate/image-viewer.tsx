@@ -6,6 +6,7 @@
  */
 import { useEffect, useImperativeHandle, useRef, useState, type Ref } from 'react';
 import { useStudioClient } from '../../client/client-context';
+import { ImageTabs } from '../../components/image-tabs';
 import type { ImageRef } from '../../client/contract-types';
 
 const MIN_SCALE = 1;
@@ -171,24 +172,17 @@ export function ImageViewer({ itemId, images, ref }: ImageViewerProps) {
         )}
         {/* The tablist holds only its tabs (ARIA allows no other children), so the hints sit beside it. */}
         {images.length > 1 && (
-          <div className="strip-tabs" role="tablist" aria-label="Images">
-            {images.map((entry, position) => (
-              <button
-                key={`${entry.sha256}-${position}`}
-                type="button"
-                role="tab"
-                tabIndex={-1}
-                aria-selected={position === index}
-                className={position === index ? 'strip-thumb selected' : 'strip-thumb'}
-                onClick={() => {
-                  setPicked(position);
-                  setView(FIT);
-                }}
-              >
-                <img src={client.mediaUrl(entry.relPath)} alt={`Image ${position + 1}`} width={40} height={40} />
-              </button>
-            ))}
-          </div>
+          <ImageTabs
+            images={images}
+            picked={index}
+            className="strip-tabs"
+            size={40}
+            tabIndex={-1}
+            onPick={(position) => {
+              setPicked(position);
+              setView(FIT);
+            }}
+          />
         )}
         {images.length > 1 && (
           <span className="small muted image-hint">

@@ -3,6 +3,7 @@
  * switching items never shifts the responses below. Several images: a strip to pick one.
  */
 import { useState } from 'react';
+import { ImageTabs } from '../../components/image-tabs';
 import { useStudioClient } from '../../client/client-context';
 import type { ImageRef } from '../../client/contract-types';
 
@@ -35,20 +36,7 @@ export function ItemImages({ images }: { images: ImageRef[] }) {
         </span>
       </div>
       {images.length > 1 && (
-        <div className="image-strip" role="tablist" aria-label="Images">
-          {images.map((image, index) => (
-            <button
-              key={`${image.sha256}-${index}`}
-              type="button"
-              role="tab"
-              aria-selected={index === picked}
-              className={index === picked ? 'strip-thumb selected' : 'strip-thumb'}
-              onClick={() => setPicked(index)}
-            >
-              <img src={client.mediaUrl(image.relPath)} alt={`Image ${index + 1}`} width={48} height={48} loading="lazy" />
-            </button>
-          ))}
-        </div>
+        <ImageTabs images={images} picked={picked} onPick={setPicked} className="image-strip" size={48} lazy />
       )}
     </div>
   );
