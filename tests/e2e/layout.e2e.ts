@@ -10,7 +10,12 @@
  *   (scrollWidth > clientWidth + 1 where overflow is hidden/clip or text-overflow is ellipsis; a
  *   select's chosen option text must fit its box);
  * - nor be cut by an ancestor that hides overflow (a toolbar that clips its last buttons);
- * - nor stick out of the viewport, and the page never scrolls sideways.
+ * - nor stick out of the viewport, and neither the page nor the view scrolls sideways;
+ * - and, by test id, what the issue named (the annotator, Keys, the item id, the Models pickers)
+ *   is on screen.
+ * Free text meant to be cut with a tooltip (Items' query preview) is the one exclusion; see
+ * findClipped. Compare shows its setup here: its side-by-side needs two scored evaluations, which
+ * need a trained model (compare.e2e.ts).
  * Then toasts: after an export on Home the success toast does not cover the export report, and
  * it goes away by itself within its lifetime.
  */
