@@ -14,16 +14,20 @@
  * - and, by test id, what the issue named (the annotator, Keys, the item id, the Models pickers)
  *   is on screen.
  * Free text meant to be cut with a tooltip (Items' query preview) is the one exclusion; see
- * findClipped. Compare shows its setup here: its side-by-side needs two scored evaluations, which
- * need a trained model (compare.e2e.ts).
+ * findClipped. Compare opens on two evaluations seeded with made-up scores (scoring for real
+ * needs a trained model: compare.e2e.ts).
  * Then toasts: after an export on Home the success toast does not cover the export report, and
  * it goes away by itself within its lifetime.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freezeEvaluationData } from '../../app/evaluation/evaluation-data';
+import { EvaluationRecords } from '../../app/evaluation/evaluation-records';
+import { measureEvaluation, storeResults } from '../../app/evaluation/evaluation-scores';
+import { ProjectStore } from '../../app/store/project-store';
 import { openAnnotateAs } from './harness/annotate-steps';
 import { openContractSocket, type ContractSocket } from './harness/contract-socket';
 import { REPO_ROOT } from './harness/renderer-build';
@@ -54,9 +58,14 @@ interface Clipped {
   why: string;
 }
 
+/** The two seeded evaluations Compare opens on (set in beforeAll). */
+let comparison: [number, number] = [0, 0];
+
 /** Opens a view from the left navigation and waits until what it shows is there. */
 async function showView(page: Page, view: ViewName): Promise<void> {
   await page.getByTestId(`nav-${view}`).click();
+  // Compare on the two seeded evaluations: the side-by-side, not the setup.
+  if (view === 'compare') await page.evaluate(([a, b]) => (window.location.hash = `#/compare/${a}/${b}`), comparison);
   const ready: Record<ViewName, () => Promise<void>> = {
     home: () => page.getByTestId('past-imports').waitFor(),
     annotate: async () => {
@@ -69,8 +78,7 @@ async function showView(page: Page, view: ViewName): Promise<void> {
     train: () => page.getByTestId('train-view').waitFor(),
     runs: () => page.getByTestId('runs-view').waitFor(),
     evaluate: () => page.getByTestId('evaluate-view').waitFor(),
-    // Without two evaluations, Compare shows its setup (pick checkpoints): that is what is here.
-    compare: () => page.locator('[data-testid="compare-view"], [data-testid="compare-setup"]').first().waitFor(),
+    compare: () => page.getByTestId('compare-view').waitFor(),
     agreement: () => page.getByTestId('agreement-view').waitFor(),
     models: () => page.getByTestId('models-view').waitFor(),
   };
@@ -237,6 +245,51 @@ async function seedFinishedRun(socket: ContractSocket, projectDir: string): Prom
   }
 }
 
+/**
+ * Two finished evaluations on val (one per seeded checkpoint), made by the studio's own freeze,
+ * store and measure steps with made-up scores, so Compare shows its side-by-side (table of item
+ * ids, config diff, side tags) without a trained model. Returns their ids, A then B.
+ */
+async function seedEvaluations(projectDir: string): Promise<[number, number]> {
+  const store = ProjectStore.open(projectDir);
+  try {
+    const records = new EvaluationRecords(store.db);
+    const checkpoints = store.db.prepare('SELECT id FROM checkpoints ORDER BY step').all() as { id: number }[];
+    const ids: number[] = [];
+    for (const [index, checkpoint] of checkpoints.entries()) {
+      // Inserted as finished, not through records.insert: the running studio would take a queued
+      // row for its own and try to score it (and clear what is stored here when that fails).
+      const inserted = store.db
+        .prepare(`INSERT INTO evaluations (checkpoint_id, split, engine, status, created_at) VALUES (?, 'val', 'python', 'finished', ?)`)
+        .run(checkpoint.id, new Date().toISOString());
+      const id = Number(inserted.lastInsertRowid);
+      const dataFile = join(tempFolder('layout-eval'), 'data.jsonl');
+      await freezeEvaluationData(store, id, 'val', dataFile);
+      // Deterministic, different per checkpoint: some items right for A only, some for B only.
+      const results = readFileSync(dataFile, 'utf8')
+        .split('\n')
+        .filter((line) => line.trim() !== '')
+        .map((line, row) => {
+          const item = JSON.parse(line) as { id: string; response: unknown[] };
+          const scores = item.response.map((_, response) => Math.sin(row * 7 + response * 3 + index * 5));
+          return JSON.stringify({ id: item.id, scores });
+        })
+        .join('\n');
+      store.db.transaction(() => {
+        const stored = storeResults(store.db, id, results, 'results.jsonl');
+        const metrics = measureEvaluation(store.db, id, { truncatedResponses: 0, droppedItems: 0, seconds: 1 });
+        const now = new Date().toISOString();
+        records.update(id, { status: 'finished', startedAt: now, finishedAt: now, done: stored.scoredItems, total: stored.scoredItems, metrics });
+      })();
+      ids.push(id);
+    }
+    if (ids.length !== 2) throw new Error(`Expected two seeded checkpoints, found ${ids.length}.`);
+    return [ids[0]!, ids[1]!];
+  } finally {
+    store.close();
+  }
+}
+
 function intersects(a: { x: number; y: number; width: number; height: number }, b: { x: number; y: number; width: number; height: number }): boolean {
   return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 }
@@ -249,6 +302,7 @@ describe('layout from 1100×700 to 2560×1440', () => {
     opened = await openSampleStudio();
     socket = await openContractSocket(opened.studio.url);
     await seedFinishedRun(socket, opened.projectDir);
+    comparison = await seedEvaluations(opened.projectDir);
     // The renderer read the (empty) run list when it opened: show the seeded run.
     await opened.ui.page.reload();
     await opened.ui.page.getByTestId('app').waitFor();
