@@ -4,7 +4,7 @@ import { AppShell } from './app/app-shell';
 import { outboxFor, warnBeforeUnload } from './client/action-outbox';
 import { ClientProvider } from './client/client-context';
 import { createBrowserClient } from './client/create-client';
-import { toastError, useToastStore } from './state/toast-store';
+import { TOAST_LIFETIME_MS, toastError, useToastStore } from './state/toast-store';
 import './styles/tokens.css';
 import './styles/base.css';
 import './styles/shell.css';
@@ -28,6 +28,8 @@ const outbox = outboxFor(client, {
       kind: 'info',
       message: `Judgments made in ${projectDir} are kept in this browser, not yet saved: the server has another project open.`,
       hint: `Serve that project at this address (reward-studio serve --project "${projectDir}") or open it here, and they are sent.`,
+      // It asks for something to be done, like an error: it stays as long as one.
+      durationMs: TOAST_LIFETIME_MS.error,
     }),
 });
 warnBeforeUnload(outbox);

@@ -355,7 +355,8 @@ describe('Models view and model in the loop', () => {
 
     // The screenshot shows the view from its top (the serve form, the export), not the "Exported …"
     // toast over it; serving with the client examples is serve-clients.png.
-    for (const dismiss of await page.getByTestId('toast-dismiss').all()) await dismiss.click();
+    // A toast may expire between listing and clicking (they do after 5–12 s): then there is nothing to close.
+    for (const dismiss of await page.getByTestId('toast-dismiss').all()) await dismiss.click({ timeout: 2_000 }).catch(() => undefined);
     await page.evaluate(() => {
       for (const element of document.querySelectorAll('*')) if (element.scrollTop > 0) element.scrollTop = 0;
     });

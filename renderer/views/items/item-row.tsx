@@ -88,7 +88,7 @@ export const ItemRow = memo(function ItemRow({ item, index, current, checked, on
       </span>
       <Thumb item={item} />
       <span className="item-text" role="gridcell">
-        <span className="item-query" title={item.query}>
+        <span className="item-query" title={item.query} data-free-text>
           {item.query || <span className="muted">(no query)</span>}
         </span>
         <span className="mono item-id" title={item.id}>
