@@ -29,8 +29,12 @@ export function CheckpointList({ checkpoints, runName }: { checkpoints: readonly
           <th className="num">Eval acc.</th>
           <th className="num">Eval loss</th>
           <th>Folder</th>
-          <th aria-label="Actions" />
-          <th />
+          <th>
+            <span className="visually-hidden">Evaluate</span>
+          </th>
+          <th>
+            <span className="visually-hidden">Use</span>
+          </th>
         </tr>
       </thead>
       <tbody>
