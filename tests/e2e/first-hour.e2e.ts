@@ -98,6 +98,10 @@ describe('the first hour of a newcomer', () => {
     await page.getByTestId('first-step-train-go').click();
     await entered('train');
     await page.locator('[data-testid^="preset-"][data-testid*="tiny"]').first().click();
+    // A fresh settings folder has no tiny model yet: while it is made, the form says so.
+    await expect.poll(() => page.getByTestId('start-blockers').textContent(), { timeout: 10_000 }).toContain('Making the tiny demo model');
+    expect(await page.getByTestId('model-use-tiny').textContent()).toBe('Making the tiny model…');
+    await step('making-tiny-model');
     await expect.poll(() => page.getByTestId('model-picker').getAttribute('data-status'), { timeout: 120_000 }).toBe('ok');
     await page.getByTestId('config-max_steps').fill(String(MAX_STEPS));
     await expect.poll(() => page.getByTestId('run-estimate').getAttribute('data-state'), { timeout: 30_000 }).toBe('ready');
