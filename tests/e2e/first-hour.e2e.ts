@@ -7,7 +7,7 @@
  * walks the views visited in reverse. axe scans the views that hold real data on the way.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -50,6 +50,8 @@ describe('the first hour of a newcomer', () => {
   beforeAll(async () => {
     // Never skipped: without the worker the first hour cannot train, and the test says how to fix it.
     if (!existsSync(VENV_PYTHON)) throw new Error(`No training environment at ${VENV_PYTHON}: run "npm run setup:worker" first.`);
+    // This run's steps only: an earlier run's numbering would interleave.
+    rmSync(SHOTS, { recursive: true, force: true });
     mkdirSync(SHOTS, { recursive: true });
     opened = await openSampleStudio();
     page = opened.ui.page;
