@@ -23,8 +23,8 @@ const SCREENSHOT_DIR = process.env.UPDATE_SCREENSHOTS ? join(REPO_ROOT, 'docs', 
 const VENV_PYTHON = join(REPO_ROOT, '.venv', 'bin', 'python');
 const RUN_TIMEOUT_MS = 240_000;
 /**
- * The Tiny CPU preset runs 30 epochs (450 steps on the sample project); at ~1.8 s/step on a
- * 2-core machine that is ~14 min, too long for a test. The test caps the run through the form
+ * The Tiny CPU preset runs 4 epochs over the sample project's labeled train items; the test caps
+ * the run through the form
  * (which also checks that an edit after choosing a preset reaches the worker): 60 steps, i.e.
  * four epochs with an evaluation and a checkpoint after each.
  */
