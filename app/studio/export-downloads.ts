@@ -8,7 +8,12 @@ import { randomBytes } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { ExportReport } from '../dataset/types';
-import type { ZipEntry } from '../server/zip-stream';
+
+/** One file of a zip download: its path inside the archive (forward slashes) and on disk. */
+export interface ZipEntry {
+  name: string;
+  file: string;
+}
 
 /** What `GET /download/<id>` sends: one file as it is, or several as a zip named `name`. */
 export type DownloadContent = { kind: 'file'; file: string; name: string } | { kind: 'zip'; name: string; entries: ZipEntry[] };
