@@ -16,6 +16,7 @@ import { projectCommands, projectEvents } from './projects';
 import { modelCommands, modelEvents } from './models';
 import { scoringCommands } from './scoring';
 import { servingCommands, servingEvents } from './serving';
+import { teamCommands, teamEvents } from './team';
 
 export const commands = {
   ...projectCommands,
@@ -29,6 +30,7 @@ export const commands = {
   ...scoringCommands,
   ...servingCommands,
   ...modelCommands,
+  ...teamCommands,
 } as const;
 
 export const events = {
@@ -41,6 +43,7 @@ export const events = {
   ...evaluationEvents,
   ...servingEvents,
   ...modelEvents,
+  ...teamEvents,
 } as const;
 
 export type Commands = typeof commands;

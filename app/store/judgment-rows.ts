@@ -16,10 +16,11 @@ export interface JudgmentRow {
   source: JudgmentSource;
   created_at: string;
   updated_at: string;
+  guideline_version: number | null;
 }
 
 export const JUDGMENT_COLUMNS = `j.id, j.item_rowid, j.annotator_id, a.name AS annotator, j.ranking_json, j.decision,
-  j.strength, j.time_ms, j.shown_order_json, j.note, j.flagged, j.source, j.created_at, j.updated_at`;
+  j.strength, j.time_ms, j.shown_order_json, j.note, j.flagged, j.source, j.created_at, j.updated_at, j.guideline_version`;
 
 export function toJudgment(row: JudgmentRow): Judgment {
   return {
@@ -35,6 +36,7 @@ export function toJudgment(row: JudgmentRow): Judgment {
     source: row.source,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    guidelineVersion: row.guideline_version,
   };
 }
 

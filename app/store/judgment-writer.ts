@@ -11,6 +11,8 @@ export interface JudgmentFields {
   note: string | null;
   flagged: boolean;
   source: JudgmentSource;
+  /** The team guidelines version in force (app/team); absent or null outside a team. */
+  guidelineVersion?: number | null;
 }
 
 /**
@@ -43,15 +45,16 @@ export class JudgmentWriter {
     this.selectAdjudication = db.prepare(`${select} WHERE j.item_rowid = ? AND j.source = 'adjudication'`);
     this.selectById = db.prepare(`${select} WHERE j.id = ?`);
     const columns = `item_rowid, annotator_id, ranking_json, decision, strength, time_ms, shown_order_json,
-         note, flagged, source, created_at, updated_at`;
+         note, flagged, source, created_at, updated_at, guideline_version`;
     const values = `@item_rowid, @annotator_id, @ranking_json, @decision, @strength, @time_ms, @shown_order_json,
-         @note, @flagged, @source, @created_at, @updated_at`;
+         @note, @flagged, @source, @created_at, @updated_at, @guideline_version`;
     this.insertJudgment = db.prepare(`INSERT INTO judgments (${columns}) VALUES (${values})`);
     this.insertWithId = db.prepare(`INSERT INTO judgments (id, ${columns}) VALUES (@id, ${values})`);
     this.updateJudgment = db.prepare(
       `UPDATE judgments SET annotator_id = @annotator_id, ranking_json = @ranking_json, decision = @decision,
          strength = @strength, time_ms = @time_ms, shown_order_json = @shown_order_json, note = @note,
-         flagged = @flagged, source = @source, created_at = @created_at, updated_at = @updated_at
+         flagged = @flagged, source = @source, created_at = @created_at, updated_at = @updated_at,
+         guideline_version = @guideline_version
        WHERE id = @id`,
     );
     this.deleteJudgmentRow = db.prepare('DELETE FROM judgments WHERE id = ?');
@@ -143,6 +146,7 @@ export class JudgmentWriter {
       source: fields.source,
       createdAt: now,
       updatedAt: now,
+      guidelineVersion: fields.guidelineVersion ?? null,
     };
     this.insertHistory.run(id, itemRowid, annotatorId, 'create', null, JSON.stringify(after), now, null);
   }
@@ -167,6 +171,7 @@ export class JudgmentWriter {
       source: fields.source,
       created_at: createdAt,
       updated_at: updatedAt,
+      guideline_version: fields.guidelineVersion ?? null,
     };
   }
 

@@ -310,6 +310,66 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE imports ADD COLUMN pid INTEGER;
     `,
   },
+  {
+    version: 11,
+    name: 'team: members with hashed link secrets, versioned guidelines, the assignment plan, leases, gold items',
+    // A served project's people (app/team/README.md). A member's link secret is kept only as its
+    // SHA-256 (it is 192 random bits, so a slow hash adds nothing): a copied project.sqlite lets
+    // nobody in. An assignment row is one person's hold on one item: active until expires_at,
+    // done when they judged it; UNIQUE so nobody is handed an item twice. The guideline version
+    // a judgment was made under is kept on the judgment itself, so undo restores it too.
+    sql: `
+      ALTER TABLE judgments ADD COLUMN guideline_version INTEGER;
+
+      CREATE TABLE team_members (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('annotator', 'reviewer')),
+        secret_sha256 TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL,
+        expires_at TEXT,
+        revoked_at TEXT,
+        last_seen_at TEXT,
+        guidelines_seen INTEGER
+      );
+      CREATE UNIQUE INDEX team_members_live_name ON team_members(name) WHERE revoked_at IS NULL;
+
+      CREATE TABLE team_guidelines (
+        version INTEGER PRIMARY KEY,
+        markdown TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+
+      CREATE TABLE team_plan (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        overlap INTEGER NOT NULL CHECK (overlap >= 1),
+        split TEXT CHECK (split IN ('train', 'val', 'test')),
+        lease_minutes INTEGER NOT NULL CHECK (lease_minutes >= 1),
+        batch INTEGER NOT NULL CHECK (batch >= 1),
+        gold_rate REAL NOT NULL CHECK (gold_rate >= 0 AND gold_rate <= 1),
+        updated_at TEXT NOT NULL
+      );
+
+      CREATE TABLE team_assignments (
+        id INTEGER PRIMARY KEY,
+        item_rowid INTEGER NOT NULL REFERENCES items(rowid) ON DELETE CASCADE,
+        member_id INTEGER NOT NULL REFERENCES team_members(id),
+        gold INTEGER NOT NULL DEFAULT 0 CHECK (gold IN (0, 1)),
+        leased_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        done_at TEXT,
+        UNIQUE (item_rowid, member_id)
+      );
+      CREATE INDEX team_assignments_member ON team_assignments(member_id, done_at);
+      CREATE INDEX team_assignments_open ON team_assignments(item_rowid, expires_at) WHERE done_at IS NULL;
+
+      CREATE TABLE team_gold (
+        item_rowid INTEGER PRIMARY KEY REFERENCES items(rowid) ON DELETE CASCADE,
+        ranking_json TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -253,6 +253,7 @@ export class ProjectStore {
           note: input.note ?? null,
           flagged: input.flagged ?? false,
           source: input.source ?? 'ui',
+          guidelineVersion: input.guidelineVersion ?? null,
         },
         new Date().toISOString(),
       );

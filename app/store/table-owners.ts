@@ -13,7 +13,7 @@
  * around their calls); it is not a licence for SQL elsewhere.
  */
 
-export type TableOwner = 'store' | 'dataset' | 'runs' | 'evaluation';
+export type TableOwner = 'store' | 'dataset' | 'runs' | 'evaluation' | 'team';
 
 export interface OwnerDomain {
   /** The domain's folder, relative to the repository root. */
@@ -53,6 +53,12 @@ export const TABLE_OWNERS: Readonly<Record<TableOwner, OwnerDomain>> = {
       'app/evaluation/evaluation-item-scores.ts',
       'app/evaluation/uncertain-order.ts',
     ],
+  },
+  // The people of a served project, their guidelines, the assignment plan, leases and gold items.
+  team: {
+    folder: 'app/team',
+    tables: ['team_members', 'team_guidelines', 'team_plan', 'team_assignments', 'team_gold'],
+    records: ['app/team/team-records.ts'],
   },
 };
 

@@ -113,6 +113,8 @@ export interface Judgment {
   source: JudgmentSource;
   createdAt: string;
   updatedAt: string;
+  /** The team guidelines version the judgment was made under (app/team); null outside a team. */
+  guidelineVersion: number | null;
 }
 
 /**
@@ -167,6 +169,7 @@ export interface SaveJudgmentInput {
   note?: string | null;
   flagged?: boolean;
   source?: JudgmentSource;
+  guidelineVersion?: number | null;
 }
 
 export interface JudgmentHistoryEntry {
