@@ -4,12 +4,16 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { exportDataset } from '../../app/dataset/export-dataset';
 import { importDataset } from '../../app/dataset/import-dataset';
 import { StudioError } from '../../app/errors';
 import { mediaRelPath } from '../../app/media/media-store';
+import { createRouter } from '../../app/rpc/router';
 import { ProjectStore } from '../../app/store/project-store';
+import { createHandlers } from '../../app/studio/create-handlers';
+import { Studio } from '../../app/studio/studio';
+import { routerCalls } from '../fixtures/router-calls';
 import { writeSeedFolder } from '../fixtures/seed-files';
 import { readJsonl, tempDir, writeJsonl } from '../fixtures/temp-dirs';
 
@@ -165,5 +169,33 @@ describe('per-judgment seed export', () => {
       expect(existsSync(out)).toBe(false);
     }
     store.close();
+  });
+});
+
+describe('dataset.export with judgments', () => {
+  const savedHome = process.env.REWARD_STUDIO_HOME;
+  afterEach(() => {
+    if (savedHome === undefined) delete process.env.REWARD_STUDIO_HOME;
+    else process.env.REWARD_STUDIO_HOME = savedHome;
+  });
+
+  it('passes the choice through the contract, and refuses an unknown one', async () => {
+    process.env.REWARD_STUDIO_HOME = join(tempDir(), 'home');
+    const studio = new Studio({ kind: 'browser' });
+    const router = createRouter(createHandlers(studio));
+    const { call, failure } = routerCalls(() => router);
+    studio.createProject(join(tempDir(), 'project'), 'Contract');
+    const source = join(tempDir(), 'items.jsonl');
+    writeJsonl(source, [{ id: 'a', query: 'q1', response: ['x', 'y'], human_ranking: [0, 1] }]);
+    await call('dataset.import', { file: source, split: 'train' });
+    await call('judgments.save', { itemId: 'a', annotator: 'ana', ranking: [1, 0] });
+    const each = await call('dataset.export', { format: 'seed', split: 'all', out: 'each.jsonl', images: 'absolute', judgments: 'each' });
+    expect(each).toMatchObject({ judgments: 'each', rows: 2, items: 1 });
+    expect(readJsonl(each.out).map((line) => line.annotator)).toEqual(['import', 'ana']);
+    const plain = await call('dataset.export', { format: 'seed', split: 'all', out: 'plain.jsonl', images: 'absolute' });
+    expect(plain).toMatchObject({ judgments: 'resolved', rows: 1 });
+    expect(await failure('dataset.export', { format: 'seed', out: 'x.jsonl', judgments: 'all' })).toMatch(/judgments/);
+    expect(await failure('dataset.export', { format: 'trl', out: 'x.jsonl', judgments: 'each' })).toMatch(/seed format only/);
+    studio.close();
   });
 });
