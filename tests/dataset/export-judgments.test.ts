@@ -172,6 +172,62 @@ describe('per-judgment seed export', () => {
   });
 });
 
+describe('per-judgment seed file, imported', () => {
+  it('round-trips: export each, import into a fresh project, the same judgments per annotator and the same resolved rankings', async () => {
+    const source = await teamProject();
+    const out = join(tempDir(), 'roundtrip', 'each.jsonl');
+    const exported = await exportDataset(source, { format: 'seed', split: 'all', out, images: 'copy', judgments: 'each', includeUnlabeled: true });
+    const copy = ProjectStore.create(join(tempDir(), 'copy'), { name: 'Copy' });
+    const report = await importDataset(copy, out);
+    expect(report).toMatchObject({ format: 'seed', rowsRead: exported.rows, added: 6, errorCount: 0, labeled: 9 });
+    expect(judgmentsByItem(copy)).toEqual(judgmentsByItem(source));
+    const resolved = (store: ProjectStore) =>
+      Object.fromEntries(store.listItems({ limit: 1000 }).items.map((summary) => [summary.id, store.getItem(summary.id).resolvedRanking]));
+    expect(resolved(copy)).toEqual(resolved(source));
+    // The time of each judgment comes along; a judgment made in another project's UI comes in as an import here.
+    const lead = copy.getItem('one-image').judgments.find((judgment) => judgment.source === 'adjudication');
+    expect(lead?.updatedAt).toBe(source.getItem('one-image').judgments.find((judgment) => judgment.source === 'adjudication')?.updatedAt);
+    const again = await exportDataset(copy, { format: 'seed', split: 'all', out: join(tempDir(), 'again', 'each.jsonl'), images: 'copy', judgments: 'each', includeUnlabeled: true });
+    const strip = (lines: Record<string, unknown>[]) => lines.map(({ judgment_source, ...rest }) => ({ ...rest, adjudication: judgment_source === 'adjudication' }));
+    expect(strip(readJsonl(again.out))).toEqual(strip(readJsonl(out)));
+    source.close();
+    copy.close();
+  });
+
+  it('keeps fields named like per-judgment fields as source columns on a line without "judgment_source"', async () => {
+    const dir = tempDir();
+    writeJsonl(join(dir, 'data.jsonl'), [{ id: 'a', query: 'Q?', response: ['x', 'y'], human_ranking: [0, 1], annotator: 'someone', decision: 'kept' }]);
+    const store = ProjectStore.create(join(tempDir(), 'project'), { name: 'Plain' });
+    expect((await importDataset(store, join(dir, 'data.jsonl'))).errorCount).toBe(0);
+    const item = store.getItem('a');
+    expect(item.metadata).toEqual({ annotator: 'someone', decision: 'kept' });
+    expect(item.judgments.map((judgment) => judgment.annotator)).toEqual(['import']);
+    store.close();
+  });
+
+  it('refuses a judgment line without an annotator, with an unknown source or another item under the same id', async () => {
+    const dir = tempDir();
+    const base = { id: 'a', query: 'Q?', response: ['x', 'y'], human_ranking: [0, 1] };
+    writeJsonl(join(dir, 'data.jsonl'), [
+      { ...base, annotator: 'ana', judgment_source: 'ui', guideline_version: 1 },
+      { ...base, judgment_source: 'ui' },
+      { ...base, annotator: 'bob', judgment_source: 'vote' },
+      { ...base, response: ['x', 'z'], annotator: 'bob', judgment_source: 'ui' },
+      { ...base, human_ranking: [1, 0], annotator: 'bob', judgment_source: 'ui', guideline_version: 'v2' },
+    ]);
+    const store = ProjectStore.create(join(tempDir(), 'project'), { name: 'Bad' });
+    const report = await importDataset(store, join(dir, 'data.jsonl'), { format: 'seed' });
+    expect(report.errors.map((error) => [error.line, error.reason])).toEqual([
+      [2, expect.stringContaining('needs "annotator"')],
+      [3, expect.stringContaining('"judgment_source" must be "import", "ui" or "adjudication"')],
+      [4, expect.stringContaining('duplicate id "a" with different content')],
+      [5, expect.stringContaining('"guideline_version" must be a whole number')],
+    ]);
+    expect(store.getItem('a').judgments.map((judgment) => [judgment.annotator, judgment.guidelineVersion])).toEqual([['ana', 1]]);
+    store.close();
+  });
+});
+
 describe('dataset.export with judgments', () => {
   const savedHome = process.env.REWARD_STUDIO_HOME;
   afterEach(() => {
