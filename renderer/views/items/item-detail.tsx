@@ -5,6 +5,7 @@
 import { ConversationThread } from '../../components/conversation-thread';
 import { ItemSourceFields } from './item-source-fields';
 import { formatDateTime, formatDuration, shortenPath } from '../../components/format';
+import { GoldItemButton } from './gold-item-button';
 import { ItemImages } from './item-images';
 import { ordinal, rankingOrderText, rankPlaces, responseLetter } from './ranking-display';
 import type { ItemDetail, Judgment } from '../../client/contract-types';
@@ -75,6 +76,7 @@ export function ItemDetailView({ detail, stale }: { detail: ItemDetail; stale: b
         <span className={`split-badge split-${detail.split}`}>{detail.split}</span>
         {detail.flagged && <span className="flag">⚑ flagged</span>}
         <span className="grow" />
+        <GoldItemButton detail={detail} />
         {detail.sourceFile && (
           <span className="muted small mono detail-source" title={detail.sourceFile}>
             {shortenPath(detail.sourceFile, 60)}
