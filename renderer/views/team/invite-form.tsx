@@ -7,9 +7,14 @@ import { parseExpiryHours } from './team-format';
 import type { MemberRole, TeamInvite } from './team-types';
 
 const ROLE_OPTIONS = [
-  { value: 'annotator', label: 'Annotator — judges the items handed to them' },
-  { value: 'reviewer', label: 'Reviewer — also settles conflicts, sees progress' },
+  { value: 'annotator', label: 'Annotator' },
+  { value: 'reviewer', label: 'Reviewer' },
 ] as const;
+
+const ROLE_HELP: Record<MemberRole, string> = {
+  annotator: 'An annotator judges the items handed to them, and sees only their own figures.',
+  reviewer: 'A reviewer judges too, settles conflicts in Agreement, and sees the team’s progress.',
+};
 
 export function InviteForm({ onInvited }: { onInvited: (invite: TeamInvite) => void }) {
   const client = useStudioClient();
@@ -60,7 +65,7 @@ export function InviteForm({ onInvited }: { onInvited: (invite: TeamInvite) => v
         <SelectField label="Role" value={role} options={ROLE_OPTIONS} onChange={setRole} testId="team-invite-role" disabled={sending} />
         <div className="field team-expiry-field">
           <label className="field-label" htmlFor={expiryId}>
-            Expires after (hours)
+            Expiry (hours)
           </label>
           <input
             id={expiryId}
@@ -81,7 +86,13 @@ export function InviteForm({ onInvited }: { onInvited: (invite: TeamInvite) => v
           </button>
         </div>
       </div>
-      {problem !== null && problem !== 'name' && <p className="small danger">{problem}</p>}
+      {problem !== null && problem !== 'name' ? (
+        <p className="small danger">{problem}</p>
+      ) : (
+        <p className="small muted">
+          {ROLE_HELP[role]} An empty expiry means the link works until you revoke it.
+        </p>
+      )}
     </form>
   );
 }

@@ -1,7 +1,7 @@
 /** The project's figures: how far the plan has got, what is held, what waits for a reviewer. */
 import type { ReactNode } from 'react';
-import { formatCount, formatPercent } from '../../components/format';
-import { formatCoefficient } from './team-format';
+import { formatCount } from '../../components/format';
+import { formatCoefficient, formatShare } from './team-format';
 import type { AssignmentPlan, ProjectProgress } from './team-types';
 
 function Figure({ label, value, note, testId }: { label: ReactNode; value: string; note?: ReactNode; testId: string }) {
@@ -29,7 +29,7 @@ export function ProgressFigures({ project, plan, onOpenConflicts }: ProgressFigu
       <Figure
         label={`Complete (≥ ${plan.overlap} judgments)`}
         value={`${formatCount(project.itemsComplete)} / ${formatCount(project.itemsInScope)}`}
-        note={`${formatPercent(project.itemsComplete, project.itemsInScope)} · ${formatCount(project.itemsPartial)} partial`}
+        note={`${formatShare(project.itemsInScope > 0 ? project.itemsComplete / project.itemsInScope : null)} · ${formatCount(project.itemsPartial)} partial`}
         testId="team-progress-complete"
       />
       <Figure label="Held now" value={formatCount(project.itemsHeld)} note={`leases of ${plan.leaseMinutes} min`} testId="team-progress-held" />
