@@ -4,13 +4,14 @@
  * guidelines as version 1, see the members listed; revoke one and see it marked revoked. A judged
  * item becomes a gold item from the Items view and is listed under Gold items. The reviewer's link
  * opens the read-only variant (progress and guidelines, no people or plan). The view is checked for
- * sideways overflow at 1100 px and screenshotted to test-results/screenshots/team/ (and to
+ * sideways overflow at 1100 px and for serious axe findings, and screenshotted to test-results/screenshots/team/ (and to
  * docs/screenshots/team.png with UPDATE_SCREENSHOTS=1).
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectNoSeriousViolations } from './harness/axe';
 import { launchBrowser, openStudioPage, type StudioPage } from './harness/browser';
 import { openContractSocket } from './harness/contract-socket';
 import { REPO_ROOT } from './harness/renderer-build';
@@ -157,6 +158,36 @@ describe('the Team view (owner, reviewer)', () => {
     await expect.poll(() => page.getByTestId('team-progress-gold').textContent()).toBe('1');
   });
 
+  it('reaches every control by Tab, and invites by typing and Enter', async () => {
+    const { page } = ui;
+    await page.getByTestId('nav-team').focus();
+    const reached = new Set<string>();
+    for (let stop = 0; stop < 60; stop += 1) {
+      await page.keyboard.press('Tab');
+      const id = await page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? '');
+      if (id) reached.add(id);
+    }
+    for (const id of [
+      'team-progress-open-conflicts',
+      'team-invite-name',
+      'team-invite-role',
+      'team-invite-expiry',
+      'team-member-revoke',
+      'team-plan-overlap',
+      'team-plan-split',
+      'team-plan-gold',
+      'team-gold-remove',
+      'team-guidelines-input',
+    ]) {
+      expect(reached, id).toContain(id);
+    }
+    await page.getByTestId('team-invite-name').focus();
+    await page.keyboard.type('Kim');
+    await page.keyboard.press('Enter');
+    await memberRow(page, 'Kim').waitFor();
+    await page.getByTestId('team-invite-done').click();
+  });
+
   it('revokes a member after confirming, and shows them revoked', async () => {
     const { page } = ui;
     await memberRow(page, 'Ada').getByTestId('team-member-revoke').click();
@@ -176,6 +207,7 @@ describe('the Team view (owner, reviewer)', () => {
     const overflow = await page.getByTestId('view-team').evaluate((view) => view.scrollWidth - view.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await screenshot(page, 'owner-1100', true);
+    await expectNoSeriousViolations(page, 'team (owner)');
     await page.setViewportSize({ width: 1440, height: 1600 });
     await screenshot(page, 'owner-1440');
     expect(ui.problems.filter((problem) => !problem.includes('favicon'))).toEqual([]);
@@ -195,6 +227,7 @@ describe('the Team view (owner, reviewer)', () => {
       expect(await page.getByTestId('team-guidelines-input').count()).toBe(0);
       await page.setViewportSize({ width: 1100, height: 900 });
       await screenshot(page, 'reviewer-1100');
+      await expectNoSeriousViolations(page, 'team (reviewer)');
     } finally {
       await reviewer.context.close();
     }
