@@ -37,16 +37,18 @@ function OwnerGoldButton({ detail }: { detail: ItemDetail }) {
 
   if (current && same) {
     return (
-      <span className="tag" title="Members are scored against this answer (Team → Gold items)" data-testid="detail-gold-tag">
-        gold · {rankingOrderText(current.ranking)}
-      </span>
+      <div className="gold-item-action">
+        <span className="tag" title="Members are scored against this answer (Team → Gold items)" data-testid="detail-gold-tag">
+          gold item · answer {rankingOrderText(current.ranking)}
+        </span>
+      </div>
     );
   }
   return (
-    <span className="gold-item-action">
+    <div className="gold-item-action">
       {current && (
         <span className="tag" title="The gold answer differs from the ranking export uses now" data-testid="detail-gold-tag">
-          gold · {rankingOrderText(current.ranking)}
+          gold item · answer {rankingOrderText(current.ranking)}
         </span>
       )}
       <button
@@ -62,10 +64,10 @@ function OwnerGoldButton({ detail }: { detail: ItemDetail }) {
       </button>
       {ranking === null && (
         <span id={reasonId} className="small muted">
-          needs a judgment first
+          needs a judgment first: its ranking becomes the answer
         </span>
       )}
-    </span>
+    </div>
   );
 }
 

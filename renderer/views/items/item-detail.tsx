@@ -76,7 +76,6 @@ export function ItemDetailView({ detail, stale }: { detail: ItemDetail; stale: b
         <span className={`split-badge split-${detail.split}`}>{detail.split}</span>
         {detail.flagged && <span className="flag">⚑ flagged</span>}
         <span className="grow" />
-        <GoldItemButton detail={detail} />
         {detail.sourceFile && (
           <span className="muted small mono detail-source" title={detail.sourceFile}>
             {shortenPath(detail.sourceFile, 60)}
@@ -127,6 +126,7 @@ export function ItemDetailView({ detail, stale }: { detail: ItemDetail; stale: b
           </table>
         )}
         {detail.note && <p className="small">Note: {detail.note}</p>}
+        <GoldItemButton detail={detail} />
       </section>
     </article>
   );
