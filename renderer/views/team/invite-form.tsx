@@ -26,11 +26,12 @@ export function InviteForm({ onInvited }: { onInvited: (invite: TeamInvite) => v
   const [sending, setSending] = useState(false);
 
   const hours = parseExpiryHours(expiry);
-  const problem = name.trim() === '' ? 'name' : hours === null ? 'Expiry is a number of hours (at least 0.01, at most a year), or empty for no expiry.' : null;
+  const nameMissing = name.trim() === '';
+  const expiryProblem = hours === null ? 'Expiry is a number of hours (at least 0.01, at most a year), or empty for no expiry.' : null;
 
   async function submit(event: FormEvent): Promise<void> {
     event.preventDefault();
-    if (problem !== null || hours === null) return;
+    if (nameMissing || hours === null) return;
     setSending(true);
     try {
       const invite = await client.invoke('team.invite', { name: name.trim(), role, ...(hours !== undefined ? { expiresInHours: hours } : {}) });
@@ -81,13 +82,13 @@ export function InviteForm({ onInvited }: { onInvited: (invite: TeamInvite) => v
           />
         </div>
         <div className="field field-action">
-          <button type="submit" className="button primary" disabled={problem !== null || sending} data-testid="team-invite-submit">
+          <button type="submit" className="button primary" disabled={nameMissing || expiryProblem !== null || sending} data-testid="team-invite-submit">
             {sending ? 'Inviting…' : 'Invite'}
           </button>
         </div>
       </div>
-      {problem !== null && problem !== 'name' ? (
-        <p className="small danger">{problem}</p>
+      {expiryProblem !== null ? (
+        <p className="small danger">{expiryProblem}</p>
       ) : (
         <p className="small muted">
           {ROLE_HELP[role]} An empty expiry means the link works until you revoke it.

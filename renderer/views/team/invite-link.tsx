@@ -3,7 +3,7 @@
  * this box loses it (revoke and invite again). In the browser the link is this studio's address;
  * in the desktop app nothing is served yet, so the link is spelled with the serve URL to fill in.
  */
-import { useRef, useState } from 'react';
+import { useId, useRef, useState } from 'react';
 import { toastSuccess } from '../../state/toast-store';
 import { inviteLink, SERVE_URL_PLACEHOLDER } from './team-format';
 import type { TeamInvite } from './team-types';
@@ -18,6 +18,7 @@ export interface InviteLinkProps {
 
 export function InviteLink({ invite, host, origin, onDismiss }: InviteLinkProps) {
   const field = useRef<HTMLInputElement>(null);
+  const fieldId = useId();
   const [copied, setCopied] = useState(false);
   const link = inviteLink(host === 'browser' ? origin : SERVE_URL_PLACEHOLDER, invite.secret);
 
@@ -46,16 +47,16 @@ export function InviteLink({ invite, host, origin, onDismiss }: InviteLinkProps)
         </p>
       )}
       <div className="row team-link-row">
-        <label className="visually-hidden" htmlFor="team-invite-link-text">
+        <label className="visually-hidden" htmlFor={fieldId}>
           Invite link for {invite.member.name}
         </label>
         <input
-          id="team-invite-link-text"
+          id={fieldId}
           ref={field}
           className="input mono grow"
           readOnly
           value={link}
-          data-testid="team-invite-link-text"
+          data-testid={fieldId}
           onFocus={(event) => event.target.select()}
         />
         <button type="button" className="button" data-testid="team-invite-copy" onClick={() => void copy()}>
