@@ -56,7 +56,7 @@ export function InviteLink({ invite, host, origin, onDismiss }: InviteLinkProps)
           className="input mono grow"
           readOnly
           value={link}
-          data-testid={fieldId}
+          data-testid="team-invite-link-text"
           onFocus={(event) => event.target.select()}
         />
         <button type="button" className="button" data-testid="team-invite-copy" onClick={() => void copy()}>
