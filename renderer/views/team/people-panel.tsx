@@ -11,7 +11,7 @@ import { useTeamData } from './use-team-data';
 import type { TeamInvite, TeamMember } from './team-types';
 
 export function PeoplePanel({ guidelinesVersion }: { guidelinesVersion: number | null }) {
-  const members = useTeamData('team.members', { team: ['members', 'guidelines'] });
+  const members = useTeamData('team.members', { team: ['members', 'guidelines'], judgments: true });
   const host = useProjectStore((state) => state.environment?.host ?? 'browser');
   const [invite, setInvite] = useState<TeamInvite | null>(null);
   const [revoking, setRevoking] = useState<TeamMember | null>(null);
