@@ -1,13 +1,14 @@
 import path from 'node:path';
 import { exportDataset } from '../dataset/export-dataset';
-import { EXPORT_CONFLICT_CHOICES, EXPORT_FORMATS } from '../dataset/types';
+import { EXPORT_CONFLICT_CHOICES, EXPORT_FORMATS, EXPORT_JUDGMENTS_CHOICES } from '../dataset/types';
 import { StudioError } from '../errors';
 import { parseCommandArgs } from './cli-args';
 import { oneOf } from './import-command';
 import { openProjectOption } from './project-option';
 
 export const exportHelp = `reward-studio export --out FILE [--project DIR] [--format ${EXPORT_FORMATS.join('|')}]
-                     [--split train|val|test|all] [--images copy|absolute] [--include-unlabeled] [--conflicts include|skip] [--force]
+                     [--split train|val|test|all] [--images copy|absolute] [--include-unlabeled] [--conflicts include|skip]
+                     [--judgments resolved|each] [--force]
 
 seed:         one line per item {"id","query","image","response","human_ranking"} (seed 000's format),
               plus "messages", "tools", "margin" and the source's extra columns when the item has them.
@@ -23,6 +24,11 @@ Pair formats (all but seed) expand rankings into ordered pairs; ties are left ou
 absolute references the project's media files. Items whose annotators disagree and that no
 reviewer adjudicated are written with the latest ranking (--conflicts include, default) or left
 out (--conflicts skip); the report counts them either way, with example ids. The report (JSON) lists what was left out and why.
+--judgments resolved (default) writes each item's resolved ranking (the adjudication, else the
+latest). --judgments each (seed only) writes one line per judgment of each item, every annotator's
+own and the adjudication, by judgment id: "human_ranking" is that judgment's, with "annotator",
+"judgment_source" (import|ui|adjudication), "guideline_version", "judged_at" and "decision";
+--conflicts does not apply (every judgment is written). "rows" counts lines, "items" items.
 A relative FILE is taken from the current directory. An existing FILE is refused unless --force;
 a FILE inside the project's own files (project.sqlite, media/, runs/, cache/, evaluations/,
 exports/) is refused always.`;
@@ -36,6 +42,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
     out: { type: 'string' },
     'include-unlabeled': { type: 'boolean' },
     conflicts: { type: 'string' },
+    judgments: { type: 'string' },
     force: { type: 'boolean' },
   });
   if (values.help) {
@@ -48,6 +55,10 @@ export async function exportCommand(argv: string[]): Promise<number> {
   if (includeUnlabeled && format !== 'seed') {
     throw new StudioError('invalid_input', `--include-unlabeled works with --format seed only (${format} rows are preferences).`);
   }
+  const judgments = oneOf('judgments', values.judgments, EXPORT_JUDGMENTS_CHOICES, 'resolved');
+  if (judgments === 'each' && format !== 'seed') {
+    throw new StudioError('invalid_input', `--judgments each works with --format seed only (${format} rows are pairs, with no place for an annotator).`);
+  }
   const store = openProjectOption('export', values.project);
   try {
     const report = await exportDataset(store, {
@@ -59,6 +70,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
       images: oneOf('images', values.images, ['copy', 'absolute'] as const, 'copy'),
       includeUnlabeled,
       conflicts: oneOf('conflicts', values.conflicts, EXPORT_CONFLICT_CHOICES, 'include'),
+      judgments,
     });
     console.log(JSON.stringify(report));
     return 0;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { DatasetPreview } from '../dataset/preview-dataset';
-import { EXPORT_CONFLICT_CHOICES, EXPORT_FORMATS, type ExportReport, type ImportProgress, type ImportReport } from '../dataset/types';
+import { EXPORT_CONFLICT_CHOICES, EXPORT_JUDGMENTS_CHOICES, EXPORT_FORMATS, type ExportReport, type ImportProgress, type ImportReport } from '../dataset/types';
 import type { ProjectSummary } from '../store/types';
 import { command, event } from './define';
 import { splitName } from './items';
@@ -53,6 +53,8 @@ export const exportInput = z.object({
   includeUnlabeled: z.boolean().default(false),
   /** Unresolved conflicts (annotators disagree, no adjudication): write the latest ranking or leave them out. */
   conflicts: z.enum(EXPORT_CONFLICT_CHOICES).default('include'),
+  /** Seed only: 'each' writes one line per judgment with its annotator and guideline version (FORMATS.md). */
+  judgments: z.enum(EXPORT_JUDGMENTS_CHOICES).optional(),
 });
 
 /** An export's report, and the id a browser downloads it by (`${DOWNLOAD_PATH}<download>`, app/rpc/wire.ts). */

@@ -9,13 +9,14 @@ import { checkExportTarget, fileExists, resolveExportPath } from './export-targe
 import { mediaRelPath } from '../media/media-store';
 import type { FullItem } from '../store/item-pages';
 import type { ProjectStore } from '../store/project-store';
+import type { Judgment } from '../store/types';
 import type { ExportOmission, ExportOptions, ExportReport } from './types';
-import { EXPORT_FORMATS } from './types';
+import { EXPORT_FORMATS, EXPORT_JUDGMENTS_CHOICES } from './types';
 import type { DroppedField, FormatWriter } from './writers/format-writer';
 import { datasetInfoFile, llamaFactoryWriter, readDatasetInfo, writeDatasetInfo } from './writers/llamafactory';
 import { msSwiftWriter } from './writers/ms-swift';
 import { ParquetLayoutScan, ParquetSink, parquetWriter, type ParquetLayout, type ParquetRow } from './writers/parquet';
-import { seedWriter } from './writers/seed';
+import { seedJudgmentRows, seedWriter } from './writers/seed';
 import { trlWriter } from './writers/trl';
 
 const PAGE = 1000;
@@ -28,7 +29,8 @@ const OMISSION_EXAMPLES = 5;
  * "Export"). The file is written under a temporary name and renamed at the end, so `out` is
  * either the old file or the whole new one. A relative `out` is inside the project folder; the
  * project's internals are refused, and an existing file unless `overwrite` (export-target.ts).
- * What the format could not carry is counted in the report, by reason.
+ * What the format could not carry is counted in the report, by reason. With `judgments: 'each'`
+ * (seed only) every judgment of an item is a line of its own, with its annotator and provenance.
  */
 export async function exportDataset(store: ProjectStore, options: ExportOptions): Promise<ExportReport> {
   validate(options);
@@ -41,10 +43,12 @@ export async function exportDataset(store: ProjectStore, options: ExportOptions)
   await mkdir(outDir, { recursive: true });
   // A registry we could not merge into is refused before anything is written.
   if (options.format === 'llamafactory') await readDatasetInfo(datasetInfoFile(out));
+  const each = options.judgments === 'each';
   const report: ExportReport = {
     out,
     format: options.format,
     split: options.split,
+    judgments: each ? 'each' : 'resolved',
     rows: 0,
     items: 0,
     imagesCopied: 0,
@@ -53,7 +57,8 @@ export async function exportDataset(store: ProjectStore, options: ExportOptions)
     skippedTies: 0,
     skippedAllTied: 0,
     skippedUnsupported: 0,
-    conflicts: { items: 0, examples: [], choice: options.conflicts ?? 'include' },
+    // A per-judgment export writes every judgment of a conflicting item: the choice does not apply.
+    conflicts: { items: 0, examples: [], choice: each ? 'each' : (options.conflicts ?? 'include') },
     omissions: [],
     durationMs: 0,
   };
@@ -73,9 +78,12 @@ export async function exportDataset(store: ProjectStore, options: ExportOptions)
     let after = 0;
     for (let page = pages.page(after, PAGE, options.split); page.length > 0; page = pages.page(after, PAGE, options.split)) {
       if (options.signal?.aborted) throw new StudioError('cancelled', 'export cancelled', 'Nothing was written; start it again when ready.');
+      // Read with the page, before anything awaits, so the judgments match the page's rankings.
+      const judgmentsByItem = each ? pages.judgmentsOf(page) : null;
       const rows: Record<string, unknown>[] = [];
       for (const item of page) {
-        const itemRows = conflictLeftOut(item, conflicted, report) ? [] : await rowsOf(item, writer, options, images, report, omissions);
+        const judgments = judgmentsByItem === null ? null : (judgmentsByItem.get(item.rowid) ?? []);
+        const itemRows = conflictLeftOut(item, conflicted, report) ? [] : await rowsOf(item, judgments, writer, options, images, report, omissions);
         for (const row of itemRows) {
           for (const key of ['system', 'tools', 'images'] as const) if (row[key] !== undefined) columns[key] = true;
         }
@@ -129,9 +137,14 @@ function conflictLeftOut(item: FullItem, conflicted: ReadonlySet<number>, report
   return report.conflicts.choice === 'skip';
 }
 
-/** One item through its format: the rows to write, with skips and dropped fields counted in the report. */
+/**
+ * One item through its format: the rows to write, with skips and dropped fields counted in the
+ * report. `judgments` (per-judgment seed export): every judgment of the item, one line each; an
+ * unlabeled item has none and is written as its plain seed line (when unlabeled items are wanted).
+ */
 async function rowsOf(
   item: FullItem,
+  judgments: readonly Judgment[] | null,
   writer: FormatWriter,
   options: ExportOptions,
   images: ImagePlacer,
@@ -143,7 +156,8 @@ async function rowsOf(
     return [];
   }
   // Decided on the paths the images will have, before any is copied: a left-out item copies none.
-  const result = writer.rows(item, images.paths(item));
+  const paths = images.paths(item);
+  const result = judgments !== null && judgments.length > 0 ? seedJudgmentRows(item, paths, judgments) : writer.rows(item, paths);
   if ('unsupported' in result) {
     report.skippedUnsupported += 1;
     omissions.add({ what: 'item', reason: result.unsupported }, item.id);
@@ -328,6 +342,16 @@ function validate(options: ExportOptions): void {
   }
   if (options.images !== 'copy' && options.images !== 'absolute') {
     throw new StudioError('invalid_input', `unknown image mode "${String(options.images)}"`, 'Use copy or absolute.');
+  }
+  if (options.judgments !== undefined && !(EXPORT_JUDGMENTS_CHOICES as readonly string[]).includes(options.judgments)) {
+    throw new StudioError('invalid_input', `unknown judgments choice "${String(options.judgments)}"`, 'Use resolved or each.');
+  }
+  if (options.judgments === 'each' && options.format !== 'seed') {
+    throw new StudioError(
+      'invalid_input',
+      `one row per judgment works with the seed format only, not ${options.format}: its pair rows have no place for an annotator`,
+      'Choose the seed format to write each judgment with its annotator and guideline version, or export the resolved rankings.',
+    );
   }
   if (typeof options.out !== 'string' || options.out.trim() === '') {
     throw new StudioError('invalid_input', 'no output file given', 'Choose where to write the export.');

@@ -4,7 +4,7 @@
  * ms-swift, Parquet).
  */
 import type { FullItem } from '../store/item-pages';
-import type { PromptContentPart, PromptMessage, Ranking } from '../store/types';
+import type { Judgment, JudgmentSource, PromptContentPart, PromptMessage, Ranking } from '../store/types';
 
 /** The seed fields, then the optional conversation fields, in the order they are written. */
 export const SEED_FIELDS = ['id', 'query', 'image', 'response', 'human_ranking', 'messages', 'tools', 'margin'] as const;
@@ -48,6 +48,47 @@ export function seedLine(item: FullItem, imagePaths: string[]): SeedLine {
     if (!(SEED_FIELDS as readonly string[]).includes(key) && value !== undefined) result[key] = value;
   }
   return result;
+}
+
+/** What a per-judgment seed line adds after `human_ranking` (ExportOptions.judgments 'each'). */
+export const JUDGMENT_FIELDS = ['annotator', 'judgment_source', 'guideline_version', 'judged_at', 'decision'] as const;
+
+/** Who judged, how the judgment came in, under which guidelines, when, and the decision when one was recorded. */
+export interface JudgmentProvenance {
+  annotator: string;
+  judgment_source: JudgmentSource;
+  guideline_version: number | null;
+  /** The judgment's last update, ISO 8601. */
+  judged_at: string;
+  decision?: string;
+}
+
+/**
+ * One judgment of an item as a seed line: the item's seed line with `human_ranking` = that
+ * judgment's ranking, then its provenance right after it. Source columns named like a
+ * provenance field are left out (the caller counts them: `judgmentFieldClashes`).
+ */
+export function judgmentSeedLine(item: FullItem, imagePaths: string[], judgment: Judgment): SeedLine {
+  const base = seedLine({ ...item, ranking: judgment.ranking }, imagePaths);
+  const provenance: JudgmentProvenance = {
+    annotator: judgment.annotator,
+    judgment_source: judgment.source,
+    guideline_version: judgment.guidelineVersion,
+    judged_at: judgment.updatedAt,
+    ...(judgment.decision === null ? {} : { decision: judgment.decision }),
+  };
+  const line: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(base)) {
+    if ((JUDGMENT_FIELDS as readonly string[]).includes(key)) continue;
+    line[key] = value;
+    if (key === 'human_ranking') Object.assign(line, provenance);
+  }
+  return line as SeedLine;
+}
+
+/** The item's source columns that a per-judgment line has no room for (named like a provenance field). */
+export function judgmentFieldClashes(item: FullItem): string[] {
+  return Object.keys(storedMetadata(item) ?? {}).filter((key) => (JUDGMENT_FIELDS as readonly string[]).includes(key));
 }
 
 export function storedPrompt(item: FullItem): PromptMessage[] | null {

@@ -3,7 +3,7 @@ import type { ItemWriter } from '../store/item-writer';
 import type { JudgmentFields, JudgmentWriter } from '../store/judgment-writer';
 import type { ProjectStore } from '../store/project-store';
 import type { Ranking, Split, SplitRatios } from '../store/types';
-import { RowError, type ParsedRow } from './parsed-row';
+import { RowError, type ParsedRow, type RowJudgment } from './parsed-row';
 import { splitFor } from './splits';
 import { labelKey, RepeatedRows, storedColumns } from './stored-row';
 
@@ -123,7 +123,11 @@ export class ImportWriter {
     const imageShas = row.images.map((image) => image.sha256);
     const { promptJson, toolsJson, metadataJson, margin, contentHash } = storedColumns(parsed, imageShas);
     const rankingKey = labelKey(parsed);
-    if (this.repeats.isRepeat(parsed.id, contentHash, rankingKey)) {
+    if (parsed.judgmentLine === true) {
+      // One judgment of a per-judgment export: the item's other lines are no repeat of it.
+      if (!this.repeats.isKnown(parsed.id)) this.seenInBatch.push(parsed.id);
+      this.repeats.sameItem(parsed.id, row.line, contentHash);
+    } else if (this.repeats.isRepeat(parsed.id, contentHash, rankingKey)) {
       this.counts.unchanged += 1;
       this.counts.duplicates += 1;
       return;
@@ -181,29 +185,37 @@ export class ImportWriter {
     } else if (parsed.ranking !== null) {
       this.label(rowid, this.options.annotator, parsed.ranking, now);
     }
-    // Named people's labels (Label Studio, Argilla) are each their own judgment.
-    for (const judgment of parsed.judgments ?? []) this.label(rowid, judgment.annotator, judgment.ranking, now);
+    // Named people's labels (Label Studio, Argilla, per-judgment seed lines) are each their own judgment.
+    for (const judgment of parsed.judgments ?? []) this.label(rowid, judgment.annotator, judgment.ranking, now, judgment);
+    if (parsed.judgmentLine === true) return;
     this.repeats.remember(parsed.id, row.line, contentHash, rankingKey);
     this.seenInBatch.push(parsed.id);
   }
 
-  /** A label of the file becomes (or updates) that annotator's judgment; identical labels change nothing. */
-  private label(rowid: number, annotator: string, ranking: Ranking, now: string): void {
+  /**
+   * A label of the file becomes (or updates) that annotator's judgment — or the item's
+   * adjudication — with what the file says of it (guideline version, decision, time); identical
+   * labels change nothing.
+   */
+  private label(rowid: number, annotator: string, ranking: Ranking, now: string, from: Omit<RowJudgment, 'annotator' | 'ranking'> = {}): void {
     const annotatorId = this.judgments.annotatorId(annotator, now);
-    const current = this.judgments.find(rowid, annotatorId);
-    if (current !== null && JSON.stringify(current.ranking) === JSON.stringify(ranking)) return;
+    const adjudication = from.adjudication === true;
+    const current = adjudication ? this.judgments.findAdjudication(rowid) : this.judgments.find(rowid, annotatorId);
+    if (current !== null && current.annotator === annotator && JSON.stringify(current.ranking) === JSON.stringify(ranking)) return;
     this.judgments.save(
       rowid,
       annotator,
       {
         ranking,
-        decision: null,
+        decision: from.decision ?? null,
         strength: null,
         timeMs: null,
         shownOrder: null,
         note: current?.note ?? null,
         flagged: current?.flagged ?? false,
-        source: 'import',
+        source: adjudication ? 'adjudication' : 'import',
+        guidelineVersion: from.guidelineVersion ?? null,
+        ...(from.judgedAt === undefined ? {} : { judgedAt: from.judgedAt }),
       },
       now,
     );

@@ -7,6 +7,13 @@ export type ImageSource = { kind: 'path'; path: string } | { kind: 'bytes'; byte
 export interface RowJudgment {
   annotator: string;
   ranking: Ranking;
+  /** The item's adjudication (recorded under `annotator`) rather than their own vote. */
+  adjudication?: boolean;
+  /** The team guidelines version it was made under (a per-judgment seed line). */
+  guidelineVersion?: number | null;
+  decision?: string | null;
+  /** When it was made (ISO 8601), kept as the judgment's time so the resolved ranking stays the same. */
+  judgedAt?: string;
 }
 
 /**
@@ -25,6 +32,11 @@ export interface ParsedRow {
   ranking: Ranking | null;
   /** Labels by named people, each its own judgment (agreement works on them); absent when none. */
   judgments?: RowJudgment[];
+  /**
+   * One line of a per-judgment seed export: the same item comes on several lines, each adding
+   * one judgment (not a repeat, not a contradiction).
+   */
+  judgmentLine?: true;
   /** Tool definitions the conversation may call; absent/null when none. */
   tools?: unknown[] | null;
   /** Columns no reader consumed, kept as item metadata; absent/null when none. */

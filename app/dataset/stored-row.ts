@@ -99,6 +99,25 @@ export class RepeatedRows {
     return true;
   }
 
+  /**
+   * A per-judgment line (ParsedRow.judgmentLine): the same item on several lines, each adding a
+   * judgment. Throws a RowError when `id` came earlier with other content; remembers the first line.
+   */
+  sameItem(id: string, line: number, contentHash: string): void {
+    const first = this.seen.get(id);
+    if (first === undefined) {
+      this.remember(id, line, contentHash, null);
+      return;
+    }
+    if (first.contentHash !== contentHash) {
+      throw new RowError(`duplicate id "${id}" with different content (first seen at line ${first.line}); every judgment line of an item repeats the same item`);
+    }
+  }
+
+  isKnown(id: string): boolean {
+    return this.seen.has(id);
+  }
+
   remember(id: string, line: number, contentHash: string, rankingKey: string | null): void {
     this.seen.set(id, { line, contentHash, ranking: rankingKey });
   }

@@ -138,6 +138,13 @@ export interface ExportOptions {
    * annotator's ranking (the default), 'skip' leaves them out. Either way the report lists them.
    */
   conflicts?: ExportConflictChoice;
+  /**
+   * 'resolved' (default): one row per item with its resolved ranking. 'each' (seed only): one
+   * line per judgment of each item — every annotator's own and the adjudication, by judgment id —
+   * with `annotator`, `judgment_source`, `guideline_version`, `judged_at` and `decision` (FORMATS.md).
+   * `conflicts` does not apply to 'each': every judgment is written.
+   */
+  judgments?: ExportJudgmentsChoice;
   onProgress?: (progress: ExportProgress) => void;
   signal?: AbortSignal;
 }
@@ -145,11 +152,18 @@ export interface ExportOptions {
 export const EXPORT_CONFLICT_CHOICES = ['include', 'skip'] as const;
 export type ExportConflictChoice = (typeof EXPORT_CONFLICT_CHOICES)[number];
 
+export const EXPORT_JUDGMENTS_CHOICES = ['resolved', 'each'] as const;
+export type ExportJudgmentsChoice = (typeof EXPORT_JUDGMENTS_CHOICES)[number];
+
 /** Unresolved conflicts met by an export: how many, a few ids to look at, and what was done. */
 export interface ExportConflicts {
   items: number;
   examples: string[];
-  choice: ExportConflictChoice;
+  /**
+   * What was done with them; 'each' when the conflicts option did not apply (a per-judgment
+   * export writes every judgment of these items, whatever was asked).
+   */
+  choice: ExportConflictChoice | 'each';
 }
 
 /** Something the format could not carry: whole items left out, or one field left out of their rows. */
@@ -167,7 +181,9 @@ export interface ExportReport {
   out: string;
   format: ExportFormat;
   split: Split | 'all';
-  /** Rows written (lines, array entries or Parquet rows). */
+  /** One row per item ('resolved') or one line per judgment ('each', seed only). */
+  judgments: ExportJudgmentsChoice;
+  /** Rows written (lines, array entries or Parquet rows); with 'each', one per judgment written. */
   rows: number;
   /** Items that produced at least one row. */
   items: number;

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import { RESOLVED_ORDER } from './judgment-rows';
-import type { Ranking, Split } from './types';
+import { JUDGMENT_COLUMNS, RESOLVED_ORDER, toJudgment, type JudgmentRow } from './judgment-rows';
+import type { Judgment, Ranking, Split } from './types';
 
 /** Everything a dataset file needs about one item, with its resolved ranking. */
 export interface FullItem {
@@ -28,6 +28,7 @@ export class ItemPages {
   private readonly responses: Database.Statement;
   private readonly images: Database.Statement;
   private readonly judgments: Database.Statement;
+  private readonly everyJudgment: Database.Statement;
 
   constructor(db: Database.Database) {
     const itemColumns = 'SELECT rowid, id, query, prompt_json, tools_json, metadata_json, margin, split FROM items WHERE deleted_at IS NULL AND rowid > @after';
@@ -43,6 +44,10 @@ export class ItemPages {
     this.judgments = db.prepare(
       `SELECT j.item_rowid, j.ranking_json FROM judgments j WHERE j.item_rowid BETWEEN ? AND ?
        ORDER BY j.item_rowid, ${RESOLVED_ORDER}`,
+    );
+    this.everyJudgment = db.prepare(
+      `SELECT ${JUDGMENT_COLUMNS} FROM judgments j JOIN annotators a ON a.id = j.annotator_id
+       WHERE j.item_rowid BETWEEN ? AND ? ORDER BY j.item_rowid, j.id`,
     );
   }
 
@@ -95,5 +100,26 @@ export class ItemPages {
       if (item !== undefined && item.ranking === null) item.ranking = JSON.parse(row.ranking_json) as Ranking;
     }
     return [...items.values()];
+  }
+
+  /**
+   * Every judgment of a page's items — each annotator's own and the adjudication — by item
+   * rowid, each item's in judgment id order (the per-judgment export). Read for one page at a
+   * time, like the page itself, so memory stays bounded.
+   */
+  judgmentsOf(page: readonly FullItem[]): Map<number, Judgment[]> {
+    const byItem = new Map<number, Judgment[]>();
+    const first = page[0];
+    const last = page[page.length - 1];
+    if (first === undefined || last === undefined) return byItem;
+    const wanted = new Set(page.map((item) => item.rowid));
+    for (const row of this.everyJudgment.all(first.rowid, last.rowid) as JudgmentRow[]) {
+      // The rowid range may hold items of other splits: only the page's own are kept.
+      if (!wanted.has(row.item_rowid)) continue;
+      let list = byItem.get(row.item_rowid);
+      if (list === undefined) byItem.set(row.item_rowid, (list = []));
+      list.push(toJudgment(row));
+    }
+    return byItem;
   }
 }

@@ -13,6 +13,11 @@ export interface JudgmentFields {
   source: JudgmentSource;
   /** The team guidelines version in force (app/team); absent or null outside a team. */
   guidelineVersion?: number | null;
+  /**
+   * When the judgment was made, when that is earlier than its recording (a per-judgment seed
+   * line's `judged_at`): its created/updated time. The history still records when it was written.
+   */
+  judgedAt?: string;
 }
 
 /**
@@ -102,12 +107,13 @@ export class JudgmentWriter {
     const annotatorId = this.annotatorId(annotator, now);
     const before =
       fields.source === 'adjudication' ? this.selectAdjudication.get(itemRowid) : this.selectOwn.get(itemRowid, annotatorId);
+    const judgedAt = fields.judgedAt ?? now;
     let id: number;
     if (before === undefined) {
-      id = Number(this.insertJudgment.run(this.params(itemRowid, annotatorId, fields, now, now)).lastInsertRowid);
+      id = Number(this.insertJudgment.run(this.params(itemRowid, annotatorId, fields, judgedAt, judgedAt)).lastInsertRowid);
     } else {
       id = before.id;
-      this.updateJudgment.run({ ...this.params(itemRowid, annotatorId, fields, before.created_at, now), id });
+      this.updateJudgment.run({ ...this.params(itemRowid, annotatorId, fields, before.created_at, judgedAt), id });
     }
     const after = this.selectById.get(id);
     if (after === undefined) throw new Error('judgment vanished right after it was written');

@@ -136,6 +136,37 @@ describe('reward-studio CLI', () => {
     expect(cli('export', '--project', project, '--out', path.join(tmp, 'force', 'again.jsonl'), '--include-unlabeled').status).toBe(0);
   });
 
+  it('export --judgments each writes one line per annotator\'s judgment; pair formats and unknown choices are usage mistakes', async () => {
+    const project = path.join(tmp, 'judgments-project');
+    expect(cli('new', project).status).toBe(0);
+    const dir = path.join(tmp, 'judgments-data');
+    await mkdir(dir, { recursive: true });
+    await writeFile(path.join(dir, 'ana.jsonl'), `${JSON.stringify({ id: 'q1', query: 'Hi?', response: ['Hello.', 'Go.'], human_ranking: [0, 1] })}\n`);
+    await writeFile(path.join(dir, 'bob.jsonl'), `${JSON.stringify({ id: 'q1', query: 'Hi?', response: ['Hello.', 'Go.'], human_ranking: [1, 0] })}\n`);
+    expect(cli('import', path.join(dir, 'ana.jsonl'), '--project', project, '--annotator', 'ana').status).toBe(0);
+    expect(cli('import', path.join(dir, 'bob.jsonl'), '--project', project, '--annotator', 'bob').status).toBe(0);
+
+    const out = path.join(tmp, 'judgments', 'each.jsonl');
+    const each = cli('export', '--project', project, '--out', out, '--judgments', 'each');
+    expect(each.status, each.stderr).toBe(0);
+    expect(JSON.parse(each.stdout)).toMatchObject({ judgments: 'each', rows: 2, items: 1, conflicts: { items: 1, choice: 'each' } });
+    const rows = (await readFile(out, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(rows).toMatchObject([
+      { id: 'q1', human_ranking: [0, 1], annotator: 'ana', judgment_source: 'import', guideline_version: null },
+      { id: 'q1', human_ranking: [1, 0], annotator: 'bob', judgment_source: 'import', guideline_version: null },
+    ]);
+
+    const resolved = cli('export', '--project', project, '--out', path.join(tmp, 'judgments', 'resolved.jsonl'), '--judgments', 'resolved');
+    expect(JSON.parse(resolved.stdout)).toMatchObject({ judgments: 'resolved', rows: 1, items: 1 });
+    const pairs = cli('export', '--project', project, '--out', path.join(tmp, 'judgments', 'pairs.jsonl'), '--format', 'trl', '--judgments', 'each');
+    expect(pairs.status).toBe(2);
+    expect(pairs.stderr).toContain('--judgments each works with --format seed only');
+    const unknown = cli('export', '--project', project, '--out', path.join(tmp, 'judgments', 'x.jsonl'), '--judgments', 'all');
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain('--judgments must be one of resolved, each; got "all"');
+    expect(cli('export', '--help').stdout).toContain('--judgments resolved|each');
+  });
+
   it('new creates an empty project named after its folder (or --name), refuses a folder in use, and import fills it', async () => {
     const project = path.join(tmp, 'fresh-project');
     const created = cli('new', project);

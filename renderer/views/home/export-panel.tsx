@@ -15,6 +15,7 @@ import { ConflictChoiceField, useUnresolvedConflicts, type ConflictChoice } from
 type ExportFormatChoice = ExportFormat;
 type ExportSplitChoice = 'all' | 'train' | 'val' | 'test';
 type ExportImagesChoice = 'copy' | 'absolute';
+type ExportJudgmentsChoice = 'resolved' | 'each';
 
 const FORMAT_OPTIONS: readonly SelectOption<ExportFormatChoice>[] = [
   { value: 'seed', label: 'Seed JSONL' },
@@ -72,6 +73,12 @@ const IMAGES_OPTIONS: readonly SelectOption<ExportImagesChoice>[] = [
   { value: 'absolute', label: 'Absolute paths' },
 ];
 
+/** Seed only: one line per item, or one per judgment with who made it (the provenance of a team's data). */
+const JUDGMENTS_OPTIONS: readonly SelectOption<ExportJudgmentsChoice>[] = [
+  { value: 'resolved', label: 'One per item (resolved ranking)' },
+  { value: 'each', label: 'One per judgment (annotator, guideline version)' },
+];
+
 /** The download of a browser user: the file itself, or a zip with the images/ folder its rows point into. */
 function DownloadLink({ report }: { report: ExportReport }) {
   const name = report.out.split(/[\\/]/).pop() ?? 'export';
@@ -85,7 +92,12 @@ function DownloadLink({ report }: { report: ExportReport }) {
 
 function ConflictsLine({ conflicts }: { conflicts: ExportReport['conflicts'] }) {
   if (conflicts.items === 0) return null;
-  const what = conflicts.choice === 'skip' ? 'Left out' : 'Written with the latest annotator’s ranking';
+  const what =
+    conflicts.choice === 'skip'
+      ? 'Left out'
+      : conflicts.choice === 'each'
+      ? 'Written with every annotator’s judgment'
+      : 'Written with the latest annotator’s ranking';
   return (
     <p className="small" data-testid="export-report-conflicts">
       {what}: {formatCount(conflicts.items)} unresolved {conflicts.items === 1 ? 'conflict' : 'conflicts'}
@@ -184,6 +196,8 @@ export function ExportPanel() {
   const [split, setSplit] = useState<ExportSplitChoice>('all');
   const [images, setImages] = useState<ExportImagesChoice>('copy');
   const [includeUnlabeled, setIncludeUnlabeled] = useState(false);
+  const [judgments, setJudgments] = useState<ExportJudgmentsChoice>('resolved');
+  const eachJudgment = format === 'seed' && judgments === 'each';
   const unresolved = useUnresolvedConflicts(split);
   const [running, setRunning] = useState(false);
   const [progress, setProgress] = useState<{ rows: number; items: number } | null>(null);
@@ -216,6 +230,7 @@ export function ExportPanel() {
         images,
         includeUnlabeled: format === 'seed' && includeUnlabeled,
         conflicts: conflictChoice,
+        judgments: format === 'seed' ? judgments : 'resolved',
       });
       setReport(result);
       toastSuccess(`Exported ${formatCount(result.rows)} ${result.rows === 1 ? 'row' : 'rows'}.`);
@@ -241,6 +256,16 @@ export function ExportPanel() {
             testId="export-images-mode"
             disabled={running || format === 'parquet'}
           />
+          {format === 'seed' && (
+            <SelectField
+              label="Rows"
+              value={judgments}
+              options={JUDGMENTS_OPTIONS}
+              onChange={setJudgments}
+              testId="export-judgments"
+              disabled={running}
+            />
+          )}
         </div>
         <label className={format === 'seed' ? 'checkbox' : 'checkbox disabled'}>
           <input
@@ -252,7 +277,7 @@ export function ExportPanel() {
           />
           Include unlabeled items{format === 'seed' ? ' (written with "human_ranking": null)' : ' (seed format only)'}
         </label>
-        {unresolved !== null && unresolved > 0 && (
+        {unresolved !== null && unresolved > 0 && !eachJudgment && (
           <ConflictChoiceField count={unresolved} value={conflictChoice} onChange={setConflictChoice} disabled={running} />
         )}
         <p className="small muted">
@@ -261,7 +286,9 @@ export function ExportPanel() {
             : images === 'copy'
             ? 'Images are copied into images/ beside the output file, with relative paths: the folder can be moved or zipped.'
             : 'Image paths point into this project’s media/ folder: nothing is copied, but the file only works on this machine.'}
-          {` ${FORMAT_FILES[format].note}`}
+          {eachJudgment
+            ? ' One line per judgment of each item (every annotator’s and the adjudication), with annotator, source, guideline version and time; items where annotators disagree are written with every judgment.'
+            : ` ${FORMAT_FILES[format].note}`}
           {format === 'seed' ? '' : ' Pair formats have no way to say “equally good”, so tied pairs are left out and counted.'}
           {browser ? ' The file is written in the project folder on the server; download it from the report.' : ' A relative path is written in the project folder.'}
         </p>
