@@ -14,6 +14,7 @@ import { ItemsView } from '../views/items/items-view';
 import { ModelsView } from '../views/models/models-view';
 import { RunsView } from '../views/runs/runs-view';
 import { TrainView } from '../views/runs/start/train-view';
+import { TeamView } from '../views/team/team-view';
 import { WelcomeView } from '../views/welcome/welcome-view';
 import { ConnectionBanner } from './connection-banner';
 import { SettingsDialog } from './settings-dialog';
@@ -32,6 +33,8 @@ function CurrentView({ view }: { view: ViewId }) {
       return <ItemsView />;
     case 'agreement':
       return <AgreementView />;
+    case 'team':
+      return <TeamView />;
     case 'train':
       return <TrainView />;
     case 'runs':

@@ -66,6 +66,18 @@ export const NAV_ENTRIES: readonly NavEntry[] = [
     ),
   },
   {
+    id: 'team',
+    label: 'Team',
+    icon: (
+      <svg {...iconProps}>
+        <circle cx="5.5" cy="5.5" r="2.2" />
+        <circle cx="11" cy="6.5" r="1.8" />
+        <path d="M1.8 13c.4-2.4 1.8-3.8 3.7-3.8s3.3 1.4 3.7 3.8" />
+        <path d="M9.6 10.1c.4-.2.9-.3 1.4-.3 1.6 0 2.7 1.1 3.1 3.2" />
+      </svg>
+    ),
+  },
+  {
     id: 'train',
     label: 'Train',
     icon: (

@@ -7,8 +7,8 @@
  */
 import { create } from 'zustand';
 
-export type ViewId = 'home' | 'annotate' | 'items' | 'agreement' | 'train' | 'runs' | 'evaluate' | 'compare' | 'models';
-export const VIEW_IDS: readonly ViewId[] = ['home', 'annotate', 'items', 'agreement', 'train', 'runs', 'evaluate', 'compare', 'models'];
+export type ViewId = 'home' | 'annotate' | 'items' | 'agreement' | 'team' | 'train' | 'runs' | 'evaluate' | 'compare' | 'models';
+export const VIEW_IDS: readonly ViewId[] = ['home', 'annotate', 'items', 'agreement', 'team', 'train', 'runs', 'evaluate', 'compare', 'models'];
 
 export interface Route {
   view: ViewId;

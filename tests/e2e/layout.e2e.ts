@@ -49,7 +49,7 @@ const MAX_STEPS = 400;
 /** Success toasts live about 5 s; the poll allows for a loaded machine. */
 const SUCCESS_TOAST_LIFETIME_MS = 5_000;
 
-type ViewName = 'home' | 'annotate' | 'items' | 'train' | 'runs' | 'evaluate' | 'compare' | 'agreement' | 'models';
+type ViewName = 'home' | 'annotate' | 'items' | 'train' | 'runs' | 'evaluate' | 'compare' | 'agreement' | 'team' | 'models';
 
 /** One element whose text is cut, as found in the page. */
 interface Clipped {
@@ -80,6 +80,10 @@ async function showView(page: Page, view: ViewName): Promise<void> {
     evaluate: () => page.getByTestId('evaluate-view').waitFor(),
     compare: () => page.getByTestId('compare-view').waitFor(),
     agreement: () => page.getByTestId('agreement-view').waitFor(),
+    team: async () => {
+      await page.getByTestId('team-progress-complete').waitFor();
+      await page.getByTestId('team-members-empty').or(page.getByTestId('team-members')).waitFor();
+    },
     models: () => page.getByTestId('models-view').waitFor(),
   };
   await ready[view]();
@@ -315,7 +319,7 @@ describe('layout from 1100×700 to 2560×1440', () => {
     await opened?.close();
   });
 
-  const views: readonly ViewName[] = ['home', 'annotate', 'items', 'train', 'runs', 'evaluate', 'compare', 'agreement', 'models'];
+  const views: readonly ViewName[] = ['home', 'annotate', 'items', 'train', 'runs', 'evaluate', 'compare', 'agreement', 'team', 'models'];
   for (const size of VIEWPORTS) {
     const label = `${size.width}x${size.height}`;
     it(`${label}: every view shows its labels, ids and names whole, without sideways scrolling`, async () => {

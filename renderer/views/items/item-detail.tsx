@@ -5,6 +5,7 @@
 import { ConversationThread } from '../../components/conversation-thread';
 import { ItemSourceFields } from './item-source-fields';
 import { formatDateTime, formatDuration, shortenPath } from '../../components/format';
+import { GoldItemButton } from './gold-item-button';
 import { ItemImages } from './item-images';
 import { ordinal, rankingOrderText, rankPlaces, responseLetter } from './ranking-display';
 import type { ItemDetail, Judgment } from '../../client/contract-types';
@@ -125,6 +126,7 @@ export function ItemDetailView({ detail, stale }: { detail: ItemDetail; stale: b
           </table>
         )}
         {detail.note && <p className="small">Note: {detail.note}</p>}
+        <GoldItemButton detail={detail} />
       </section>
     </article>
   );
