@@ -5,7 +5,14 @@
  */
 import type { Envelope } from './contract-types';
 
-export type ConnectionState = 'connecting' | 'open' | 'reconnecting';
+/**
+ * 'revoked': the server closed the socket with REVOKED_CLOSE_CODE (a team member's link was
+ * revoked or expired); the transport stops reconnecting, for good.
+ */
+export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'revoked';
+
+/** The WebSocket close code the server sends when a member's link was revoked or expired. */
+export const REVOKED_CLOSE_CODE = 4401;
 
 export interface ConnectionStatus {
   state: ConnectionState;
