@@ -94,3 +94,10 @@ export type ServeStatus = NonNullable<CommandResult<'serving.status'>>;
 export type ModelExport = CommandResult<'models.exports'>[number];
 export type ModelExportFormat = ModelExport['format'];
 export type ModelExportProgress = EventPayload<'models.onExportProgress'>;
+
+// ---- Teams (a served project's members; app/contract/team.ts).
+export type TeamSession = CommandResult<'team.me'>;
+export type Role = TeamSession['role'];
+export type MemberRole = Exclude<Role, 'owner'>;
+export type Guidelines = NonNullable<CommandResult<'team.guidelines'>>;
+export type MemberProgress = CommandResult<'team.myProgress'>;
