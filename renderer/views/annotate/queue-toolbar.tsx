@@ -100,8 +100,13 @@ export const QueueToolbar = forwardRef<HTMLInputElement, QueueToolbarProps>(func
       <span className="grow" />
       {modelControls}
       <span className="queue-progress small muted" data-testid="queue-progress">
-        {total === null ? '…' : total === 0 ? '0 items' : `${formatCount(Math.min(position + 1, total))} of ${formatCount(total)}`}
-        {' · '}
+        {/* A member's list is what is handed to them right now (it grows as they go): no "n of N". */}
+        {!member && (
+          <>
+            {total === null ? '…' : total === 0 ? '0 items' : `${formatCount(Math.min(position + 1, total))} of ${formatCount(total)}`}
+            {' · '}
+          </>
+        )}
         <span data-testid="queue-decided">{formatCount(decided)}</span> judged now
         {saving > 0 && <span className="saving-dot" title="Saving…" data-testid="queue-saving" />}
       </span>
