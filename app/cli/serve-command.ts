@@ -1,9 +1,8 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { StudioError } from '../errors';
-import { createRouter } from '../rpc/router';
 import { isLoopback, startStudioServer } from '../server/studio-server';
-import { createHandlers } from '../studio/create-handlers';
+import { studioServerWiring } from '../studio/server-wiring';
 import { Studio } from '../studio/studio';
 import { intOption, parseCommandArgs } from './cli-args';
 import { checkServeTokenOptions, chooseServeToken, type ServeTokenSource } from './serve-token';
@@ -63,11 +62,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   try {
     server = await startStudioServer({
       token,
-      router: createRouter(createHandlers(studio)),
-      events: studio.events,
-      projectFile: (relPath) => studio.projectFile(relPath),
-      uploadDir: () => studio.uploadsDir(),
-      download: (id) => studio.downloads.content(id),
+      ...studioServerWiring(studio),
       rendererDir: RENDERER_DIR,
       host,
       port,

@@ -36,6 +36,11 @@ export const DOWNLOAD_PATH = '/download/';
 /** The same in Electron: a privileged scheme served by main/, also confined to the open project. */
 export const ELECTRON_MEDIA_SCHEME = 'rs-media';
 export const TOKEN_COOKIE = 'rs_token';
+/**
+ * The WebSocket close code for a team member whose link was revoked or expired (4000–4999 are
+ * the application's): the page stops reconnecting and says why instead.
+ */
+export const MEMBER_REVOKED_CLOSE = 4401;
 
 /** The object Electron's preload puts on `window.rewardStudio` (contextIsolation keeps it a copy). */
 export interface StudioBridge {

@@ -58,6 +58,21 @@ export function checkAccessToken(request: IncomingMessage, url: URL, token: stri
   return { ok: cookies.some((value) => sameToken(token, value)), fromQuery: false };
 }
 
+/**
+ * Every secret the request presents, where it came from first: the query, the Authorization
+ * header, then the cookies. The owner's token is checked with `checkAccessToken`; a team member's
+ * link secret is looked up among these (app/team/team.ts `identify`).
+ */
+export function presentedSecrets(request: IncomingMessage, url: URL, port: number): { value: string; fromQuery: boolean }[] {
+  const secrets: { value: string; fromQuery: boolean }[] = [];
+  const query = url.searchParams.get('token');
+  if (query) secrets.push({ value: query, fromQuery: true });
+  const auth = request.headers.authorization;
+  if (auth?.startsWith('token ')) secrets.push({ value: auth.slice('token '.length), fromQuery: false });
+  for (const value of cookieValues(request.headers.cookie, tokenCookieName(port))) secrets.push({ value, fromQuery: false });
+  return secrets;
+}
+
 export function tokenCookieHeader(token: string, port: number): string {
   return `${tokenCookieName(port)}=${encodeURIComponent(token)}; Path=/; HttpOnly; SameSite=Strict`;
 }

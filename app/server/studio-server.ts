@@ -17,7 +17,9 @@ import type { Router } from '../rpc/router';
 import { projectFileHeaders, type ProjectFileLookup } from '../studio/project-files';
 import type { DownloadContent } from '../studio/export-downloads';
 import { DOWNLOAD_PATH, FILES_PATH, WS_PATH } from '../rpc/wire';
-import { checkAccessToken, newAccessToken, tokenCookieHeader } from './access-token';
+import { OWNER, memberCaller, type Caller } from '../team/caller';
+import type { MemberIdentity } from '../team/team';
+import { checkAccessToken, newAccessToken, presentedSecrets, tokenCookieHeader } from './access-token';
 import { resolveInside } from './confined-path';
 import { contentTypeFor } from './content-types';
 import { checkHostHeader, sameOrigin } from './host-check';
@@ -47,6 +49,22 @@ export interface StudioServerOptions {
   maxUploadBytes?: number;
   /** Limits for unpacking uploaded `.zip` files (entries, bytes, ratio); unset ones default. */
   zipLimits?: Partial<ZipLimits>;
+  /**
+   * Team members' links (app/team): who a link secret belongs to while it works, and the same
+   * member checked again (on every WebSocket message). Without it only the server token opens.
+   */
+  members?: TeamAccess;
+}
+
+export interface TeamAccess {
+  identify(secret: string): MemberIdentity | null;
+  verify(member: MemberIdentity): MemberIdentity | null;
+}
+
+/** Who a request is, and the secret to set as its cookie when it came in the URL. */
+interface Authenticated {
+  caller: Caller;
+  cookieSecret: string | null;
 }
 
 export interface StudioServer {
@@ -65,6 +83,10 @@ const SECURITY_HEADERS = {
 const PAGE_CSP =
   "default-src 'self'; img-src 'self' data: blob:; connect-src 'self' ws: wss:; style-src 'self' 'unsafe-inline'; " +
   "script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
+function withMember(member: MemberIdentity | null): Caller | null {
+  return member === null ? null : memberCaller(member);
+}
 
 // Re-exported for the CLI commands and the scoring session, which import it from here.
 export { isLoopback } from './host-check';
@@ -131,6 +153,22 @@ async function serveRenderer(request: IncomingMessage, response: ServerResponse,
   await sendFile(request, response, file, headers);
 }
 
+const REFUSED_TOKEN =
+  'This link does not open the studio: its token is missing or wrong, or it was revoked or has expired. ' +
+  'Open the URL that `reward-studio serve` printed, or ask the project owner for a new link.';
+
+/** The owner (the server's own token) or a team member (their link secret); null: refused. */
+function authenticate(request: IncomingMessage, url: URL, token: string, port: number, members: TeamAccess | undefined): Authenticated | null {
+  const owner = checkAccessToken(request, url, token, port);
+  if (owner.ok) return { caller: OWNER, cookieSecret: owner.fromQuery ? token : null };
+  if (!members) return null;
+  for (const secret of presentedSecrets(request, url, port)) {
+    const member = members.identify(secret.value);
+    if (member !== null) return { caller: memberCaller(member), cookieSecret: secret.fromQuery ? secret.value : null };
+  }
+  return null;
+}
+
 export async function startStudioServer(options: StudioServerOptions): Promise<StudioServer> {
   const host = options.host ?? '127.0.0.1';
   const token = options.token ?? newAccessToken();
@@ -142,9 +180,11 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
     if (refused) return reply(response, 421, `${refused.message}\n${refused.hint.replace('PORT', String(port))}`);
     const url = parseRequestTarget(request.url);
     if (!url) return reply(response, 400, `${BAD_TARGET_MESSAGE} ${BAD_TARGET_HINT}`);
-    const access = checkAccessToken(request, url, token, port);
-    if (!access.ok) {
-      return reply(response, 403, 'Missing or wrong token. Open the URL that `reward-studio serve` printed (it ends in ?token=…).');
+    const access = authenticate(request, url, token, port, options.members);
+    if (!access) return reply(response, 403, REFUSED_TOKEN);
+    const ownerOnly = url.pathname === UPLOAD_PATH || url.pathname.startsWith(DOWNLOAD_PATH);
+    if (ownerOnly && access.caller.role !== 'owner') {
+      return reply(response, 403, 'Only the project owner can upload and download files here.');
     }
     if (url.pathname === UPLOAD_PATH) {
       // A page on another site could POST here with the cookie attached; only our own page may.
@@ -156,7 +196,7 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       return reply(response, 405, 'Only GET is served over HTTP (and POST to /upload); the studio talks over its WebSocket.');
     }
-    const cookie = access.fromQuery ? tokenCookieHeader(token, port) : null;
+    const cookie = access.cookieSecret !== null ? tokenCookieHeader(access.cookieSecret, port) : null;
     if (url.pathname.startsWith(FILES_PATH)) return serveProjectFile(request, response, options, url.pathname);
     if (url.pathname.startsWith(DOWNLOAD_PATH)) return serveDownload(request, response, options, url.pathname);
     return serveRenderer(request, response, options.rendererDir, url.pathname, cookie);
@@ -178,13 +218,21 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 });
-  const unbind = bindContractToWebSockets(wss, options.router, options.events);
+  // Who each upgrade request is, decided once when it is accepted; the binding reads it back.
+  const callers = new WeakMap<IncomingMessage, Caller>();
+  const unbind = bindContractToWebSockets(wss, options.router, options.events, {
+    callerOf: (request) => callers.get(request) ?? null,
+    verify: (caller) => (caller.member === null ? caller : withMember(options.members?.verify(caller.member) ?? null)),
+  });
   /** Null when the upgrade may go ahead, else the status line to refuse it with. */
   const upgradeRefusal = (request: IncomingMessage): string | null => {
     if (checkHostHeader(request, host)) return '421 Misdirected Request';
     const url = parseRequestTarget(request.url);
     if (!url) return '400 Bad Request';
-    if (url.pathname !== WS_PATH || !checkAccessToken(request, url, token, port).ok || !sameOrigin(request)) return '403 Forbidden';
+    if (url.pathname !== WS_PATH || !sameOrigin(request)) return '403 Forbidden';
+    const access = authenticate(request, url, token, port, options.members);
+    if (!access) return '403 Forbidden';
+    callers.set(request, access.caller);
     return null;
   };
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {

@@ -35,3 +35,54 @@ export function imagesOfCommonSizes(db: Database.Database, limit: number): { sha
   const ext = db.prepare('SELECT ext FROM images WHERE sha256 = ?');
   return rows.map((row) => ({ sha256: row.sha256, width: row.width, height: row.height, ext: (ext.get(row.sha256) as { ext: string }).ext }));
 }
+
+/**
+ * The team domain's view of items (app/team): live items, optionally of one split, as a FROM
+ * piece and its WHERE, for the hand-out query, which must stay one statement with its own tables.
+ */
+export function liveItemsSql(alias: string, split: string | null): { from: string; where: string; params: Record<string, string> } {
+  return split === null
+    ? { from: `items ${alias}`, where: `${alias}.deleted_at IS NULL`, params: {} }
+    : { from: `items ${alias}`, where: `${alias}.deleted_at IS NULL AND ${alias}.split = @live_split`, params: { live_split: split } };
+}
+
+/** A scalar: the item's votes — its judgments minus an adjudication (a verdict, not a vote). */
+export function votesSql(alias: string): string {
+  return `(${alias}.judgments_n - EXISTS (SELECT 1 FROM judgments jv WHERE jv.item_rowid = ${alias}.rowid AND jv.source = 'adjudication'))`;
+}
+
+/** A condition: the annotator named by the parameter `@${param}` has their own judgment of the item. */
+export function judgedBySql(alias: string, param: string): string {
+  return `EXISTS (SELECT 1 FROM judgments jb JOIN annotators ab ON ab.id = jb.annotator_id
+    WHERE jb.item_rowid = ${alias}.rowid AND ab.name = @${param} AND jb.source <> 'adjudication')`;
+}
+
+/** One annotator's own judgment (never an adjudication), as the team's progress figures read it. */
+export interface VoteRecord {
+  annotator: string;
+  itemRowid: number;
+  ranking: number[];
+  timeMs: number | null;
+  updatedAt: string;
+}
+
+/** Every vote on live items (adjudications aside), oldest first. */
+export function liveVotes(db: Database.Database): VoteRecord[] {
+  const rows = db.prepare(
+    `SELECT a.name AS annotator, j.item_rowid AS itemRowid, j.ranking_json AS rankingJson, j.time_ms AS timeMs, j.updated_at AS updatedAt
+     FROM judgments j JOIN annotators a ON a.id = j.annotator_id ${joinItem('i', 'j.item_rowid', { live: true })}
+     WHERE j.source <> 'adjudication' ORDER BY j.id`,
+  ).all() as { annotator: string; itemRowid: number; rankingJson: string; timeMs: number | null; updatedAt: string }[];
+  return rows.map(({ rankingJson, ...row }) => ({ ...row, ranking: JSON.parse(rankingJson) as number[] }));
+}
+
+/** Item ids by rowid (live items only; deleted ones are absent from the map). */
+export function liveItemIds(db: Database.Database, rowids: readonly number[]): Map<number, string> {
+  const statement = db.prepare('SELECT id FROM items WHERE rowid = ? AND deleted_at IS NULL');
+  const ids = new Map<number, string>();
+  for (const rowid of rowids) {
+    const row = statement.get(rowid) as { id: string } | undefined;
+    if (row) ids.set(rowid, row.id);
+  }
+  return ids;
+}

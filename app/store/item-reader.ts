@@ -10,7 +10,7 @@ import { StatementCache } from './statement-cache';
 const MAX_PAGE = 1000;
 
 /** A segment's own join and sort key (SQL over `items i`; import order breaks ties); absent: import order. */
-type SegmentOrdering = Pick<UncertainOrder, 'join' | 'key' | 'orderBy'>;
+export type SegmentOrdering = Pick<UncertainOrder, 'join' | 'key' | 'orderBy'>;
 type Segment = FilterSql & { ordering?: SegmentOrdering };
 
 interface SummaryRow {
@@ -56,6 +56,20 @@ export class ItemReader {
       return { total, items: this.page(filter, limit, offset) };
     }
     return { total, items: this.walk(filter, queueSegments(query.annotator, lookup), limit, offset) };
+  }
+
+  /**
+   * `list` inside a caller's scope (a team member's queue): the filters, plus the scope's
+   * condition, in the scope's order — the queue's segments (unjudged by them first) each in it.
+   */
+  listWithin(query: ListItemsQuery, scope: FilterSql & { ordering: SegmentOrdering }): ItemList {
+    const lookup = (name: string): number => this.annotatorId(name);
+    const base = itemFilterSql(query, lookup);
+    const filter = { where: `${base.where} AND ${scope.where}`, params: { ...base.params, ...scope.params } };
+    const limit = Math.max(0, Math.min(query.limit ?? 100, MAX_PAGE));
+    const offset = Math.max(0, query.offset ?? 0);
+    const segments = queueSegments(query.annotator, lookup).map((segment) => ({ ...segment, ordering: scope.ordering }));
+    return { total: this.count(filter), items: this.walk(filter, segments, limit, offset) };
   }
 
   /** Walks ordered segments; a segment is counted only when the offset may lie past it. */

@@ -20,6 +20,7 @@ import { openDatabase } from './open-database';
 import { MEDIA_DIR, PROJECT_DB_FILE, RUNS_DIR, THUMBS_DIR, projectDbPath } from './project-layout';
 import { readMeta, writeMeta } from './project-meta';
 import { rankingProblem } from './ranking-rules';
+import { liveItemIds } from './item-queries';
 import type {
   ItemDetail,
   ItemList,
@@ -189,6 +190,11 @@ export class ProjectStore {
     return this.reader.list(query);
   }
 
+  /** `listItems` narrowed to a scope another domain spells (a team member's queue, app/team). */
+  listItemsWithin(query: ListItemsQuery, scope: Parameters<ItemReader['listWithin']>[1]): ItemList {
+    return this.reader.listWithin(query, scope);
+  }
+
   /** The full item; with `annotator`, `shownOrder` is that person's stable shuffled order of the responses. */
   getItem(id: string, annotator?: string): ItemDetail {
     const item = this.reader.get(id);
@@ -316,6 +322,11 @@ export class ProjectStore {
    * Rowids of live items whose annotators disagree and that no reviewer adjudicated: their resolved
    * ranking is only the latest annotator's, so export asks whether to write or skip them.
    */
+  /** Ids of live items by rowid (for domains that keep rowids, e.g. the team's gold items). */
+  itemIdsByRowid(rowids: readonly number[]): Map<number, string> {
+    return liveItemIds(this.db, rowids);
+  }
+
   unresolvedConflictRowids(split?: Split): Set<number> {
     const base = itemFilterSql({ split }, (name) => this.reader.annotatorId(name));
     const rows = this.db.prepare(`SELECT i.rowid FROM items i WHERE ${base.where} AND ${CONFLICTING} AND NOT ${ADJUDICATED}`).all(base.params) as { rowid: number }[];

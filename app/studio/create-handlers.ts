@@ -1,4 +1,4 @@
-import type { Handlers } from '../rpc/router';
+import type { Handlers, MemberHandlers } from '../rpc/router';
 import { checkpointHandlers } from './handlers/checkpoint-handlers';
 import { datasetHandlers } from './handlers/dataset-handlers';
 import { environmentHandlers } from './handlers/environment-handlers';
@@ -10,6 +10,8 @@ import { runHandlers } from './handlers/run-handlers';
 import { modelHandlers } from './handlers/model-handlers';
 import { scoringHandlers } from './handlers/scoring-handlers';
 import { servingHandlers } from './handlers/serving-handlers';
+import { memberHandlers } from './handlers/member-handlers';
+import { teamHandlers } from './handlers/team-handlers';
 import type { Studio } from './studio';
 
 /** The complete handler table; the `Handlers` type makes a missing command a compile error. */
@@ -26,5 +28,11 @@ export function createHandlers(studio: Studio): Handlers {
     ...servingHandlers(studio),
     ...modelHandlers(studio),
     ...evaluationHandlers(studio),
+    ...teamHandlers(studio),
   };
+}
+
+/** What a team member's calls run instead (app/team/command-roles.ts; member-handlers.ts). */
+export function createMemberHandlers(studio: Studio, handlers: Handlers): MemberHandlers {
+  return memberHandlers(studio, handlers);
 }

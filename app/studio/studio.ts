@@ -16,6 +16,7 @@ import type { ProjectSummary } from '../store/types';
 import { ScoringSession } from '../scoring/scoring-session';
 import { trainingPython } from '../environment/python-interpreter';
 import { RunManager, type RunManagerOptions } from '../runs/run-manager';
+import { Team } from '../team/team';
 import { ExportDownloads } from './export-downloads';
 import { lookUpProjectFile, type ProjectFileLookup } from './project-files';
 
@@ -45,6 +46,7 @@ export class Studio {
   private runManager: RunManager | null = null;
   private scoringSession: ScoringSession | null = null;
   private evaluationManager: EvaluationManager | null = null;
+  private teamOfProject: Team | null = null;
   private readonly running = new Set<string>();
 
   constructor(
@@ -76,6 +78,18 @@ export class Studio {
       this.evaluationManager.resume().catch((error: unknown) => console.error('reward-studio: resuming evaluations failed:', error));
     }
     return this.evaluationManager;
+  }
+
+  /** The open project's team: members, guidelines, the assignment plan (app/team/README.md). */
+  team(): Team {
+    const store = this.project();
+    this.teamOfProject ??= new Team(store);
+    return this.teamOfProject;
+  }
+
+  /** The open project's team, or null with none open (the server asks on every member request). */
+  teamIfOpen(): Team | null {
+    return this.store === null ? null : this.team();
   }
 
   /** The interpreter the worker runs with (the run settings' override, else the user's choice or .venv). */
@@ -171,6 +185,7 @@ export class Studio {
     this.closeEvaluations();
     this.runManager?.detach();
     this.runManager = null;
+    this.teamOfProject = null;
     this.store?.close();
     this.store = null;
   }
@@ -198,6 +213,7 @@ export class Studio {
       this.closeEvaluations();
       this.runManager?.detach();
       this.runManager = null;
+      this.teamOfProject = null;
       this.store?.close();
     }
     this.store = store;
