@@ -28,6 +28,8 @@ export const FILES_PATH: Wire['FILES_PATH'] = '/files/';
 export const UPLOAD_PATH: Wire['UPLOAD_PATH'] = '/upload';
 export const DOWNLOAD_PATH: Wire['DOWNLOAD_PATH'] = '/download/';
 export const ELECTRON_MEDIA_SCHEME: Wire['ELECTRON_MEDIA_SCHEME'] = 'rs-media';
+/** The close code of a member's socket whose link was revoked or expired: stop reconnecting. */
+export const MEMBER_REVOKED_CLOSE: Wire['MEMBER_REVOKED_CLOSE'] = 4401;
 
 type ContractScoring = typeof import('../../app/contract/scoring');
 /** The playground's limits (app/contract/scoring.ts). */

@@ -6,13 +6,11 @@
 import type { Envelope } from './contract-types';
 
 /**
- * 'revoked': the server closed the socket with REVOKED_CLOSE_CODE (a team member's link was
- * revoked or expired); the transport stops reconnecting, for good.
+ * 'revoked': the server closed the socket with MEMBER_REVOKED_CLOSE (4401: a team member's link
+ * was revoked or expired); the transport stops reconnecting, for good.
  */
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'revoked';
 
-/** The WebSocket close code the server sends when a member's link was revoked or expired. */
-export const REVOKED_CLOSE_CODE = 4401;
 
 export interface ConnectionStatus {
   state: ConnectionState;

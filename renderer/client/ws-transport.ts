@@ -12,8 +12,8 @@
  * link revoked or expired) ends it for good: status 'revoked', no reconnect.
  */
 import { DisconnectedError } from './disconnected-error';
-import { encodeProjectPath, REVOKED_CLOSE_CODE, type ConnectionStatus, type RawEventListener, type Transport } from './transport';
-import { type Envelope, FILES_PATH, type ServerMessage, WS_PATH } from './contract-types';
+import { encodeProjectPath, type ConnectionStatus, type RawEventListener, type Transport } from './transport';
+import { type Envelope, FILES_PATH, MEMBER_REVOKED_CLOSE, type ServerMessage, WS_PATH } from './contract-types';
 
 /** The part of the DOM WebSocket this transport uses; tests pass a fake with the same shape. */
 export interface SocketLike {
@@ -183,7 +183,7 @@ export class WsTransport implements Transport {
     socket.onclose = (event: CloseEvent) => {
       if (this.socket !== socket) return;
       this.socket = null;
-      if (event?.code === REVOKED_CLOSE_CODE) {
+      if (event?.code === MEMBER_REVOKED_CLOSE) {
         // The link was revoked or expired: reconnecting would only be refused (HTTP 403), so stop
         // here and let the page say so.
         this.closedByUs = true;
