@@ -52,8 +52,7 @@ export function RevokedPage() {
   return (
     <div className="app revoked-page" data-testid="link-revoked">
       <main className="revoked-message" role="alert">
-        <h1>This link no longer works</h1>
-        <p>This link no longer works (revoked or expired). Ask the project owner for a new one.</p>
+        <p className="revoked-text">This link no longer works (revoked or expired). Ask the project owner for a new one.</p>
       </main>
     </div>
   );

@@ -53,7 +53,9 @@ describe('member mode', () => {
     studio = await startServe({ home });
     await createProjectWithImport(studio.url, { dir: projectDir, name: 'Team project' }, { file, format: 'trl', split: 'train' }, ROWS);
     owner = await openContractSocket(studio.url);
-    await owner.invoke('team.setPlan', { overlap: 1, split: null, leaseMinutes: 30, batch: 2, goldRate: 0 });
+    // The TRL import's chosen/rejected is itself a judgment (by "import"), which counts as one vote:
+    // overlap 2 leaves one more to hand out per item.
+    await owner.invoke('team.setPlan', { overlap: 2, split: null, leaseMinutes: 30, batch: 2, goldRate: 0 });
     await owner.invoke('team.setGuidelines', { markdown: GUIDELINES });
     const invite = await owner.invoke('team.invite', { name: 'alice', role: 'annotator' });
     memberId = invite.member.id;
