@@ -4,7 +4,8 @@
  * annotator. alice opens her link: she sees Annotate only (a hidden view in the address bar lands
  * there), reads and accepts the guidelines, is never asked her name, judges 3 items by keyboard —
  * the third handed out when she reached the end of her first batch — and the toolbar counts 3.
- * The owner revokes her link: the page says it no longer works.
+ * She judges the rest, is told nothing more is assigned, and "Check again" brings an item the
+ * owner imported since. The owner revokes her link: the page says it no longer works.
  * Screenshots: test-results/screenshots/member-mode/.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -132,12 +133,57 @@ describe('member mode', () => {
     await page.getByTestId('settings-dialog').waitFor({ state: 'detached' });
   });
 
+  it('says when nothing more is assigned, and "Check again" picks up items the owner added since', async () => {
+    const { page } = ui;
+    const view = page.getByTestId('annotate-view');
+    // alice judges the rest of the project (each item needs her one vote), batch after batch.
+    for (let guard = 0; guard < ROWS + 2; guard += 1) {
+      const status = await view.getAttribute('data-status');
+      if (status === 'done') break;
+      const id = await view.getAttribute('data-item-id');
+      if (status === 'ready' && id) {
+        await page.keyboard.press('a');
+        await expect.poll(async () => (await view.getAttribute('data-item-id')) !== id || (await view.getAttribute('data-status')) === 'done', { timeout: 15_000 }).toBe(true);
+      } else {
+        await page.waitForTimeout(100);
+      }
+    }
+    const done = page.getByTestId('annotate-done');
+    await done.waitFor();
+    expect(await done.textContent()).toContain('Nothing more is assigned to you right now');
+    await expect.poll(() => page.getByTestId('my-progress-counts').textContent(), { timeout: 15_000 }).toBe(`Today ${ROWS} · total ${ROWS}`);
+    await page.screenshot({ path: join(SCREENSHOT_DIR, '3-nothing-assigned.png') });
+
+    const more = join(tempFolder('data'), 'more.jsonl');
+    writeFileSync(more, `${JSON.stringify({ id: 'late-1', prompt: 'What is 20 + 1?', chosen: '21.', rejected: '22.' })}\n`);
+    const report = await owner.invoke('dataset.import', { file: more, format: 'trl', split: 'train' });
+    expect(report.added).toBe(1);
+    await page.getByTestId('annotate-check-again').click();
+    await expect.poll(() => view.getAttribute('data-item-id'), { timeout: 15_000 }).toBe('late-1');
+  });
+
+  it('shows a reviewer Annotate and Agreement', async () => {
+    const invite = await owner.invoke('team.invite', { name: 'bob', role: 'reviewer' });
+    const reviewer = await openStudioPage(browser, `${studio.origin}/?token=${encodeURIComponent(invite.secret)}`);
+    try {
+      const { page } = reviewer;
+      await expect.poll(() => page.getByTestId('app').getAttribute('data-role'), { timeout: 15_000 }).toBe('reviewer');
+      const nav = page.getByTestId('side-nav').locator('button');
+      expect(await nav.evaluateAll((buttons) => buttons.map((button) => button.getAttribute('data-testid')))).toEqual(['nav-annotate', 'nav-agreement']);
+      await page.getByTestId('guidelines-accept').click();
+      await page.getByTestId('nav-agreement').click();
+      await page.getByTestId('view-agreement').waitFor();
+    } finally {
+      await reviewer.context.close();
+    }
+  });
+
   it('says the link no longer works once the owner revokes it', async () => {
     const { page } = ui;
     await owner.invoke('team.revoke', { memberId });
     const revoked = page.getByTestId('link-revoked');
     await revoked.waitFor({ timeout: 15_000 });
     expect(await revoked.textContent()).toContain('This link no longer works (revoked or expired). Ask the project owner for a new one.');
-    await page.screenshot({ path: join(SCREENSHOT_DIR, '3-revoked.png') });
+    await page.screenshot({ path: join(SCREENSHOT_DIR, '4-revoked.png') });
   });
 });

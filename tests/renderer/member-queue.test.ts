@@ -105,6 +105,27 @@ describe('a member queue', () => {
     session.dispose();
   });
 
+  it('waits for its last judgment to reach the server before asking for more at the end', async () => {
+    const server = fakeServer(['i1', 'i2'], 1, true);
+    // The outbox answers only when told to (a slow server, or writes queued behind each other).
+    const answers: (() => void)[] = [];
+    const send = server.outbox.send.bind(server.outbox);
+    (server.outbox as unknown as { send: typeof send }).send = ((name: string, input: unknown, dir: string) =>
+      new Promise((resolve, reject) => answers.push(() => void (send as (n: string, i: unknown, d: string) => Promise<unknown>)(name, input, dir).then(resolve, reject)))) as typeof send;
+    const session = makeSession(server, true);
+    await session.start();
+    expect(session.getSnapshot().item?.id).toBe('i1');
+    session.decide({ ranking: [1, 2], decision: 'a' } as never, 1000);
+    for (let i = 0; i < 5; i += 1) await settle();
+    // i1 is still held (its judgment not arrived): asking now would bring nothing; it waits.
+    expect(session.getSnapshot().status).toBe('loading');
+    answers.shift()?.();
+    for (let i = 0; i < 10; i += 1) await settle();
+    expect(session.getSnapshot().status).toBe('ready');
+    expect(session.getSnapshot().item?.id).toBe('i2');
+    session.dispose();
+  });
+
   it('starts empty when nothing is handed out, and "Check again" fills it', async () => {
     const pool: string[] = [];
     const server = fakeServer(pool, 2, true);

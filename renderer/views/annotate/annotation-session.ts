@@ -71,6 +71,12 @@ export interface SessionOptions {
 
 /** A member's queue asks for more when this few items are left ahead of the current one. */
 const MEMBER_REFILL_WHEN_LEFT = 2;
+/**
+ * At the end of a member's queue, how long to wait for their last judgments to reach the server
+ * before asking for more: items they still hold unjudged count against the batch, so asking first
+ * would bring nothing and end the queue too early. Offline the writes wait longer; ask anyway.
+ */
+const MEMBER_END_WAIT_MS = 5000;
 
 /** What an undo took back, for the person to see (the Annotate toast). */
 export type UndoOutcome =
@@ -101,6 +107,8 @@ export class AnnotationSession {
   /** Items whose last fetch failed for a reason other than being deleted (e.g. the server was down). */
   private readonly unreachable = new Set<string>();
   private saving = 0;
+  /** The writes `saving` counts, to wait for at the end of a member's queue. */
+  private readonly writes = new Set<Promise<unknown>>();
   /** Items judged in this session, latest last: where an undo made offline goes back to. */
   private readonly decidedIds: string[] = [];
   private connected = true;
@@ -294,9 +302,17 @@ export class AnnotationSession {
   private async showIndex(target: number): Promise<void> {
     if (this.disposed || target < 0) return;
     if (target >= this.ids.length) {
-      // A member's queue is handed out a batch at a time: at its end, ask again for more.
+      // A member's queue is handed out a batch at a time: at its end, ask again for more, once
+      // the judgments made here have reached the server (held items count against the batch).
       const refill = this.options.memberQueue === true && this.exhausted;
-      if (refill) this.exhausted = false;
+      if (refill) {
+        if (this.writes.size > 0) {
+          this.setStatus('loading');
+          await this.writesSettled();
+          if (this.disposed) return;
+        }
+        this.exhausted = false;
+      }
       await this.loadMoreIds(refill);
       if (this.disposed) return;
       if (target >= this.ids.length) {
@@ -345,7 +361,7 @@ export class AnnotationSession {
    */
   private refillMemberQueue(): void {
     if (this.ids.length - this.index - 1 > MEMBER_REFILL_WHEN_LEFT) return;
-    const key = `${this.ids.length}:${this.decided}:${this.decidedIds.length}`;
+    const key = `${this.ids.length}:${this.decided}:${this.decidedIds.length}:${this.saving}`;
     if (key === this.lastRefillKey) return;
     this.lastRefillKey = key;
     this.exhausted = false;
@@ -458,15 +474,30 @@ export class AnnotationSession {
   private track(write: Promise<unknown>, action: string, onRefused: () => void): void {
     this.saving += 1;
     this.refresh();
-    write
+    const tracked = write
       .catch((error: unknown) => {
         onRefused();
         this.callbacks.onWriteError(error, action);
       })
       .finally(() => {
         this.saving -= 1;
+        this.writes.delete(tracked);
         this.refresh();
+        // A member's judgment arrived: their held items went down, so more can be handed out.
+        if (this.options.memberQueue && this.exhausted && this.status === 'ready') this.refillMemberQueue();
       });
+    this.writes.add(tracked);
+  }
+
+  /** Resolves when every write in flight now is answered, or after MEMBER_END_WAIT_MS. */
+  private writesSettled(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, MEMBER_END_WAIT_MS);
+      void Promise.allSettled([...this.writes]).then(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   /**
