@@ -109,9 +109,10 @@ describe('a member queue', () => {
     const server = fakeServer(['i1', 'i2'], 1, true);
     // The outbox answers only when told to (a slow server, or writes queued behind each other).
     const answers: (() => void)[] = [];
-    const send = server.outbox.send.bind(server.outbox);
-    (server.outbox as unknown as { send: typeof send }).send = ((name: string, input: unknown, dir: string) =>
-      new Promise((resolve, reject) => answers.push(() => void (send as (n: string, i: unknown, d: string) => Promise<unknown>)(name, input, dir).then(resolve, reject)))) as typeof send;
+    type Send = (name: string, input: unknown, dir: string) => Promise<unknown>;
+    const fake = server.outbox as unknown as { send: Send };
+    const send = fake.send.bind(fake);
+    fake.send = (name, input, dir) => new Promise((resolve, reject) => answers.push(() => void send(name, input, dir).then(resolve, reject)));
     const session = makeSession(server, true);
     await session.start();
     expect(session.getSnapshot().item?.id).toBe('i1');
