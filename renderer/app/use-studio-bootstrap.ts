@@ -22,14 +22,15 @@ export function useStudioBootstrap(): void {
 
     /**
      * `team.me`, then the guidelines. A core without the team commands (an older server) answers
-     * with an error: that is the owner's studio of before, so it is treated as the owner.
+     * `not_found`: that is the owner's studio of before. Any other failure is thrown (a toast; the
+     * shell keeps waiting rather than guess the owner's views for someone who may be a member).
      */
     async function loadSession(): Promise<void> {
       try {
         const session = await client.invoke('team.me', {});
         if (live) useTeamStore.getState().setSession(session);
       } catch (error) {
-        if (!live || (error instanceof StudioClientError && error.code === 'disconnected')) throw error;
+        if (!live || !(error instanceof StudioClientError && error.code === 'not_found')) throw error;
         useTeamStore.getState().setSession(OWNER_SESSION);
         return;
       }
