@@ -170,26 +170,49 @@ export class TeamRecords {
   }
 
   /**
-   * Up to `limit` items for this member under the plan, best first: items closest to `overlap`
-   * votes (so items finish before new ones start), then this member's own shuffle of the rest.
-   * Never an item they hold, judged or were handed and finished, never a gold item.
+   * Up to `limit` items for this member under the plan, best first. Never an item they hold,
+   * judged, or were handed and finished, never a gold item, never one whose votes plus running
+   * holds already reach `overlap`. Two passes, so a hand-out reads a few hundred rows, not the
+   * project: items already started (someone holds or judged them) closest to done first, so
+   * items finish before new ones start; then untouched items from this member's own place in
+   * the pool (`start`, a rowid) onwards, wrapping around — people spread over the project.
    */
-  candidates(plan: AssignmentPlan, member: { id: number; name: string }, salt: number, now: string, limit: number): number[] {
+  candidates(plan: AssignmentPlan, member: { id: number; name: string }, start: number, now: string, limit: number): number[] {
     const live = liveItemsSql('i', plan.split);
     const taken = `(${votesSql('i')} + (SELECT COUNT(*) FROM team_assignments h WHERE h.item_rowid = i.rowid AND h.done_at IS NULL AND h.expires_at > @now))`;
-    const rows = this.db
-      .prepare(
-        `SELECT i.rowid AS rowid, ${taken} AS taken FROM ${live.from}
-         WHERE ${live.where} AND i.judgments_n <= @overlap
+    const eligible = `${live.where}
            AND NOT EXISTS (SELECT 1 FROM team_gold g WHERE g.item_rowid = i.rowid)
            AND NOT EXISTS (SELECT 1 FROM team_assignments t WHERE t.item_rowid = i.rowid AND t.member_id = @member AND ${IN_QUEUE})
-           AND NOT ${judgedBySql('i', 'name')}
-           AND ${taken} < @overlap
-         ORDER BY taken DESC, (i.rowid * 2654435761 + @salt) % 4294967291
-         LIMIT @limit`,
+           AND NOT ${judgedBySql('i', 'name')}`;
+    const params = { ...live.params, overlap: plan.overlap, member: member.id, name: member.name, now, start, limit };
+    const started = this.db
+      .prepare(
+        `SELECT i.rowid AS rowid, ${taken} AS taken FROM ${live.from}
+         WHERE i.rowid IN (SELECT x.item_rowid FROM team_assignments x WHERE x.done_at IS NULL AND x.expires_at > @now
+                           UNION SELECT j.rowid FROM ${liveItemsSql('j', null).from} WHERE j.deleted_at IS NULL AND j.judgments_n BETWEEN 1 AND @overlap)
+           AND ${eligible} AND ${taken} < @overlap
+         ORDER BY taken DESC, i.rowid LIMIT @limit`,
       )
-      .all({ ...live.params, overlap: plan.overlap, member: member.id, name: member.name, now, salt, limit }) as { rowid: number }[];
-    return rows.map((row) => row.rowid);
+      .all(params) as { rowid: number }[];
+    const picked = started.map((row) => row.rowid);
+    // Untouched: no votes and nobody holds them; an index range over (judgments_n, rowid).
+    const fresh = (from: string) =>
+      this.db
+        .prepare(
+          `SELECT i.rowid AS rowid FROM ${live.from} WHERE i.judgments_n = 0 AND ${from} AND ${eligible}
+             AND NOT EXISTS (SELECT 1 FROM team_assignments h WHERE h.item_rowid = i.rowid AND h.done_at IS NULL AND h.expires_at > @now)
+           ORDER BY i.rowid LIMIT @limit`,
+        )
+        .all({ ...params, limit: limit - picked.length }) as { rowid: number }[];
+    if (picked.length < limit) picked.push(...fresh('i.rowid >= @start').map((row) => row.rowid));
+    if (picked.length < limit) picked.push(...fresh('i.rowid < @start').map((row) => row.rowid));
+    return picked;
+  }
+
+  /** The largest item rowid (members' starting places in the pool are spread over 1…this). */
+  maxItemRowid(): number {
+    const live = liveItemsSql('i', null);
+    return (this.db.prepare(`SELECT COALESCE(MAX(i.rowid), 0) AS n FROM ${live.from}`).get() as { n: number }).n;
   }
 
   /** A gold item this member has not been handed or judged, in their own shuffle; null when none is left. */

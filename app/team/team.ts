@@ -37,6 +37,12 @@ function memberSalt(memberId: number): number {
   return Number.parseInt(createHash('sha256').update(`member:${memberId}`).digest('hex').slice(0, 8), 16);
 }
 
+/** A stable per-person order of a few ids (their hash with the person's salt). */
+function shuffled(ids: readonly number[], salt: number): number[] {
+  const key = (id: number) => createHash('sha256').update(`${salt}:${id}`).digest().readUInt32BE(0);
+  return [...ids].sort((a, b) => key(a) - key(b));
+}
+
 export class Team {
   readonly records: TeamRecords;
   private readonly touched = new Map<number, number>();
@@ -146,7 +152,9 @@ export class Team {
       const wanted = plan.batch - this.records.heldCount(member.id, now);
       if (wanted <= 0) return 0;
       const counts = this.records.handedCounts(member.id, now);
-      const pool = this.records.candidates(plan, member, salt, now, wanted);
+      // Each person starts at their own place in the pool; the batch is shuffled for them.
+      const start = 1 + (salt % Math.max(1, this.records.maxItemRowid()));
+      const pool = shuffled(this.records.candidates(plan, member, start, now, wanted), salt);
       let handed = 0;
       let next = 0;
       while (handed < wanted) {

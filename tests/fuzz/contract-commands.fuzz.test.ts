@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commandNames, commands, type CommandName } from '../../app/contract';
 import { createRouter, type Envelope, type Router } from '../../app/rpc/router';
-import { createHandlers } from '../../app/studio/create-handlers';
+import { createHandlers, createMemberHandlers } from '../../app/studio/create-handlers';
 import { Studio } from '../../app/studio/studio';
 
 const SEED = 20261203;
@@ -94,6 +94,21 @@ function validExamples(): Partial<Record<CommandName, Record<string, unknown>>> 
     'serving.status': {},
     'models.exports': {},
     'models.deleteExport': { id: 'no-such-export', confirm: true },
+    'team.me': {},
+    'team.members': {},
+    'team.invite': { name: 'fuzzed person', role: 'annotator', expiresInHours: 2 },
+    'team.revoke': { memberId: 1 },
+    'team.plan': {},
+    'team.setPlan': { overlap: 2, split: 'train', leaseMinutes: 10, batch: 3, goldRate: 0.1 },
+    'team.guidelines': {},
+    'team.guidelinesHistory': {},
+    'team.setGuidelines': { markdown: '# Be careful' },
+    'team.acceptGuidelines': { version: 1 },
+    'team.gold': {},
+    'team.setGold': { itemId: 'p1', ranking: [0, 1] },
+    'team.clearGold': { itemId: 'p1' },
+    'team.progress': {},
+    'team.myProgress': {},
   };
 }
 
@@ -149,7 +164,8 @@ beforeAll(async () => {
   process.env.REWARD_STUDIO_HOME = join(root, 'home');
   // No real interpreter: anything that slipped past SCHEMA_ONLY fails fast instead of starting Python.
   studio = new Studio({ kind: 'browser' }, { python: () => join(root, 'no-python') });
-  router = createRouter(createHandlers(studio));
+  const handlers = createHandlers(studio);
+  router = createRouter(handlers, createMemberHandlers(studio, handlers));
   studio.createProject(join(root, 'project'), 'Fuzz');
   jsonlFile = join(root, 'items.jsonl');
   writeFileSync(
@@ -204,6 +220,24 @@ describe('fuzzing every contract command through the router', () => {
     // The project is still usable afterwards.
     const current = await router.invoke('projects.current', {});
     expect(current.ok).toBe(true);
+  }, TIMEOUT_MS);
+
+  it('answers every input to every runnable command from a team member (scoped handlers included) with a result or a StudioError', async () => {
+    const examples = validExamples();
+    const invited = await router.invoke('team.invite', { name: 'fuzz-member', role: 'annotator' });
+    expect(invited.ok).toBe(true);
+    const member = invited.ok ? (invited.result as { member: { id: number; name: string } }).member : { id: 0, name: '' };
+    for (const role of ['annotator', 'reviewer'] as const) {
+      const caller = { role, member: { id: member.id, name: member.name, role, projectDir: studio.projectDir as string } };
+      for (const name of commandNames.filter((command) => SCHEMA_ONLY[command] === undefined)) {
+        await fc.assert(
+          fc.asyncProperty(inputsFor(examples[name]), async (input) => {
+            expectStudioEnvelope(name, input, await router.invoke(name, input, caller));
+          }),
+          { seed: SEED, numRuns: Math.ceil(RUNS_PER_COMMAND / 4) },
+        );
+      }
+    }
   }, TIMEOUT_MS);
 
   it('only validates the input of long-running commands, without throwing', () => {

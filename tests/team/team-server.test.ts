@@ -139,6 +139,19 @@ describe('a team on a served project', () => {
     }
   });
 
+  it('opens the page for a member link, and keeps uploads and downloads to the owner', async () => {
+    const secret = (invites.get('bea') as TeamInvite).secret;
+    const base = `http://127.0.0.1:${server.port}`;
+    const page = await fetch(`${base}/?token=${secret}`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('set-cookie')).toContain(encodeURIComponent(secret));
+    const download = await fetch(`${base}/download/anything?token=${secret}`);
+    expect(download.status).toBe(403);
+    const upload = await fetch(`${base}/upload?name=x.jsonl&token=${secret}`, { method: 'POST', body: '{}', headers: { origin: base } });
+    expect(upload.status).toBe(403);
+    expect((await fetch(`${base}/?token=not-a-member-secret`)).status).toBe(403);
+  });
+
   it('refuses on the wire what a role may not do, before reading the input', async () => {
     const ann = await Client.open((invites.get('ann') as TeamInvite).secret);
     for (const name of ['runs.list', 'dataset.export', 'items.delete', 'team.invite', 'judgments.adjudicate', 'judgments.conflicts', 'environment.updateSettings']) {
