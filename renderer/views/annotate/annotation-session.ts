@@ -304,16 +304,8 @@ export class AnnotationSession {
     if (target >= this.ids.length) {
       // A member's queue is handed out a batch at a time: at its end, ask again for more, once
       // the judgments made here have reached the server (held items count against the batch).
-      const refill = this.options.memberQueue === true && this.exhausted;
-      if (refill) {
-        if (this.writes.size > 0) {
-          this.setStatus('loading');
-          await this.writesSettled();
-          if (this.disposed) return;
-        }
-        this.exhausted = false;
-      }
-      await this.loadMoreIds(refill);
+      if (this.options.memberQueue) await this.askMemberQueueAtEnd(target);
+      else await this.loadMoreIds();
       if (this.disposed) return;
       if (target >= this.ids.length) {
         this.index = this.ids.length;
@@ -352,6 +344,26 @@ export class AnnotationSession {
     }
     if (!this.exhausted && this.ids.length - this.index <= REFILL_WHEN_LEFT) void this.loadMoreIds();
     else if (this.exhausted && this.options.memberQueue) this.refillMemberQueue();
+  }
+
+  /**
+   * A member reached the end of what was handed to them: let an ask already on its way answer,
+   * then (if it brought nothing for `target`) wait for their judgments to reach the server and ask
+   * once more from the top. Only an answer to that last ask may end the queue.
+   */
+  private async askMemberQueueAtEnd(target: number): Promise<void> {
+    if (this.pageInFlight) await this.pageInFlight;
+    if (this.disposed || target < this.ids.length) return;
+    if (this.writes.size > 0) {
+      this.setStatus('loading');
+      await this.writesSettled();
+      if (this.disposed || target < this.ids.length) return;
+    }
+    // A background ask started while waiting went out before the last write was answered.
+    if (this.pageInFlight) await this.pageInFlight;
+    if (this.disposed || target < this.ids.length) return;
+    this.exhausted = false;
+    await this.loadMoreIds(true);
   }
 
   /**
