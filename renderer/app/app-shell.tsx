@@ -1,10 +1,16 @@
 /**
  * The frame around every view: top bar, connection banner, left nav, the view, toasts.
- * With no project open, the welcome screen takes the whole body.
+ * With no project open, the welcome screen takes the whole body. A team member sees only the
+ * views of their role (role-views.ts); a hidden view in the address bar becomes Annotate. A
+ * revoked or expired link replaces everything with one message.
  */
+import { useEffect } from 'react';
+import { useConnectionStore } from '../state/connection-store';
 import { useProjectStore } from '../state/project-store';
-import { useRouteStore, type ViewId } from '../state/route-store';
+import { formatHash, useRouteStore, type ViewId } from '../state/route-store';
 import { useSettingsStore } from '../state/settings-store';
+import { isMember, useTeamStore } from '../state/team-store';
+import { GuidelinesGate } from '../views/annotate/guidelines';
 import { AgreementView } from '../views/agreement/agreement-view';
 import { AnnotateView } from '../views/annotate/annotate-view';
 import { CompareView } from '../views/compare/compare-view';
@@ -16,7 +22,8 @@ import { RunsView } from '../views/runs/runs-view';
 import { TrainView } from '../views/runs/start/train-view';
 import { TeamView } from '../views/team/team-view';
 import { WelcomeView } from '../views/welcome/welcome-view';
-import { ConnectionBanner } from './connection-banner';
+import { ConnectionBanner, RevokedPage } from './connection-banner';
+import { allowedView } from './role-views';
 import { SettingsDialog } from './settings-dialog';
 import { SideNav } from './side-nav';
 import { ToastStack } from './toast-stack';
@@ -48,15 +55,32 @@ function CurrentView({ view }: { view: ViewId }) {
   }
 }
 
+/** Puts the shown view in the address bar in place of a hidden one (replace: Back must not return to it). */
+function useLandOnAllowedView(requested: ViewId, shown: ViewId): void {
+  useEffect(() => {
+    if (requested === shown) return;
+    window.history.replaceState(window.history.state, '', formatHash({ view: shown, itemId: null, runId: null, compareIds: null }));
+    useRouteStore.setState({ view: shown, itemId: null, runId: null, compareIds: null });
+  }, [requested, shown]);
+}
+
 export function AppShell({ onRetryConnection }: { onRetryConnection: (() => void) | null }) {
   useStudioBootstrap();
-  const loaded = useProjectStore((state) => state.loaded);
+  const projectLoaded = useProjectStore((state) => state.loaded);
+  const teamLoaded = useTeamStore((state) => state.loaded);
+  const role = useTeamStore((state) => state.session.role);
   const project = useProjectStore((state) => state.project);
-  const view = useRouteStore((state) => state.view);
+  const requested = useRouteStore((state) => state.view);
   const settingsOpen = useSettingsStore((state) => state.dialogOpen);
+  const revoked = useConnectionStore((state) => state.status.state === 'revoked');
+  const loaded = projectLoaded && teamLoaded;
+  const view = allowedView(role, requested);
+  useLandOnAllowedView(requested, loaded ? view : requested);
+
+  if (revoked) return <RevokedPage />;
 
   return (
-    <div className="app" data-testid="app" data-project-open={project ? 'true' : 'false'}>
+    <div className="app" data-testid="app" data-project-open={project ? 'true' : 'false'} data-role={loaded ? role : ''}>
       <TopBar />
       <ConnectionBanner onRetry={onRetryConnection} />
       {!loaded ? (
@@ -70,9 +94,14 @@ export function AppShell({ onRetryConnection }: { onRetryConnection: (() => void
             <CurrentView view={view} />
           </main>
         </div>
+      ) : isMember(role) ? (
+        <main className="loading" data-testid="member-no-project">
+          The project owner has no project open right now. Ask them to open it, then reload this page.
+        </main>
       ) : (
         <WelcomeView />
       )}
+      {loaded && project && isMember(role) && <GuidelinesGate />}
       {settingsOpen && <SettingsDialog firstUse={false} />}
       <ToastStack />
     </div>

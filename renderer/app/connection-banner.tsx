@@ -43,3 +43,17 @@ export function ConnectionBanner({ onRetry }: { onRetry: (() => void) | null }) 
     </div>
   );
 }
+
+/**
+ * A team member's link was revoked or expired (the server closed the socket with 4401): nothing
+ * here works any more and the transport no longer retries, so the whole page says so.
+ */
+export function RevokedPage() {
+  return (
+    <div className="app revoked-page" data-testid="link-revoked">
+      <main className="revoked-message" role="alert">
+        <p className="revoked-text">This link no longer works (revoked or expired). Ask the project owner for a new one.</p>
+      </main>
+    </div>
+  );
+}

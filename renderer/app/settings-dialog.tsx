@@ -1,14 +1,45 @@
 /**
  * The annotator name: asked on first use (before the first judgment, and it cannot be dismissed
  * then), changeable later from the top bar. Stored per person by `environment.updateSettings`.
+ * A team member's name comes from their invite link: shown, never editable (updateSettings is the
+ * owner's), so the member's dialog only says who they are signed in as.
  */
 import { useState, type FormEvent } from 'react';
 import { useStudioClient } from '../client/client-context';
 import { ModalDialog } from '../components/modal-dialog';
 import { useSettingsStore } from '../state/settings-store';
+import { isMember, useTeamStore } from '../state/team-store';
 import { toastError, toastSuccess } from '../state/toast-store';
 
 export function SettingsDialog({ firstUse }: { firstUse: boolean }) {
+  const session = useTeamStore((state) => state.session);
+  if (isMember(session.role)) return <MemberSettingsDialog />;
+  return <OwnerSettingsDialog firstUse={firstUse} />;
+}
+
+/** What a member sees: their fixed name and role. */
+function MemberSettingsDialog() {
+  const session = useTeamStore((state) => state.session);
+  const fallback = useSettingsStore((state) => state.settings.annotator);
+  const close = useSettingsStore((state) => state.closeDialog);
+  const name = session.name ?? fallback ?? '';
+  return (
+    <ModalDialog title="Settings" testId="settings-dialog" onClose={close}>
+      <div className="stack">
+        <p data-testid="member-signed-in">
+          You are signed in as <strong>{name}</strong> ({session.role}). Names come from your invite link.
+        </p>
+        <div className="row end">
+          <button type="button" className="button" data-autofocus onClick={close}>
+            Close
+          </button>
+        </div>
+      </div>
+    </ModalDialog>
+  );
+}
+
+function OwnerSettingsDialog({ firstUse }: { firstUse: boolean }) {
   const client = useStudioClient();
   const current = useSettingsStore((state) => state.settings.annotator);
   const close = useSettingsStore((state) => state.closeDialog);

@@ -28,6 +28,8 @@ export const FILES_PATH: Wire['FILES_PATH'] = '/files/';
 export const UPLOAD_PATH: Wire['UPLOAD_PATH'] = '/upload';
 export const DOWNLOAD_PATH: Wire['DOWNLOAD_PATH'] = '/download/';
 export const ELECTRON_MEDIA_SCHEME: Wire['ELECTRON_MEDIA_SCHEME'] = 'rs-media';
+/** The close code of a member's socket whose link was revoked or expired: stop reconnecting. */
+export const MEMBER_REVOKED_CLOSE: Wire['MEMBER_REVOKED_CLOSE'] = 4401;
 
 type ContractScoring = typeof import('../../app/contract/scoring');
 /** The playground's limits (app/contract/scoring.ts). */
@@ -94,3 +96,10 @@ export type ServeStatus = NonNullable<CommandResult<'serving.status'>>;
 export type ModelExport = CommandResult<'models.exports'>[number];
 export type ModelExportFormat = ModelExport['format'];
 export type ModelExportProgress = EventPayload<'models.onExportProgress'>;
+
+// ---- Teams (a served project's members; app/contract/team.ts).
+export type TeamSession = CommandResult<'team.me'>;
+export type Role = TeamSession['role'];
+export type MemberRole = Exclude<Role, 'owner'>;
+export type Guidelines = NonNullable<CommandResult<'team.guidelines'>>;
+export type MemberProgress = CommandResult<'team.myProgress'>;

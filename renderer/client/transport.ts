@@ -5,7 +5,12 @@
  */
 import type { Envelope } from './contract-types';
 
-export type ConnectionState = 'connecting' | 'open' | 'reconnecting';
+/**
+ * 'revoked': the server closed the socket with MEMBER_REVOKED_CLOSE (4401: a team member's link
+ * was revoked or expired); the transport stops reconnecting, for good.
+ */
+export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'revoked';
+
 
 export interface ConnectionStatus {
   state: ConnectionState;

@@ -8,11 +8,12 @@
  * made while reconnecting fail fast with `disconnected`, and the app refetches once it is back.
  * Annotation actions are not lost that way: the ActionOutbox (action-outbox.ts) keeps them and
  * resends them when this transport reports `open` again. `serve` keeps its token across restarts,
- * so the same URL is accepted by the restarted server.
+ * so the same URL is accepted by the restarted server. A close with code 4401 (a team member's
+ * link revoked or expired) ends it for good: status 'revoked', no reconnect.
  */
 import { DisconnectedError } from './disconnected-error';
 import { encodeProjectPath, type ConnectionStatus, type RawEventListener, type Transport } from './transport';
-import { type Envelope, FILES_PATH, type ServerMessage, WS_PATH } from './contract-types';
+import { type Envelope, FILES_PATH, MEMBER_REVOKED_CLOSE, type ServerMessage, WS_PATH } from './contract-types';
 
 /** The part of the DOM WebSocket this transport uses; tests pass a fake with the same shape. */
 export interface SocketLike {
@@ -179,9 +180,19 @@ export class WsTransport implements Transport {
     };
     // Browsers always follow an error with a close; reconnecting happens there, once.
     socket.onerror = () => {};
-    socket.onclose = () => {
+    socket.onclose = (event: CloseEvent) => {
       if (this.socket !== socket) return;
       this.socket = null;
+      if (event?.code === MEMBER_REVOKED_CLOSE) {
+        // The link was revoked or expired: reconnecting would only be refused (HTTP 403), so stop
+        // here and let the page say so.
+        this.closedByUs = true;
+        if (this.reconnectTimer !== null) this.clearTimer(this.reconnectTimer);
+        this.reconnectTimer = null;
+        this.failPending('This link no longer works (revoked or expired).');
+        this.setStatus({ state: 'revoked', failedAttempts: 0, nextAttemptAt: null });
+        return;
+      }
       // Queued calls (never sent) survive until the first open; sent ones are lost with the socket.
       this.failPending('Lost the connection to the studio server while waiting for an answer.', true);
       if (!this.closedByUs) this.scheduleReconnect();

@@ -26,9 +26,9 @@ class FakeSocket implements SocketLike {
     this.readyState = 1;
     (this.onopen as ((ev: Event) => void) | null)?.(new Event('open'));
   }
-  drop(): void {
+  drop(code = 1006): void {
     this.readyState = 3;
-    (this.onclose as ((ev: unknown) => void) | null)?.({ code: 1006 });
+    (this.onclose as ((ev: unknown) => void) | null)?.({ code, reason: code === 4401 ? 'link revoked' : '' });
   }
   receive(message: unknown): void {
     (this.onmessage as ((ev: { data: string }) => void) | null)?.({ data: JSON.stringify(message) });
@@ -126,6 +126,21 @@ describe('WsTransport', () => {
     timers.at(-1)?.fn();
     socket().open();
     expect(states).toEqual(['connecting:0', 'open:0', 'reconnecting:1', 'reconnecting:2', 'open:0']);
+  });
+
+  it('stops for good when the server closes with 4401 (a revoked or expired link)', async () => {
+    const { client, transport, sockets, timers, socket } = setup();
+    const states: string[] = [];
+    transport.onStatus((status) => states.push(status.state));
+    socket().open();
+    const pending = client.invoke('projects.current', {});
+    socket().drop(4401);
+    await expect(pending).rejects.toMatchObject({ code: 'disconnected' });
+    await expect(client.invoke('projects.current', {})).rejects.toMatchObject({ code: 'disconnected' });
+    expect(timers).toHaveLength(0);
+    transport.reconnectNow();
+    expect(sockets).toHaveLength(1);
+    expect(states).toEqual(['connecting', 'open', 'revoked']);
   });
 
   it('gives media URLs under /files/ with the token, segments encoded', () => {

@@ -5,6 +5,10 @@
  * image frame, the conversation box and the response areas keep their size whatever the item, so
  * moving on never shifts anything under the person's eyes. A project with no images at all has
  * no image column (decided per project, so it does not change between items either).
+ *
+ * A team member (`member`) judges the queue the server hands them: no model in the loop (it reads
+ * the owner's checkpoints and evaluations), their own progress in its place, and a queue that asks
+ * for more at its end (AnnotationSession's memberQueue).
  */
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { earlierFoldable, threadOf } from '../../components/conversation';
@@ -42,6 +46,7 @@ import { useAnnotateKeys } from './use-annotate-keys';
 import { useAnnotationSession } from './use-annotation-session';
 import { useModelScores } from './use-model-scores';
 import { useQueueScoring } from './use-queue-scoring';
+import { myProgressText, useMyProgress } from './use-my-progress';
 import '../../styles/model-in-loop.css';
 
 const SEARCH_DEBOUNCE_MS = 250;
@@ -75,14 +80,22 @@ function pairMarks(choice: PairChoice | null): [ResponseMark, ResponseMark] {
   }
 }
 
-export function AnnotateWorkspace({ projectDir, annotator }: { projectDir: string; annotator: string }) {
+export function AnnotateWorkspace({ projectDir, annotator, member = false }: { projectDir: string; annotator: string; member?: boolean }) {
   const [filters, setFilters] = useState<QueueFilters>(DEFAULT_QUEUE_FILTERS);
   const search = useDebounced(filters.search, SEARCH_DEBOUNCE_MS);
-  const [showScores, setShowScores] = useShowModelScores();
-  const queueScoring = useQueueScoring();
+  const [showScoresChoice, setShowScores] = useShowModelScores();
+  const showScores = showScoresChoice && !member;
+  const queueScoring = useQueueScoring(!member);
+  const myProgress = useMyProgress(member);
   // 'uncertain' follows the newest finished scoring of the queue: a new one re-orders it.
-  const evaluationId = filters.order === 'uncertain' ? queueScoring.readyEvaluationId : null;
-  const { session, snapshot } = useAnnotationSession(projectDir, annotator, { ...filters, search, evaluationId });
+  const queueOrder = member ? 'queue' : filters.order;
+  const evaluationId = queueOrder === 'uncertain' ? queueScoring.readyEvaluationId : null;
+  const { session, snapshot } = useAnnotationSession(
+    projectDir,
+    annotator,
+    { ...filters, order: queueOrder, search, evaluationId },
+    { memberQueue: member, onJudgmentConfirmed: myProgress.refetchSoon },
+  );
   const { item, order, mine, status } = snapshot;
   const ready = status === 'ready' && item !== null;
   // Fetched after the item painted; never part of the key-to-paint path.
@@ -265,7 +278,14 @@ export function AnnotateWorkspace({ projectDir, annotator }: { projectDir: strin
         saving={snapshot.saving}
         annotator={annotator}
         onHelp={() => setOverlay(true)}
-        modelControls={<ModelLoopControls scoring={queueScoring} showScores={showScores} onShowScores={setShowScores} itemScores={modelScores} />}
+        member={member}
+        modelControls={
+          member ? (
+            <MyProgressChip progress={myProgress.progress} />
+          ) : (
+            <ModelLoopControls scoring={queueScoring} showScores={showScores} onShowScores={setShowScores} itemScores={modelScores} />
+          )
+        }
       />
       {item && (status === 'ready' || status === 'loading') ? (
         <div className={`annotate-body${textOnly ? ' text-only' : ''}${status === 'loading' ? ' stale' : ''}`} data-layout={textOnly ? 'text-only' : 'image'} data-prompt={promptKind}>
@@ -339,7 +359,7 @@ export function AnnotateWorkspace({ projectDir, annotator }: { projectDir: strin
           </div>
         </div>
       ) : (
-        <QueueStateView snapshot={snapshot} filters={filters} onFilters={setFilters} />
+        <QueueStateView snapshot={snapshot} filters={filters} onFilters={setFilters} member={member} onCheckAgain={() => void session?.checkAgain()} />
       )}
       {overlay && <ShortcutOverlay onClose={() => setOverlay(false)} />}
       {noteOpen && item && session && (
@@ -362,6 +382,23 @@ export function AnnotateWorkspace({ projectDir, annotator }: { projectDir: strin
 }
 
 export type { QueueItem };
+
+/** A member's own figures in the toolbar: "Today 12 · total 40 · gold 4/5". */
+function MyProgressChip({ progress }: { progress: ReturnType<typeof useMyProgress>['progress'] }) {
+  if (!progress) return null;
+  const { counts, gold } = myProgressText(progress);
+  return (
+    <span className="my-progress small" data-testid="my-progress" title="Your judgments: today, and in this project in all">
+      <span data-testid="my-progress-counts">{counts}</span>
+      {gold && (
+        <span className="muted" data-testid="my-progress-gold" title="Gold items: answers that matched the known one, of those you answered">
+          {' · '}
+          {gold}
+        </span>
+      )}
+    </span>
+  );
+}
 
 /** What an undo says it did: which item, and what it took back. */
 export function undoMessage(outcome: UndoOutcome): string {

@@ -7,6 +7,11 @@
  * Why a local id list instead of asking the server "what is next" each time: judging an item moves
  * it to the end of the server's queue order, so offsets shift under us; the list keeps previous /
  * next stable for the whole session and compensates the offset for items that left the prefix.
+ *
+ * A team member's queue is the items the server handed to them, a batch at a time, and asking
+ * `items.list` again hands out more: so for a member the end of the list is never final. Near the
+ * end and on reaching it the session asks again, and it says 'done' only when that brought nothing
+ * new; `checkAgain()` asks once more (the "Check again" button).
  */
 import type { ActionOutbox } from '../../client/action-outbox';
 import type { StudioClient } from '../../client/studio-client';
@@ -52,7 +57,26 @@ type Listener = () => void;
 export interface SessionCallbacks {
   /** A write failed after the person had moved on: say which item, so they can go back. */
   onWriteError(error: unknown, action: string): void;
+  /** The server confirmed a judgment (saved or undone): figures shown elsewhere may have changed. */
+  onJudgmentConfirmed?(): void;
 }
+
+export interface SessionOptions {
+  /**
+   * A team member's queue: the server hands out items a batch at a time as the list is asked for,
+   * so reaching the end asks again instead of ending the session.
+   */
+  memberQueue?: boolean;
+}
+
+/** A member's queue asks for more when this few items are left ahead of the current one. */
+const MEMBER_REFILL_WHEN_LEFT = 2;
+/**
+ * At the end of a member's queue, how long to wait for their last judgments to reach the server
+ * before asking for more: items they still hold unjudged count against the batch, so asking first
+ * would bring nothing and end the queue too early. Offline the writes wait longer; ask anyway.
+ */
+const MEMBER_END_WAIT_MS = 5000;
 
 /** What an undo took back, for the person to see (the Annotate toast). */
 export type UndoOutcome =
@@ -74,6 +98,8 @@ export class AnnotationSession {
   /** Ids that left the server's queue prefix during this session (judged by me), for offsets. */
   private departed = 0;
   private exhausted = false;
+  /** Member queue: the state (ids known, decided) at the last ask made ahead of the end, so moving around does not ask again. */
+  private lastRefillKey: string | null = null;
   private pageInFlight: Promise<void> | null = null;
   private readonly items = new Map<string, QueueItem>();
   private readonly itemRequests = new Map<string, Promise<QueueItem | null>>();
@@ -81,6 +107,8 @@ export class AnnotationSession {
   /** Items whose last fetch failed for a reason other than being deleted (e.g. the server was down). */
   private readonly unreachable = new Set<string>();
   private saving = 0;
+  /** The writes `saving` counts, to wait for at the end of a member's queue. */
+  private readonly writes = new Set<Promise<unknown>>();
   /** Items judged in this session, latest last: where an undo made offline goes back to. */
   private readonly decidedIds: string[] = [];
   private connected = true;
@@ -104,6 +132,7 @@ export class AnnotationSession {
     readonly annotator: string,
     private readonly filters: QueueFilters,
     private readonly callbacks: SessionCallbacks,
+    private readonly options: SessionOptions = {},
   ) {
     this.snapshot = this.buildSnapshot();
     this.stopWatchingConnection = client.onConnection((status) => this.onConnection(status.state === 'open'));
@@ -132,6 +161,17 @@ export class AnnotationSession {
       return;
     }
     await this.showIndex(0);
+  }
+
+  /**
+   * Asks the server again for items (a member's "Check again" at the end of their queue, or on an
+   * empty one) and shows the first new one; stays 'done' or 'empty' when nothing came.
+   */
+  async checkAgain(): Promise<void> {
+    if (this.disposed) return;
+    if (this.status !== 'done' && this.status !== 'empty' && this.status !== 'error') return;
+    this.setStatus('loading');
+    await this.showIndex(Math.min(this.index, this.ids.length));
   }
 
   dispose(): void {
@@ -187,7 +227,10 @@ export class AnnotationSession {
     if (!wasMine) this.departed += 1;
     this.decided += 1;
     this.decidedIds.push(item.id);
-    const saved = this.outbox.send('judgments.save', input, this.projectDir).then((fresh) => this.remember(this.merge(fresh, item)));
+    const saved = this.outbox.send('judgments.save', input, this.projectDir).then((fresh) => {
+      this.remember(this.merge(fresh, item));
+      this.callbacks.onJudgmentConfirmed?.();
+    });
     this.track(saved, 'Saving your judgment on item ' + item.id, () => {
       if (this.decided > 0) this.decided -= 1;
     });
@@ -209,6 +252,7 @@ export class AnnotationSession {
       return { kind: 'undone', itemId: lastHere, action: null, offline: true };
     }
     const result = await answered;
+    if (result.undone) this.callbacks.onJudgmentConfirmed?.();
     const itemId = this.applyUndo(result, true);
     if (!result.undone) return { kind: 'nothing' };
     const outcome: UndoOutcome = { kind: 'undone', itemId: result.undone.itemId, action: result.undone.action, offline: false };
@@ -258,7 +302,10 @@ export class AnnotationSession {
   private async showIndex(target: number): Promise<void> {
     if (this.disposed || target < 0) return;
     if (target >= this.ids.length) {
-      await this.loadMoreIds();
+      // A member's queue is handed out a batch at a time: at its end, ask again for more, once
+      // the judgments made here have reached the server (held items count against the batch).
+      if (this.options.memberQueue) await this.askMemberQueueAtEnd(target);
+      else await this.loadMoreIds();
       if (this.disposed) return;
       if (target >= this.ids.length) {
         this.index = this.ids.length;
@@ -296,14 +343,54 @@ export class AnnotationSession {
       if (id !== undefined) void this.fetchItem(id);
     }
     if (!this.exhausted && this.ids.length - this.index <= REFILL_WHEN_LEFT) void this.loadMoreIds();
+    else if (this.exhausted && this.options.memberQueue) this.refillMemberQueue();
   }
 
-  private loadMoreIds(): Promise<void> {
+  /**
+   * A member reached the end of what was handed to them: let an ask already on its way answer,
+   * then (if it brought nothing for `target`) wait for their judgments to reach the server and ask
+   * once more from the top. Only an answer to that last ask may end the queue.
+   */
+  private async askMemberQueueAtEnd(target: number): Promise<void> {
+    if (this.pageInFlight) await this.pageInFlight;
+    if (this.disposed || target < this.ids.length) return;
+    if (this.writes.size > 0) {
+      this.setStatus('loading');
+      await this.writesSettled();
+      if (this.disposed || target < this.ids.length) return;
+    }
+    // A background ask started while waiting went out before the last write was answered.
+    if (this.pageInFlight) await this.pageInFlight;
+    if (this.disposed || target < this.ids.length) return;
+    this.exhausted = false;
+    await this.loadMoreIds(true);
+  }
+
+  /**
+   * A member near the end of what was handed to them: ask for more now, so the next batch is there
+   * before they get to the end. Once per (ids known, judgments made), so going back and forth
+   * does not ask each time.
+   */
+  private refillMemberQueue(): void {
+    if (this.ids.length - this.index - 1 > MEMBER_REFILL_WHEN_LEFT) return;
+    const key = `${this.ids.length}:${this.decided}:${this.decidedIds.length}:${this.saving}`;
+    if (key === this.lastRefillKey) return;
+    this.lastRefillKey = key;
+    this.exhausted = false;
+    void this.loadMoreIds(true);
+  }
+
+  /**
+   * `fromStart`: a member's queue asked again after its end. Newly handed items may sort anywhere
+   * among the ones held (an item another person's lease gave back can come first), so the pages
+   * are read from the top; the ids already known are skipped.
+   */
+  private loadMoreIds(fromStart = false): Promise<void> {
     if (this.exhausted) return Promise.resolve();
     if (this.pageInFlight) return this.pageInFlight;
     this.pageInFlight = (async () => {
       try {
-        let offset = Math.max(0, this.ids.length - this.departed);
+        let offset = fromStart ? 0 : Math.max(0, this.ids.length - this.departed);
         // A page that brings nothing new (items moved under us) is skipped, a few times at most.
         for (let attempt = 0; attempt < 5; attempt += 1) {
           const page = await this.client.invoke('items.list', queueListInput(this.filters, this.annotator, offset, PAGE_SIZE));
@@ -399,15 +486,30 @@ export class AnnotationSession {
   private track(write: Promise<unknown>, action: string, onRefused: () => void): void {
     this.saving += 1;
     this.refresh();
-    write
+    const tracked = write
       .catch((error: unknown) => {
         onRefused();
         this.callbacks.onWriteError(error, action);
       })
       .finally(() => {
         this.saving -= 1;
+        this.writes.delete(tracked);
         this.refresh();
+        // A member's judgment arrived: their held items went down, so more can be handed out.
+        if (this.options.memberQueue && this.exhausted && this.status === 'ready') this.refillMemberQueue();
       });
+    this.writes.add(tracked);
+  }
+
+  /** Resolves when every write in flight now is answered, or after MEMBER_END_WAIT_MS. */
+  private writesSettled(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, MEMBER_END_WAIT_MS);
+      void Promise.allSettled([...this.writes]).then(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   /**

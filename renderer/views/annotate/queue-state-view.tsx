@@ -9,6 +9,28 @@ export interface QueueStateViewProps {
   snapshot: SessionSnapshot;
   filters: QueueFilters;
   onFilters(filters: QueueFilters): void;
+  /** A team member: the end of the queue is what is handed to them for now, and it can grow. */
+  member?: boolean;
+  /** Asks the server for more items (a member's "Check again"). */
+  onCheckAgain?(): void;
+}
+
+/** A member's end of the queue (or an empty one): more can be handed out later. */
+function NothingAssigned({ decided, onCheckAgain }: { decided: number; onCheckAgain?: () => void }) {
+  return (
+    <div className="empty-state" data-testid="annotate-done" data-member="true">
+      <p>Nothing more is assigned to you right now.</p>
+      <p className="small muted">
+        {decided > 0 ? `${formatCount(decided)} judged in this session. ` : ''}The project owner may hand out more items later; press <kbd>k</kbd> to go
+        back or <kbd>z</kbd> to undo.
+      </p>
+      <div className="row">
+        <button type="button" className="button primary" data-testid="annotate-check-again" onClick={onCheckAgain}>
+          Check again
+        </button>
+      </div>
+    </div>
+  );
 }
 
 /** The way on once the judging is done: train on what is labeled (how many, said on the button). */
@@ -23,7 +45,7 @@ function TrainNext() {
   );
 }
 
-export function QueueStateView({ snapshot, filters, onFilters }: QueueStateViewProps) {
+export function QueueStateView({ snapshot, filters, onFilters, member = false, onCheckAgain }: QueueStateViewProps) {
   const navigate = useRouteStore((state) => state.navigate);
   const filtered = queueFilterKey(filters) !== queueFilterKey(DEFAULT_QUEUE_FILTERS);
   if (snapshot.status === 'error') {
@@ -33,6 +55,9 @@ export function QueueStateView({ snapshot, filters, onFilters }: QueueStateViewP
         <p className="small muted">{snapshot.error?.hint ?? 'Check the connection banner above, then change a filter to try again.'}</p>
       </div>
     );
+  }
+  if (member && (snapshot.status === 'done' || (snapshot.status === 'empty' && !filtered))) {
+    return <NothingAssigned decided={snapshot.decided} onCheckAgain={onCheckAgain} />;
   }
   if (snapshot.status === 'empty') {
     return (

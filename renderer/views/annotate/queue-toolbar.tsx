@@ -17,8 +17,10 @@ export interface QueueToolbarProps {
   saving: number;
   annotator: string;
   onHelp(): void;
-  /** Model in the loop: the scores switch and "score the queue". */
+  /** Model in the loop: the scores switch and "score the queue" (a team member: their own progress). */
   modelControls?: ReactNode;
+  /** A team member: no "uncertain first" order (it reads the owner's evaluations), and the name is theirs for good. */
+  member?: boolean;
 }
 
 const SPLITS: readonly (Split | 'all')[] = ['all', 'train', 'val', 'test'];
@@ -26,7 +28,7 @@ const JUDGED: readonly JudgedFilter[] = ['not-by-me', 'any', 'by-me', 'by-others
 const ORDERS: readonly QueueOrder[] = ['queue', 'uncertain'];
 
 export const QueueToolbar = forwardRef<HTMLInputElement, QueueToolbarProps>(function QueueToolbar(props, searchRef) {
-  const { filters, position, total, decided, saving, annotator, onHelp, modelControls } = props;
+  const { filters, position, total, decided, saving, annotator, onHelp, modelControls, member } = props;
   // A choice from a list or a split button hands the keys back to the workspace: a focused
   // <select> would take the next judging key (a, b, t…) as type-ahead and change the filter.
   const choose = (next: QueueFilters) => {
@@ -74,7 +76,7 @@ export const QueueToolbar = forwardRef<HTMLInputElement, QueueToolbarProps>(func
         <option value="flagged">Flagged only</option>
         <option value="unflagged">Not flagged</option>
       </select>
-      <select
+      {!member && <select
         className="select compact"
         aria-label="Order"
         value={filters.order}
@@ -87,7 +89,7 @@ export const QueueToolbar = forwardRef<HTMLInputElement, QueueToolbarProps>(func
             {ORDER_LABELS[value]}
           </option>
         ))}
-      </select>
+      </select>}
       <SearchField
         ref={searchRef} className="compact"
         label="Search the queue"
@@ -98,13 +100,18 @@ export const QueueToolbar = forwardRef<HTMLInputElement, QueueToolbarProps>(func
       <span className="grow" />
       {modelControls}
       <span className="queue-progress small muted" data-testid="queue-progress">
-        {total === null ? '…' : total === 0 ? '0 items' : `${formatCount(Math.min(position + 1, total))} of ${formatCount(total)}`}
-        {' · '}
+        {/* A member's list is what is handed to them right now (it grows as they go): no "n of N". */}
+        {!member && (
+          <>
+            {total === null ? '…' : total === 0 ? '0 items' : `${formatCount(Math.min(position + 1, total))} of ${formatCount(total)}`}
+            {' · '}
+          </>
+        )}
         <span data-testid="queue-decided">{formatCount(decided)}</span> judged now
         {saving > 0 && <span className="saving-dot" title="Saving…" data-testid="queue-saving" />}
       </span>
       <PendingBadge />
-      <span className="queue-annotator small" title="Judgments are recorded under this name (change it in Settings)">
+      <span className="queue-annotator small" title={member ? 'Judgments are recorded under your name from your invite link' : 'Judgments are recorded under this name (change it in Settings)'}>
         as <strong data-testid="queue-annotator">{annotator}</strong>
       </span>
       <button type="button" tabIndex={-1} className="button small" data-testid="shortcuts-open" onClick={onHelp}>

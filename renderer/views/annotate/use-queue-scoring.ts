@@ -3,6 +3,7 @@
  * evaluation of the unjudged items, starts one on request (`evaluations.start`, scope
  * 'unjudged'), and follows its progress through evaluations.onChanged. `generation` changes each
  * time such an evaluation finishes, so shown scores and the uncertain order are asked again.
+ * Disabled (a team member: checkpoints and evaluations are the owner's) it asks nothing.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useStudioClient } from '../../client/client-context';
@@ -31,7 +32,7 @@ function newest(checkpoints: readonly CheckpointInfo[]): CheckpointInfo | null {
   return best;
 }
 
-export function useQueueScoring(): QueueScoring {
+export function useQueueScoring(enabled = true): QueueScoring {
   const client = useStudioClient();
   const [checkpoint, setCheckpoint] = useState<QueueScoring['checkpoint']>(null);
   const [evaluation, setEvaluation] = useState<EvaluationSummary | null>(null);
@@ -41,6 +42,7 @@ export function useQueueScoring(): QueueScoring {
   const [reloads, setReloads] = useState(0);
 
   useEffect(() => {
+    if (!enabled) return;
     let live = true;
     (async () => {
       const [checkpoints, runs] = await Promise.all([client.invoke('checkpoints.list', {}), client.invoke('runs.list', {})]);
@@ -63,7 +65,7 @@ export function useQueueScoring(): QueueScoring {
     return () => {
       live = false;
     };
-  }, [client, reloads]);
+  }, [client, reloads, enabled]);
 
   useStudioEvent('checkpoints.onAdded', () => setReloads((value) => value + 1));
   const shownEvaluation = useRef(evaluation);
