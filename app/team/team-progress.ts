@@ -62,7 +62,7 @@ function personProgress(
   name: string,
   member: TeamMember | null,
   votes: readonly VoteRecord[],
-  gold: ReadonlyMap<number, string>,
+  gold: ReadonlyMap<number, GoldAnswer>,
   holding: number,
   report: AgreementReport,
   now: Date,
@@ -70,9 +70,10 @@ function personProgress(
   const goldScore: GoldScore = { answered: 0, correct: 0 };
   for (const vote of votes) {
     const answer = gold.get(vote.itemRowid);
-    if (answer === undefined) continue;
+    // Only answers given once the item was gold: the judgment its answer was taken from is no test.
+    if (answer === undefined || vote.updatedAt < answer.since) continue;
     goldScore.answered += 1;
-    if (bestKey(vote.ranking) === answer) goldScore.correct += 1;
+    if (bestKey(vote.ranking) === answer.best) goldScore.correct += 1;
   }
   const seconds = votes.flatMap((vote) => (vote.timeMs === null ? [] : [vote.timeMs / 1000]));
   const last = votes.reduce<string | null>((latest, vote) => (latest === null || vote.updatedAt > latest ? vote.updatedAt : latest), null);
@@ -104,8 +105,13 @@ function votesByPerson(store: ProjectStore): Map<string, PersonVotes> {
   return byPerson;
 }
 
-function goldAnswers(team: Team): Map<number, string> {
-  return new Map(team.records.gold().map((row) => [row.itemRowid, bestKey(row.ranking)]));
+interface GoldAnswer {
+  best: string;
+  since: string;
+}
+
+function goldAnswers(team: Team): Map<number, GoldAnswer> {
+  return new Map(team.records.gold().map((row) => [row.itemRowid, { best: bestKey(row.ranking), since: row.createdAt }]));
 }
 
 /** Everyone's figures: members first (in invite order), then others who judged (owner, imports). */

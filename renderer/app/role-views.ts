@@ -8,8 +8,8 @@ import { VIEW_IDS, type ViewId } from '../state/route-store';
 
 const MEMBER_VIEWS: Readonly<Record<MemberRole, readonly ViewId[]>> = {
   annotator: ['annotate'],
-  // Adjudication lives in Agreement (add the Team view's id here once it exists).
-  reviewer: ['annotate', 'agreement'],
+  // Adjudication lives in Agreement; Team shows them the progress and the guidelines, read-only.
+  reviewer: ['annotate', 'agreement', 'team'],
 };
 
 /** Where a member lands, and where a hidden view sends them. */

@@ -169,7 +169,7 @@ describe('member mode', () => {
       const { page } = reviewer;
       await expect.poll(() => page.getByTestId('app').getAttribute('data-role'), { timeout: 15_000 }).toBe('reviewer');
       const nav = page.getByTestId('side-nav').locator('button');
-      expect(await nav.evaluateAll((buttons) => buttons.map((button) => button.getAttribute('data-testid')))).toEqual(['nav-annotate', 'nav-agreement']);
+      expect(await nav.evaluateAll((buttons) => buttons.map((button) => button.getAttribute('data-testid')))).toEqual(['nav-annotate', 'nav-agreement', 'nav-team']);
       await page.getByTestId('guidelines-accept').click();
       await page.getByTestId('nav-agreement').click();
       await page.getByTestId('view-agreement').waitFor();

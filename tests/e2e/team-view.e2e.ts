@@ -4,8 +4,8 @@
  * guidelines as version 1, see the members listed; revoke one and see it marked revoked. A judged
  * item becomes a gold item from the Items view and is listed under Gold items. The reviewer's link
  * opens the read-only variant (progress and guidelines, no people or plan). The view is checked for
- * sideways overflow at 1100 px and for serious axe findings, and screenshotted to test-results/screenshots/team/ (and to
- * docs/screenshots/team.png with UPDATE_SCREENSHOTS=1).
+ * sideways overflow at 1100 px and for serious axe findings, and screenshotted to test-results/screenshots/team/
+ * (the README's picture, with real progress, comes from team.e2e.ts).
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,19 +19,14 @@ import { runCli, startServe, type RunningStudio } from './harness/studio-process
 import { removeTempFolders, tempFolder } from './harness/temp-folders';
 
 const SHOTS = join(REPO_ROOT, 'test-results', 'screenshots', 'team');
-const DOCS_SHOTS = join(REPO_ROOT, 'docs', 'screenshots');
 mkdirSync(SHOTS, { recursive: true });
 
 /** Toasts closed and the view scrolled to its top, so the picture shows the view itself. */
-async function screenshot(page: Page, name: string, forDocs = false): Promise<void> {
+async function screenshot(page: Page, name: string): Promise<void> {
   const dismiss = page.getByTestId('toast-dismiss');
   while ((await dismiss.count()) > 0) await dismiss.first().click();
   await page.locator('main.view').evaluate((view) => view.scrollTo(0, 0));
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false });
-  if (forDocs && process.env.UPDATE_SCREENSHOTS) {
-    mkdirSync(DOCS_SHOTS, { recursive: true });
-    await page.screenshot({ path: join(DOCS_SHOTS, 'team.png') });
-  }
 }
 
 async function invite(page: Page, name: string, role: 'annotator' | 'reviewer', hours?: number): Promise<string> {
@@ -210,7 +205,7 @@ describe('the Team view (owner, reviewer)', () => {
     await expectNoSeriousViolations(page, 'team (owner)');
     // The README's picture: the size of the other docs/screenshots.
     await page.setViewportSize({ width: 1440, height: 900 });
-    await screenshot(page, 'owner-1440', true);
+    await screenshot(page, 'owner-1440');
     expect(ui.problems.filter((problem) => !problem.includes('favicon'))).toEqual([]);
   });
 

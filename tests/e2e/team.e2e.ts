@@ -25,6 +25,15 @@ const ITEMS = 30;
 const ANNOTATORS = ['ana', 'ben', 'cai'] as const;
 const SHOTS = join(REPO_ROOT, 'test-results', 'screenshots', 'team-e2e');
 
+/** The owner's Team view with real progress: the README's picture (UPDATE_SCREENSHOTS=1). */
+async function screenshotTeam(page: Page): Promise<void> {
+  const dismiss = page.getByTestId('toast-dismiss');
+  while ((await dismiss.count()) > 0) await dismiss.first().click();
+  await page.locator('main.view').evaluate((view) => view.scrollTo(0, 0));
+  await page.screenshot({ path: join(SHOTS, 'team-owner.png') });
+  if (process.env.UPDATE_SCREENSHOTS) await page.screenshot({ path: join(REPO_ROOT, 'docs', 'screenshots', 'team.png') });
+}
+
 async function invite(page: Page, name: string, role: 'annotator' | 'reviewer'): Promise<string> {
   await page.getByTestId('team-invite-name').fill(name);
   await page.getByTestId('team-invite-role').selectOption(role);
@@ -142,7 +151,17 @@ describe('an annotation team on one served project', () => {
     for (const name of ANNOTATORS) members.set(name, await signIn(browser, links.get(name) as string, 'annotator'));
     const results = await Promise.all(ANNOTATORS.map((name) => judgeQueue((members.get(name) as StudioPage).page, 'a')));
     ANNOTATORS.forEach((name, index) => shown.set(name, results[index] as string[]));
-    for (const name of ANNOTATORS) await (members.get(name) as StudioPage).page.screenshot({ path: join(SHOTS, `done-${name}.png`) });
+    for (const name of ANNOTATORS) {
+      // Their own figures in the toolbar catch up with what they judged.
+      const judged = new Set(shown.get(name)).size;
+      const { page } = members.get(name) as StudioPage;
+      await expect.poll(() => page.getByTestId('my-progress-counts').textContent(), { timeout: 10_000 }).toBe(`Today ${judged} · total ${judged}`);
+      await page.screenshot({ path: join(SHOTS, `done-${name}.png`) });
+    }
+    // The owner's Team view, live: everyone's figures and the project complete.
+    await owner.page.getByTestId('team-progress').waitFor();
+    await expect.poll(() => owner.page.getByTestId('team-progress-complete').textContent(), { timeout: 10_000 }).toContain(`${ITEMS} / ${ITEMS}`);
+    await screenshotTeam(owner.page);
 
     const votes = queryProject<{ id: string; n: number; people: number }>(
       projectDir,

@@ -1,4 +1,4 @@
-/** Views per role: the owner sees all, an annotator Annotate only, a reviewer also Agreement. */
+/** Views per role: the owner sees all, an annotator Annotate only, a reviewer also Agreement and Team. */
 import { describe, expect, it, vi } from 'vitest';
 
 // route-store (where the view ids live) follows the address bar at import: give it a bare window.
@@ -18,9 +18,9 @@ describe('viewsFor', () => {
     expect(viewsFor('annotator')).toEqual(['annotate']);
   });
 
-  it('gives a reviewer Annotate and Agreement, in nav order, and none of the owner views', () => {
+  it('gives a reviewer Annotate, Agreement and Team, in nav order, and none of the owner views', () => {
     const views = viewsFor('reviewer');
-    expect(views.slice(0, 2)).toEqual(['annotate', 'agreement']);
+    expect(views).toEqual(['annotate', 'agreement', 'team']);
     for (const owner of ['home', 'items', 'train', 'runs', 'evaluate', 'compare', 'models'] as const) expect(views).not.toContain(owner);
   });
 
