@@ -23,7 +23,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
-import WebSocket from 'ws';
+import { ContractClient } from '../tests/fixtures/contract-client';
 
 const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
 const CLI = path.join(REPO_ROOT, 'bin', 'reward-studio.mjs');
@@ -55,56 +55,6 @@ export interface TeamLoadResult {
   judgmentsInDb: number;
   itemsComplete: number;
   errors: string[];
-}
-
-interface Envelope {
-  ok: boolean;
-  result?: unknown;
-  error?: { code: string; message: string };
-}
-
-/** One signed-in WebSocket, closed-loop (one call at a time, like a person). */
-class Session {
-  private nextId = 1;
-  private readonly pending = new Map<number, (envelope: Envelope) => void>();
-
-  private constructor(private readonly socket: WebSocket) {
-    socket.on('message', (data) => {
-      const message = JSON.parse(data.toString()) as { type: string; id?: number; envelope?: Envelope };
-      if (message.type === 'result' && message.id !== undefined) {
-        this.pending.get(message.id)?.(message.envelope as Envelope);
-        this.pending.delete(message.id);
-      }
-    });
-  }
-
-  static open(origin: string, secret: string): Promise<Session> {
-    const url = `${origin.replace(/^http/, 'ws')}/ws?token=${encodeURIComponent(secret)}`;
-    return new Promise((resolve, reject) => {
-      const socket = new WebSocket(url, { headers: { origin } });
-      socket.once('open', () => resolve(new Session(socket)));
-      socket.once('unexpected-response', (_request, response) => reject(new Error(`WebSocket refused: HTTP ${response.statusCode}`)));
-      socket.once('error', reject);
-    });
-  }
-
-  invoke(name: string, input: unknown): Promise<Envelope> {
-    const id = this.nextId++;
-    return new Promise((resolve) => {
-      this.pending.set(id, resolve);
-      this.socket.send(JSON.stringify({ type: 'invoke', id, name, input }));
-    });
-  }
-
-  async call<T>(name: string, input: unknown): Promise<T> {
-    const envelope = await this.invoke(name, input);
-    if (!envelope.ok) throw new Error(`${name}: ${envelope.error?.code}: ${envelope.error?.message}`);
-    return envelope.result as T;
-  }
-
-  close(): void {
-    this.socket.close();
-  }
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -154,7 +104,7 @@ interface Acknowledged {
  * One annotator for `until`: queue → item → save, every 10th save sent twice with its action id.
  * It sends another name than its member's (`typed-…`): the server must record the member anyway.
  */
-async function annotate(session: Session, member: string, until: number, thinkMs: number, latencies: number[], acknowledged: Acknowledged[], errors: string[]): Promise<number> {
+async function annotate(session: ContractClient, member: string, until: number, thinkMs: number, latencies: number[], acknowledged: Acknowledged[], errors: string[]): Promise<number> {
   const sentName = `typed-${member}`;
   let replays = 0;
   let counter = 0;
@@ -172,14 +122,14 @@ async function annotate(session: Session, member: string, until: number, thinkMs
       const envelope = await session.invoke('judgments.save', input);
       latencies.push(performance.now() - started);
       if (!envelope.ok) {
-        errors.push(`${member} ${item.id}: ${envelope.error?.message}`);
+        errors.push(`${member} ${item.id}: ${envelope.error.message}`);
         continue;
       }
       acknowledged.push({ member, itemId: item.id });
       if (counter % 10 === 0) {
         // The tab lost the answer and sends the same action again: it must not count twice.
         const replay = await session.invoke('judgments.save', input);
-        if (!replay.ok) errors.push(`replay ${member} ${item.id}: ${replay.error?.message}`);
+        if (!replay.ok) errors.push(`replay ${member} ${item.id}: ${replay.error.message}`);
         replays += 1;
       }
     }
@@ -231,7 +181,7 @@ export async function runTeamLoad(options: TeamLoadOptions): Promise<TeamLoadRes
     const token = `bench-owner-token-${'x'.repeat(24)}`;
     const serve = await startServe(home, project, token);
     try {
-      const owner = await Session.open(serve.origin, token);
+      const owner = await ContractClient.open(serve.origin, token);
       await owner.call('team.setPlan', { overlap: options.overlap, split: null, leaseMinutes: 30, batch: 5, goldRate: 0 });
       await owner.call('team.setGuidelines', { markdown: '# Load test\nPick the first answer.' });
       const members: { name: string; secret: string }[] = [];
@@ -239,7 +189,7 @@ export async function runTeamLoad(options: TeamLoadOptions): Promise<TeamLoadRes
         const invite = await owner.call<{ member: { name: string }; secret: string }>('team.invite', { name: `load-${String(i).padStart(2, '0')}`, role: 'annotator' });
         members.push({ name: invite.member.name, secret: invite.secret });
       }
-      const sessions = await Promise.all(members.map((member) => Session.open(serve.origin, member.secret)));
+      const sessions = await Promise.all(members.map((member) => ContractClient.open(serve.origin, member.secret)));
       const latencies: number[] = [];
       const acknowledged: Acknowledged[] = [];
       const errors: string[] = [];

@@ -120,6 +120,20 @@ describe('hand-out', () => {
     expect(await queue(ann)).toEqual([]);
   });
 
+  it('does not score the judgment a gold answer was taken from, only answers given once it was gold', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-12-03T10:00:00Z'));
+    await call('judgments.save', { itemId: 'it-0', annotator: 'owner', ranking: [0, 1] });
+    vi.setSystemTime(new Date('2026-12-03T10:05:00Z'));
+    await call('team.setGold', { itemId: 'it-0', ranking: [0, 1] });
+    const before = await call<{ members: MemberProgress[] }>('team.progress', {});
+    expect(before.members.find((m) => m.name === 'owner')?.gold).toEqual({ answered: 0, correct: 0 });
+    vi.setSystemTime(new Date('2026-12-03T10:06:00Z'));
+    await call('judgments.save', { itemId: 'it-0', annotator: 'owner', ranking: [1, 0] });
+    const after = await call<{ members: MemberProgress[] }>('team.progress', {});
+    expect(after.members.find((m) => m.name === 'owner')?.gold).toEqual({ answered: 1, correct: 0 });
+  });
+
   it('gives an item back to its judge after an undo, and releases holds on revoke', async () => {
     await call('team.setPlan', { overlap: 1, split: null, leaseMinutes: 10, batch: 2, goldRate: 0 });
     const ann = await invite('ann');

@@ -9,10 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { importDataset } from '../../app/dataset/import-dataset';
-import type { Envelope, ServerMessage } from '../../app/rpc/wire';
 import { MEMBER_REVOKED_CLOSE } from '../../app/rpc/wire';
+import { ContractClient } from '../fixtures/contract-client';
 import { writeSeedFolder } from '../fixtures/seed-files';
 import { startStudioServer, type StudioServer } from '../../app/server/studio-server';
 import { studioServerWiring } from '../../app/studio/server-wiring';
@@ -24,54 +23,8 @@ let tmp: string;
 let studio: Studio;
 let server: StudioServer;
 
-class Client {
-  private nextId = 1;
-  private readonly pending = new Map<number, (envelope: Envelope) => void>();
-  readonly events: string[] = [];
-  closeCode: number | null = null;
-
-  private constructor(private readonly socket: WebSocket) {
-    socket.on('message', (data) => {
-      const message = JSON.parse(data.toString()) as ServerMessage;
-      if (message.type === 'result') this.pending.get(message.id)?.(message.envelope);
-      else this.events.push(message.name);
-    });
-    socket.on('close', (code) => {
-      this.closeCode = code;
-    });
-  }
-
-  static open(secret: string): Promise<Client> {
-    return new Promise((resolve, reject) => {
-      const socket = new WebSocket(`ws://127.0.0.1:${server.port}/ws?token=${secret}`, { headers: { origin: `http://127.0.0.1:${server.port}` } });
-      socket.once('open', () => resolve(new Client(socket)));
-      socket.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
-      socket.once('error', reject);
-    });
-  }
-
-  raw(name: string, input: unknown = {}): Promise<Envelope> {
-    const id = this.nextId++;
-    return new Promise((resolve) => {
-      this.pending.set(id, resolve);
-      this.socket.send(JSON.stringify({ type: 'invoke', id, name, input }));
-    });
-  }
-
-  async call<T>(name: string, input: unknown = {}): Promise<T> {
-    const envelope = await this.raw(name, input);
-    if (!envelope.ok) throw new Error(`${name}: ${envelope.error.code}: ${envelope.error.message}`);
-    return envelope.result as T;
-  }
-
-  closed(): Promise<number> {
-    if (this.closeCode !== null) return Promise.resolve(this.closeCode);
-    return new Promise((resolve) => this.socket.once('close', (code) => resolve(code)));
-  }
-
-  close(): void {
-    this.socket.close();
-  }
+function openClient(secret: string): Promise<ContractClient> {
+  return ContractClient.open(`http://127.0.0.1:${server.port}`, secret);
 }
 
 function votesPerItem(): Map<string, string[]> {
@@ -87,7 +40,7 @@ function votesPerItem(): Map<string, string[]> {
 }
 
 /** Judges the member's queue to the end, the first response best; returns the ids judged. */
-async function judgeAll(client: Client, name: string): Promise<string[]> {
+async function judgeAll(client: ContractClient, name: string): Promise<string[]> {
   const judged: string[] = [];
   for (;;) {
     const page = await client.call<ItemList>('items.list', { order: 'queue', judged: 'not-by-me', annotator: name, limit: 100 });
@@ -100,7 +53,7 @@ async function judgeAll(client: Client, name: string): Promise<string[]> {
   }
 }
 
-let owner: Client;
+let owner: ContractClient;
 const invites = new Map<string, TeamInvite>();
 
 beforeAll(async () => {
@@ -116,7 +69,7 @@ beforeAll(async () => {
   await mkdir(rendererDir);
   await writeFile(path.join(rendererDir, 'index.html'), '<!doctype html><title>Reward Studio</title>');
   server = await startStudioServer({ ...studioServerWiring(studio), rendererDir, port: 0 });
-  owner = await Client.open(server.token);
+  owner = await openClient(server.token);
   for (const [name, role] of [['ann', 'annotator'], ['bea', 'annotator'], ['cy', 'annotator'], ['rev', 'reviewer']] as const) {
     invites.set(name, await owner.call<TeamInvite>('team.invite', { name, role }));
   }
@@ -153,9 +106,9 @@ describe('a team on a served project', () => {
   });
 
   it('refuses on the wire what a role may not do, before reading the input', async () => {
-    const ann = await Client.open((invites.get('ann') as TeamInvite).secret);
+    const ann = await openClient((invites.get('ann') as TeamInvite).secret);
     for (const name of ['runs.list', 'dataset.export', 'items.delete', 'team.invite', 'judgments.adjudicate', 'judgments.conflicts', 'environment.updateSettings']) {
-      const envelope = await ann.raw(name, {});
+      const envelope = await ann.invoke(name, {});
       expect(envelope.ok, name).toBe(false);
       if (!envelope.ok) expect(envelope.error.code, name).toBe('forbidden');
     }
@@ -168,7 +121,7 @@ describe('a team on a served project', () => {
     await owner.call('team.setPlan', { overlap: 2, split: null, leaseMinutes: 30, batch: 3, goldRate: 0 });
     const guidelines = await owner.call<{ version: number }>('team.setGuidelines', { markdown: '# Prefer the answer that matches the image' });
     const names = ['ann', 'bea', 'cy'];
-    const clients = await Promise.all(names.map((name) => Client.open((invites.get(name) as TeamInvite).secret)));
+    const clients = await Promise.all(names.map((name) => openClient((invites.get(name) as TeamInvite).secret)));
     const judged = await Promise.all(clients.map((client, index) => judgeAll(client, names[index] as string)));
     for (const ids of judged) expect(new Set(ids).size).toBe(ids.length);
     const votes = votesPerItem();
@@ -183,10 +136,10 @@ describe('a team on a served project', () => {
     expect(item.judgments.every((j) => j.guidelineVersion === guidelines.version)).toBe(true);
     // Someone else's item is not theirs to read or judge.
     const notMine = [...votes.entries()].find(([, people]) => !people.includes('ann'))?.[0] as string;
-    const ann = clients[0] as Client;
-    const refused = await ann.raw('items.get', { id: notMine });
+    const ann = clients[0] as ContractClient;
+    const refused = await ann.invoke('items.get', { id: notMine });
     expect(refused.ok).toBe(false);
-    const refusedSave = await ann.raw('judgments.save', { itemId: notMine, annotator: 'ann', ranking: [0, 1] });
+    const refusedSave = await ann.invoke('judgments.save', { itemId: notMine, annotator: 'ann', ranking: [0, 1] });
     expect(refusedSave.ok).toBe(false);
     const progress = await owner.call<{ members: { name: string; judgedTotal: number }[]; project: { itemsComplete: number } }>('team.progress');
     expect(progress.project.itemsComplete).toBe(12);
@@ -196,15 +149,15 @@ describe('a team on a served project', () => {
 
   it('closes a revoked member at once and refuses their link afterwards', async () => {
     const invite = invites.get('cy') as TeamInvite;
-    const cy = await Client.open(invite.secret);
-    expect((await cy.raw('team.me')).ok).toBe(true);
+    const cy = await openClient(invite.secret);
+    expect((await cy.invoke('team.me')).ok).toBe(true);
     await owner.call('team.revoke', { memberId: invite.member.id });
     expect(await cy.closed()).toBe(MEMBER_REVOKED_CLOSE);
-    await expect(Client.open(invite.secret)).rejects.toThrow(/403/);
+    await expect(openClient(invite.secret)).rejects.toThrow(/403/);
   });
 
   it('lets a reviewer adjudicate under their own name, which the export then uses', async () => {
-    const rev = await Client.open((invites.get('rev') as TeamInvite).secret);
+    const rev = await openClient((invites.get('rev') as TeamInvite).secret);
     const itemId = [...votesPerItem().keys()][0] as string;
     const item = await rev.call<ItemDetail>('judgments.adjudicate', { itemId, annotator: 'not-rev', ranking: [1, 0] });
     const adjudication = item.judgments.find((j) => j.source === 'adjudication');

@@ -1,8 +1,8 @@
 /** The agreement report: pairs (percent agreement, Cohen's kappa, per annotator pair), rankings (Krippendorff's alpha), conflicts. */
 
 type AgreementReport = CommandResult<'judgments.agreement'>;
-import type { ReactNode } from 'react';
 import { formatCount } from '../../components/format';
+import { StatFigure } from '../../components/stat-figure';
 import { Panel } from '../../components/panel';
 import { formatCoefficient, formatShare, kappaWords } from './agreement-numbers';
 import type { CommandResult } from '../../client/contract-types';
@@ -12,33 +12,22 @@ function GreekLetter({ children }: { children: string }) {
   return <span className="symbol">{children}</span>;
 }
 
-function Figure({ label, value, note, testId }: { label: ReactNode; value: string; note?: string; testId: string }) {
-  return (
-    <div className="stat">
-      <div className="stat-label">{label}</div>
-      <div className="stat-value" data-testid={testId}>
-        {value}
-      </div>
-      {note && <div className="stat-detail">{note}</div>}
-    </div>
-  );
-}
 
 export function AgreementSummary({ report }: { report: AgreementReport }) {
   return (
     <div className="stack">
       <div className="stats agreement-stats">
-        <Figure label="Annotators sharing items" value={formatCount(report.annotators.length)} note={report.annotators.join(', ') || 'no shared items yet'} testId="agreement-annotators" />
-        <Figure label="Items judged by ≥ 2" value={formatCount(report.itemsWithSeveral)} testId="agreement-overlap" />
-        <Figure label="Pair agreement" value={formatShare(report.pairs.percentAgreement)} note={`${formatCount(report.pairs.items)} pairs`} testId="agreement-percent" />
-        <Figure label={<>Cohen's <GreekLetter>κ</GreekLetter></>} value={formatCoefficient(report.pairs.cohensKappa)} note={kappaWords(report.pairs.cohensKappa)} testId="agreement-kappa" />
-        <Figure
+        <StatFigure label="Annotators sharing items" value={formatCount(report.annotators.length)} note={report.annotators.join(', ') || 'no shared items yet'} testId="agreement-annotators" />
+        <StatFigure label="Items judged by ≥ 2" value={formatCount(report.itemsWithSeveral)} testId="agreement-overlap" />
+        <StatFigure label="Pair agreement" value={formatShare(report.pairs.percentAgreement)} note={`${formatCount(report.pairs.items)} pairs`} testId="agreement-percent" />
+        <StatFigure label={<>Cohen's <GreekLetter>κ</GreekLetter></>} value={formatCoefficient(report.pairs.cohensKappa)} note={kappaWords(report.pairs.cohensKappa)} testId="agreement-kappa" />
+        <StatFigure
           label={<>Krippendorff's <GreekLetter>α</GreekLetter> (rankings)</>}
           value={formatCoefficient(report.rankings.krippendorffAlpha)}
           note={`${formatCount(report.rankings.items)} rankings · Kendall-τ distance ${formatCoefficient(report.rankings.meanKendallTauDistance)}`}
           testId="agreement-alpha"
         />
-        <Figure label="Conflicts" value={formatCount(report.conflicts)} note={`${formatCount(report.adjudicated)} adjudicated`} testId="agreement-conflicts" />
+        <StatFigure label="Conflicts" value={formatCount(report.conflicts)} note={`${formatCount(report.adjudicated)} adjudicated`} testId="agreement-conflicts" />
       </div>
       <Panel title="By annotator pair" testId="agreement-pairs">
         {report.pairs.byAnnotatorPair.length === 0 ? (
