@@ -75,8 +75,8 @@ const IMAGES_OPTIONS: readonly SelectOption<ExportImagesChoice>[] = [
 
 /** Seed only: one line per item, or one per judgment with who made it (the provenance of a team's data). */
 const JUDGMENTS_OPTIONS: readonly SelectOption<ExportJudgmentsChoice>[] = [
-  { value: 'resolved', label: 'One per item (resolved ranking)' },
-  { value: 'each', label: 'One per judgment (annotator, guideline version)' },
+  { value: 'resolved', label: 'One per item' },
+  { value: 'each', label: 'One per judgment' },
 ];
 
 /** The download of a browser user: the file itself, or a zip with the images/ folder its rows point into. */
