@@ -1,5 +1,6 @@
 import type { CommandArgs } from '../../contract';
 import type { Handlers, MemberHandlers } from '../../rpc/router';
+import type { ProjectStore } from '../../store/project-store';
 import type { ItemDetail } from '../../store/types';
 import type { UndoResult } from '../../annotation/types';
 import type { MemberIdentity } from '../../team/team';
@@ -62,16 +63,16 @@ class JudgmentActions {
 
   undo(actionId: string | undefined, judge: Judge): UndoResult {
     const store = this.studio.project();
-    let undone: ReturnType<typeof store.undoJudgment> = null;
+    // A holder object rather than a `let`: TypeScript cannot see the callback assign a local.
+    const outcome: { undone: ReturnType<ProjectStore['undoJudgment']> } = { undone: null };
     store.applyOnce(actionId, 'judgments.undo', () => {
-      undone = store.undoJudgment(judge.annotator);
-      const taken = undone as ReturnType<typeof store.undoJudgment>;
-      if (taken !== null && judge.member !== null) this.studio.team().reopenIfUnjudged(judge.member, taken.itemId);
+      outcome.undone = store.undoJudgment(judge.annotator);
+      if (outcome.undone !== null && judge.member !== null) this.studio.team().reopenIfUnjudged(judge.member, outcome.undone.itemId);
     });
-    const result = undone as ReturnType<typeof store.undoJudgment>;
-    if (result === null) return { undone: null, item: null };
-    this.changed(result.itemId, judge.annotator);
-    return { undone: result.entry, item: store.getItem(result.itemId, judge.annotator) };
+    const { undone } = outcome;
+    if (undone === null) return { undone: null, item: null };
+    this.changed(undone.itemId, judge.annotator);
+    return { undone: undone.entry, item: store.getItem(undone.itemId, judge.annotator) };
   }
 
   delete(itemId: string, actionId: string | undefined, judge: Judge): ItemDetail {
