@@ -31,6 +31,10 @@ export const teamCommands = {
     z.object({
       overlap: z.number().int().min(1).max(50),
       split: splitName.nullable(),
+      /** Only items matching this text (query or responses) are handed out; absent or null: all. */
+      search: z.string().trim().max(500).nullable().optional().transform((value) => (value ? value : null)),
+      /** Only flagged (true) or unflagged (false) items; absent or null: both. */
+      flagged: z.boolean().nullable().optional().transform((value) => value ?? null),
       leaseMinutes: z.number().int().min(1).max(7 * 24 * 60),
       batch: z.number().int().min(1).max(100),
       goldRate: z.number().min(0).max(1),

@@ -5,6 +5,8 @@
  * soft-delete rule are spelled here, not in every domain that joins on an item.
  */
 import type Database from 'better-sqlite3';
+import { itemFilterSql } from './item-filters';
+import type { Split } from './types';
 
 /**
  * `JOIN items <alias>` on the caller's rowid expression. `live`: deleted items are left out;
@@ -44,6 +46,19 @@ export function liveItemsSql(alias: string, split: string | null): { from: strin
   return split === null
     ? { from: `items ${alias}`, where: `${alias}.deleted_at IS NULL`, params: {} }
     : { from: `items ${alias}`, where: `${alias}.deleted_at IS NULL AND ${alias}.split = @live_split`, params: { live_split: split } };
+}
+
+/**
+ * The items a team plan covers (alias `i`): live, of its split, matching its search and flag —
+ * the same filters as the Items view and the queue (item-filters.ts), so "by split or filter"
+ * means one thing everywhere.
+ */
+export function planItemsSql(scope: { split: Split | null; search: string | null; flagged: boolean | null }): { from: string; where: string; params: Record<string, string | number> } {
+  const filter = itemFilterSql(
+    { split: scope.split ?? undefined, search: scope.search ?? undefined, flagged: scope.flagged ?? undefined, status: 'all', judged: 'any' },
+    () => -1,
+  );
+  return { from: 'items i', where: filter.where, params: filter.params };
 }
 
 /** A scalar: the item's votes — its judgments minus an adjudication (a verdict, not a vote). */

@@ -344,6 +344,8 @@ export const MIGRATIONS: readonly Migration[] = [
         id INTEGER PRIMARY KEY CHECK (id = 1),
         overlap INTEGER NOT NULL CHECK (overlap >= 1),
         split TEXT CHECK (split IN ('train', 'val', 'test')),
+        search TEXT,
+        flagged INTEGER CHECK (flagged IN (0, 1)),
         lease_minutes INTEGER NOT NULL CHECK (lease_minutes >= 1),
         batch INTEGER NOT NULL CHECK (batch >= 1),
         gold_rate REAL NOT NULL CHECK (gold_rate >= 0 AND gold_rate <= 1),

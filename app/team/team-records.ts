@@ -4,7 +4,7 @@
  * reached through the store's pieces (`liveItemsSql`, `votesSql`, `judgedBySql`).
  */
 import type Database from 'better-sqlite3';
-import { judgedBySql, liveItemsSql, votesSql } from '../store/item-queries';
+import { judgedBySql, liveItemsSql, planItemsSql, votesSql } from '../store/item-queries';
 import type { Ranking, Split } from '../store/types';
 import type { AssignmentPlan, Guidelines, MemberRole, MemberStatus, TeamMember } from './types';
 
@@ -125,22 +125,31 @@ export class TeamRecords {
   // ----- the plan -----
 
   plan(): AssignmentPlan | null {
-    const row = this.db.prepare('SELECT overlap, split, lease_minutes, batch, gold_rate FROM team_plan WHERE id = 1').get() as
-      | { overlap: number; split: Split | null; lease_minutes: number; batch: number; gold_rate: number }
+    const row = this.db.prepare('SELECT overlap, split, search, flagged, lease_minutes, batch, gold_rate FROM team_plan WHERE id = 1').get() as
+      | { overlap: number; split: Split | null; search: string | null; flagged: number | null; lease_minutes: number; batch: number; gold_rate: number }
       | undefined;
-    return row === undefined
-      ? null
-      : { overlap: row.overlap, split: row.split, leaseMinutes: row.lease_minutes, batch: row.batch, goldRate: row.gold_rate };
+    if (row === undefined) return null;
+    return {
+      overlap: row.overlap,
+      split: row.split,
+      search: row.search,
+      flagged: row.flagged === null ? null : row.flagged === 1,
+      leaseMinutes: row.lease_minutes,
+      batch: row.batch,
+      goldRate: row.gold_rate,
+    };
   }
 
   setPlan(plan: AssignmentPlan, now: string): void {
     this.db
       .prepare(
-        `INSERT INTO team_plan (id, overlap, split, lease_minutes, batch, gold_rate, updated_at) VALUES (1, @overlap, @split, @leaseMinutes, @batch, @goldRate, @now)
-         ON CONFLICT(id) DO UPDATE SET overlap = excluded.overlap, split = excluded.split, lease_minutes = excluded.lease_minutes,
-           batch = excluded.batch, gold_rate = excluded.gold_rate, updated_at = excluded.updated_at`,
+        `INSERT INTO team_plan (id, overlap, split, search, flagged, lease_minutes, batch, gold_rate, updated_at)
+         VALUES (1, @overlap, @split, @search, @flagged, @leaseMinutes, @batch, @goldRate, @now)
+         ON CONFLICT(id) DO UPDATE SET overlap = excluded.overlap, split = excluded.split, search = excluded.search,
+           flagged = excluded.flagged, lease_minutes = excluded.lease_minutes, batch = excluded.batch,
+           gold_rate = excluded.gold_rate, updated_at = excluded.updated_at`,
       )
-      .run({ ...plan, now });
+      .run({ ...plan, flagged: plan.flagged === null ? null : plan.flagged ? 1 : 0, now });
   }
 
   // ----- assignments -----
@@ -178,7 +187,7 @@ export class TeamRecords {
    * the pool (`start`, a rowid) onwards, wrapping around — people spread over the project.
    */
   candidates(plan: AssignmentPlan, member: { id: number; name: string }, start: number, now: string, limit: number): number[] {
-    const live = liveItemsSql('i', plan.split);
+    const live = planItemsSql(plan);
     const taken = `(${votesSql('i')} + (SELECT COUNT(*) FROM team_assignments h WHERE h.item_rowid = i.rowid AND h.done_at IS NULL AND h.expires_at > @now))`;
     const eligible = `${live.where}
            AND NOT EXISTS (SELECT 1 FROM team_gold g WHERE g.item_rowid = i.rowid)
@@ -284,9 +293,9 @@ export class TeamRecords {
     };
   }
 
-  /** Items counted against the plan: live items of its split that are not gold, by votes. */
+  /** Items counted against the plan: live items of its split and filter that are not gold, by votes. */
   scopeCounts(plan: AssignmentPlan): { inScope: number; complete: number; partial: number } {
-    const live = liveItemsSql('i', plan.split);
+    const live = planItemsSql(plan);
     const row = this.db
       .prepare(
         `SELECT COUNT(*) AS n, COALESCE(SUM(v >= @overlap), 0) AS complete, COALESCE(SUM(v > 0 AND v < @overlap), 0) AS partial

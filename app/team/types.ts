@@ -41,6 +41,10 @@ export interface AssignmentPlan {
   overlap: number;
   /** Only items of this split are handed out; null: every split. */
   split: Split | null;
+  /** Only items whose query or a response contains this text (as the Items search); null: all. */
+  search: string | null;
+  /** Only flagged items (true), only unflagged ones (false), or both (null). */
+  flagged: boolean | null;
   /** A handed-out item is held this long; unjudged after that, it goes back to the pool. */
   leaseMinutes: number;
   /** Items held at once per person (the current one and the next few, fetched ahead). */
@@ -49,7 +53,7 @@ export interface AssignmentPlan {
   goldRate: number;
 }
 
-export const DEFAULT_PLAN: AssignmentPlan = { overlap: 2, split: null, leaseMinutes: 30, batch: 5, goldRate: 0 };
+export const DEFAULT_PLAN: AssignmentPlan = { overlap: 2, split: null, search: null, flagged: null, leaseMinutes: 30, batch: 5, goldRate: 0 };
 
 export interface Guidelines {
   version: number;

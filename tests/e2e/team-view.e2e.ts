@@ -115,7 +115,7 @@ describe('the Team view (owner, reviewer)', () => {
 
     const socket = await openContractSocket(studio.url);
     try {
-      expect(await socket.invoke('team.plan', {})).toEqual({ overlap: 3, split: 'train', leaseMinutes: 45, batch: 4, goldRate: 0.1 });
+      expect(await socket.invoke('team.plan', {})).toEqual({ overlap: 3, split: 'train', search: null, flagged: null, leaseMinutes: 45, batch: 4, goldRate: 0.1 });
     } finally {
       socket.close();
     }

@@ -94,7 +94,7 @@ describe('times', () => {
 });
 
 describe('the plan form', () => {
-  const plan = { overlap: 3, split: 'train' as const, leaseMinutes: 30, batch: 5, goldRate: 0.07 };
+  const plan = { overlap: 3, split: 'train' as const, search: 'cat', flagged: true, leaseMinutes: 30, batch: 5, goldRate: 0.07 };
 
   it('shows the gold rate as a percentage without float noise', () => {
     expect(goldRateToPercent(0.07)).toBe('7');
@@ -112,6 +112,12 @@ describe('the plan form', () => {
   it('maps "all" to a null split and percent to a 0–1 rate', () => {
     const draft = { ...planToDraft(plan), split: 'all' as const, goldPercent: '10' };
     expect(draftToPlan(draft).plan).toEqual({ ...plan, split: null, goldRate: 0.1 });
+  });
+
+  it('maps an empty search and "flagged or not" to no filter', () => {
+    const draft = { ...planToDraft(plan), search: '  ', flagged: 'all' as const };
+    expect(draftToPlan(draft).plan).toEqual({ ...plan, search: null, flagged: null });
+    expect(draftToPlan({ ...draft, flagged: 'unflagged' }).plan?.flagged).toBe(false);
   });
 
   it('names the first field that is wrong', () => {

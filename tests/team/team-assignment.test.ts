@@ -97,6 +97,19 @@ describe('hand-out', () => {
     expect((await queue(ann)).sort()).toEqual(['it-6', 'it-7']);
   });
 
+  it('narrows the plan by a filter: text in the query or responses, and the flag', async () => {
+    await call('team.setPlan', { overlap: 1, split: null, search: 'q1', leaseMinutes: 10, batch: 8, goldRate: 0 });
+    expect(await call('team.plan', {})).toMatchObject({ search: 'q1', flagged: null });
+    const ann = await invite('ann');
+    expect(await queue(ann)).toEqual(['it-1']);
+    await call('items.setFlag', { ids: ['it-2', 'it-5'], flagged: true });
+    await call('team.setPlan', { overlap: 1, split: 'train', search: null, flagged: true, leaseMinutes: 10, batch: 8, goldRate: 0 });
+    const bob = await invite('bob');
+    expect((await queue(bob)).sort()).toEqual(['it-2', 'it-5']);
+    const progress = await call<{ project: { itemsInScope: number } }>('team.progress', {});
+    expect(progress.project.itemsInScope).toBe(2);
+  });
+
   it('mixes gold items in at the plan rate, once per person, and scores them', async () => {
     await call('team.setPlan', { overlap: 1, split: null, leaseMinutes: 10, batch: 4, goldRate: 0.25 });
     await call('team.setGold', { itemId: 'it-0', ranking: [0, 1] });

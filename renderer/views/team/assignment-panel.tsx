@@ -10,6 +10,12 @@ import { toastError, toastSuccess } from '../../state/toast-store';
 import { draftToPlan, planToDraft, plansEqual, type PlanDraft } from './team-format';
 import { useTeamData } from './use-team-data';
 
+const FLAGGED_OPTIONS = [
+  { value: 'all', label: 'Flagged or not' },
+  { value: 'flagged', label: 'Flagged only' },
+  { value: 'unflagged', label: 'Unflagged only' },
+] as const;
+
 const SPLIT_OPTIONS = [
   { value: 'all', label: 'All splits' },
   { value: 'train', label: 'train' },
@@ -51,6 +57,33 @@ function NumberField({ label, help, value, min, max, step = 1, testId, disabled,
       />
       <span id={`${id}-help`} className="small muted">
         {help}
+      </span>
+    </div>
+  );
+}
+
+/** Like the Items search: only items whose query or a response contains the text are handed out. */
+function SearchFilterField({ value, disabled, onChange }: { value: string; disabled: boolean; onChange: (value: string) => void }) {
+  const id = useId();
+  return (
+    <div className="field team-plan-field">
+      <label className="field-label" htmlFor={id}>
+        Only items containing
+      </label>
+      <input
+        id={id}
+        className="input"
+        type="text"
+        value={value}
+        placeholder="any text"
+        maxLength={500}
+        disabled={disabled}
+        aria-describedby={`${id}-help`}
+        data-testid="team-plan-search"
+        onChange={(event) => onChange(event.target.value)}
+      />
+      <span id={`${id}-help`} className="small muted">
+        Text in the query or a response, as the Items search; empty: every item.
       </span>
     </div>
   );
@@ -124,6 +157,11 @@ export function AssignmentPanel() {
             <div className="field team-plan-field">
               <SelectField label="Split" value={draft.split} options={SPLIT_OPTIONS} onChange={(split) => change({ split })} testId="team-plan-split" disabled={saving} />
               <Help>Only items of this split are handed out.</Help>
+            </div>
+            <SearchFilterField value={draft.search} disabled={saving} onChange={(search) => change({ search })} />
+            <div className="field team-plan-field">
+              <SelectField label="Flag" value={draft.flagged} options={FLAGGED_OPTIONS} onChange={(flagged) => change({ flagged })} testId="team-plan-flagged" disabled={saving} />
+              <Help>Hand out only flagged items, or only unflagged ones.</Help>
             </div>
             <NumberField
               label="Lease (minutes)"

@@ -79,6 +79,8 @@ export function goldRateToPercent(rate: number): string {
 export interface PlanDraft {
   overlap: string;
   split: NonNullable<AssignmentPlan['split']> | 'all';
+  search: string;
+  flagged: 'all' | 'flagged' | 'unflagged';
   leaseMinutes: string;
   batch: string;
   goldPercent: string;
@@ -88,6 +90,8 @@ export function planToDraft(plan: AssignmentPlan): PlanDraft {
   return {
     overlap: String(plan.overlap),
     split: plan.split ?? 'all',
+    search: plan.search ?? '',
+    flagged: plan.flagged === null ? 'all' : plan.flagged ? 'flagged' : 'unflagged',
     leaseMinutes: String(plan.leaseMinutes),
     batch: String(plan.batch),
     goldPercent: goldRateToPercent(plan.goldRate),
@@ -114,11 +118,21 @@ export function draftToPlan(draft: PlanDraft): PlanCheck {
     return { plan: null, problem: 'Gold rate is a percentage from 0 to 100.' };
   }
   const split = draft.split === 'all' ? null : draft.split;
-  return { plan: { overlap, split, leaseMinutes, batch, goldRate: Math.round(goldPercent * 10) / 1000 }, problem: null };
+  const search = draft.search.trim() === '' ? null : draft.search.trim();
+  const flagged = draft.flagged === 'all' ? null : draft.flagged === 'flagged';
+  return { plan: { overlap, split, search, flagged, leaseMinutes, batch, goldRate: Math.round(goldPercent * 10) / 1000 }, problem: null };
 }
 
 export function plansEqual(a: AssignmentPlan, b: AssignmentPlan): boolean {
-  return a.overlap === b.overlap && a.split === b.split && a.leaseMinutes === b.leaseMinutes && a.batch === b.batch && a.goldRate === b.goldRate;
+  return (
+    a.overlap === b.overlap &&
+    a.split === b.split &&
+    a.search === b.search &&
+    a.flagged === b.flagged &&
+    a.leaseMinutes === b.leaseMinutes &&
+    a.batch === b.batch &&
+    a.goldRate === b.goldRate
+  );
 }
 
 /** Active members first (newest first), then expired and revoked ones. */
