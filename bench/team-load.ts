@@ -7,11 +7,12 @@
  * counted: every acknowledged judgment must be there once, under the session's member, and no
  * item may have more than `overlap` votes or one person twice.
  *
- *   npm run bench:team -- [--sessions 20] [--seconds 60] [--items 20000] [--overlap 2] [--think-ms 0]
+ *   npm run bench:team -- [--sessions 20] [--seconds 60] [--items 20000] [--overlap 2] [--think-ms 0] [--labeled]
  *
  * `--think-ms 0` (the default) is the stress case: every session saves as fast as the server
  * answers, so latency is mostly queueing behind the other 19; `--think-ms 1000` is closer to
- * people (a judgment a second each).
+ * people (a judgment a second each). `--labeled`: every item comes with one imported judgment,
+ * which counts as a vote (overlap 2 then asks one more person per item).
  *
  * Reported: saves per second, save latency p50/p95/p99/max (ms, from send to the answer), items
  * handed out, and the integrity counts. tests/team/team-load.test.ts runs it briefly in CI.
@@ -35,6 +36,8 @@ export interface TeamLoadOptions {
   overlap: number;
   /** Milliseconds each session waits before each save, as a person reading the item (0: as fast as it can). */
   thinkMs?: number;
+  /** Items arrive with one imported judgment each (a labelled dataset getting a second opinion). */
+  labeled?: boolean;
 }
 
 export interface TeamLoadResult {
@@ -137,19 +140,24 @@ async function annotate(session: ContractClient, member: string, until: number, 
   return replays;
 }
 
+/**
+ * The team's judgments (source 'ui') against what was acknowledged, and every vote (imported ones
+ * too) against the overlap.
+ */
 function countDatabase(project: string, acknowledged: readonly Acknowledged[], overlap: number): Pick<TeamLoadResult, 'lost' | 'extra' | 'overfilled' | 'misattributed' | 'judgmentsInDb' | 'itemsComplete'> {
   const db = new Database(path.join(project, 'project.sqlite'), { readonly: true });
-  const rows = db
+  const votes = db
     .prepare(
-      `SELECT i.id AS itemId, a.name AS member FROM judgments j JOIN items i ON i.rowid = j.item_rowid
+      `SELECT i.id AS itemId, a.name AS member, j.source AS source FROM judgments j JOIN items i ON i.rowid = j.item_rowid
        JOIN annotators a ON a.id = j.annotator_id WHERE j.source <> 'adjudication'`,
     )
-    .all() as Acknowledged[];
+    .all() as (Acknowledged & { source: string })[];
   db.close();
+  const rows = votes.filter((row) => row.source === 'ui');
   const stored = new Set(rows.map((row) => `${row.member}\u0000${row.itemId}`));
   const acked = new Set(acknowledged.map((row) => `${row.member}\u0000${row.itemId}`));
   const byItem = new Map<string, string[]>();
-  for (const row of rows) byItem.set(row.itemId, [...(byItem.get(row.itemId) ?? []), row.member]);
+  for (const row of votes) byItem.set(row.itemId, [...(byItem.get(row.itemId) ?? []), row.member]);
   let overfilled = 0;
   let complete = 0;
   for (const people of byItem.values()) {
@@ -173,7 +181,12 @@ export async function runTeamLoad(options: TeamLoadOptions): Promise<TeamLoadRes
   const data = path.join(root, 'items.jsonl');
   try {
     const lines = Array.from({ length: options.items }, (_, i) =>
-      JSON.stringify({ id: `load-${i}`, query: `Which answer describes picture ${i} better?`, response: [`A red square, number ${i}.`, `A blue circle, number ${i}.`] }),
+      JSON.stringify({
+        id: `load-${i}`,
+        query: `Which answer describes picture ${i} better?`,
+        response: [`A red square, number ${i}.`, `A blue circle, number ${i}.`],
+        ...(options.labeled ? { human_ranking: [0, 1] } : {}),
+      }),
     );
     writeFileSync(data, `${lines.join('\n')}\n`);
     await runCli(home, ['new', project, '--name', 'Team load']);
@@ -229,7 +242,7 @@ export async function runTeamLoad(options: TeamLoadOptions): Promise<TeamLoadRes
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { sessions: { type: 'string' }, seconds: { type: 'string' }, items: { type: 'string' }, overlap: { type: 'string' }, 'think-ms': { type: 'string' } },
+    options: { sessions: { type: 'string' }, seconds: { type: 'string' }, items: { type: 'string' }, overlap: { type: 'string' }, 'think-ms': { type: 'string' }, labeled: { type: 'boolean' } },
   });
   const options: TeamLoadOptions = {
     sessions: Number(values.sessions ?? 20),
@@ -237,6 +250,7 @@ async function main(): Promise<void> {
     items: Number(values.items ?? 20000),
     overlap: Number(values.overlap ?? 2),
     thinkMs: Number(values['think-ms'] ?? 0),
+    labeled: values.labeled === true,
   };
   console.log(`Team load: ${options.sessions} annotator sessions for ${options.seconds} s against one serve (${options.items} items, overlap ${options.overlap}, think ${options.thinkMs} ms)…`);
   const result = await runTeamLoad(options);

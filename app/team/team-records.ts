@@ -181,10 +181,12 @@ export class TeamRecords {
   /**
    * Up to `limit` items for this member under the plan, best first. Never an item they hold,
    * judged, or were handed and finished, never a gold item, never one whose votes plus running
-   * holds already reach `overlap`. Two passes, so a hand-out reads a few hundred rows, not the
-   * project: items already started (someone holds or judged them) closest to done first, so
-   * items finish before new ones start; then untouched items from this member's own place in
-   * the pool (`start`, a rowid) onwards, wrapping around — people spread over the project.
+   * holds already reach `overlap`. Items finish before new ones start, and each query reads a
+   * range of an index, so a hand-out costs the same on 100 items or 100,000:
+   *  1. items someone holds right now (a few per person), closest to done first;
+   *  2. then, for each vote count from `overlap - 1` down to 0, items with that many judgments
+   *     from this member's own place in the pool (`start`, a rowid) onwards, wrapping around —
+   *     an index range over (judgments_n, rowid), so people spread over the project.
    */
   candidates(plan: AssignmentPlan, member: { id: number; name: string }, start: number, now: string, limit: number): number[] {
     const live = planItemsSql(plan);
@@ -194,27 +196,28 @@ export class TeamRecords {
            AND NOT EXISTS (SELECT 1 FROM team_assignments t WHERE t.item_rowid = i.rowid AND t.member_id = @member AND ${IN_QUEUE})
            AND NOT ${judgedBySql('i', 'name')}`;
     const params = { ...live.params, overlap: plan.overlap, member: member.id, name: member.name, now, start, limit };
-    const started = this.db
+    const held = this.db
       .prepare(
         `SELECT i.rowid AS rowid, ${taken} AS taken FROM ${live.from}
-         WHERE i.rowid IN (SELECT x.item_rowid FROM team_assignments x WHERE x.done_at IS NULL AND x.expires_at > @now
-                           UNION SELECT j.rowid FROM ${liveItemsSql('j', null).from} WHERE j.deleted_at IS NULL AND j.judgments_n BETWEEN 1 AND @overlap)
+         WHERE i.rowid IN (SELECT x.item_rowid FROM team_assignments x WHERE x.done_at IS NULL AND x.expires_at > @now)
            AND ${eligible} AND ${taken} < @overlap
          ORDER BY taken DESC, i.rowid LIMIT @limit`,
       )
       .all(params) as { rowid: number }[];
-    const picked = started.map((row) => row.rowid);
-    // Untouched: no votes and nobody holds them; an index range over (judgments_n, rowid).
-    const fresh = (from: string) =>
-      this.db
-        .prepare(
-          `SELECT i.rowid AS rowid FROM ${live.from} WHERE i.judgments_n = 0 AND ${from} AND ${eligible}
-             AND NOT EXISTS (SELECT 1 FROM team_assignments h WHERE h.item_rowid = i.rowid AND h.done_at IS NULL AND h.expires_at > @now)
-           ORDER BY i.rowid LIMIT @limit`,
-        )
-        .all({ ...params, limit: limit - picked.length }) as { rowid: number }[];
-    if (picked.length < limit) picked.push(...fresh('i.rowid >= @start').map((row) => row.rowid));
-    if (picked.length < limit) picked.push(...fresh('i.rowid < @start').map((row) => row.rowid));
+    const picked = held.map((row) => row.rowid);
+    const range = this.db.prepare(
+      `SELECT i.rowid AS rowid FROM ${live.from}
+       WHERE i.judgments_n = @judged AND i.rowid >= @from AND i.rowid < @to AND ${eligible} AND ${votesSql('i')} < @overlap
+         AND NOT EXISTS (SELECT 1 FROM team_assignments h WHERE h.item_rowid = i.rowid AND h.done_at IS NULL AND h.expires_at > @now)
+       ORDER BY i.rowid LIMIT @limit`,
+    );
+    for (let judged = plan.overlap - 1; judged >= 0 && picked.length < limit; judged -= 1) {
+      for (const [from, to] of [[start, Number.MAX_SAFE_INTEGER], [0, start]] as const) {
+        if (picked.length >= limit) break;
+        const rows = range.all({ ...params, judged, from, to, limit: limit - picked.length }) as { rowid: number }[];
+        picked.push(...rows.map((row) => row.rowid));
+      }
+    }
     return picked;
   }
 
