@@ -15,7 +15,9 @@ and open tabs reconnect by themselves.
   --new-token      make a new random token (tabs holding the old one must be reopened from the new URL)
   --token TOKEN    use this token (at least 24 letters, digits, "-" or "_"; e.g. \`openssl rand -hex 16\`)
 Without --project it opens the most recent project, or the sample project on first start.
-Binding beyond loopback (e.g. --host 0.0.0.0) exposes the project to your network: keep the token secret.`;
+Binding beyond loopback (e.g. --host 0.0.0.0) exposes the project to your network: keep the token secret.
+The token makes you the owner. To let others judge, invite them in the Team view: each gets a link
+of their own with a role (annotator or reviewer) that you can revoke; see "Working as a team" in README.md.`;
 
 const DEFAULT_PORT = 8420;
 
