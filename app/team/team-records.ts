@@ -108,6 +108,12 @@ export class TeamRecords {
     return row === undefined ? null : { version: row.version, markdown: row.markdown, createdAt: row.created_at };
   }
 
+  /** The current version alone: read on every judgment saved, so it does not load the text. */
+  currentGuidelinesVersion(): number | null {
+    const row = this.db.prepare('SELECT MAX(version) AS version FROM team_guidelines').get() as { version: number | null };
+    return row.version;
+  }
+
   guidelinesHistory(): Guidelines[] {
     const rows = this.db.prepare('SELECT version, markdown, created_at FROM team_guidelines ORDER BY version DESC').all() as {
       version: number;

@@ -112,7 +112,7 @@ export class Team {
   }
 
   guidelinesVersion(): number | null {
-    return this.records.currentGuidelines()?.version ?? null;
+    return this.records.currentGuidelinesVersion();
   }
 
   setGuidelines(markdown: string): Guidelines {
